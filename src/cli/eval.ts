@@ -1,0 +1,128 @@
+import path from "node:path";
+import { Command, Option } from "commander";
+import { InputError } from "../errors.js";
+import { EXIT, setExitCode } from "./exit.js";
+import { startProgress } from "./progress.js";
+
+interface EvalFlags {
+  config?: string;
+  out?: string;
+  resume?: string;
+  cache: boolean;
+  cacheDir?: string;
+  models?: string;
+  categories?: string;
+  limit?: number;
+  json?: boolean;
+  minScore?: number;
+  failOnError?: boolean;
+}
+
+export function evalCommand(): Command {
+  return new Command("eval")
+    .description("run the dataset across the configured models, score every answer, report quality per category")
+    .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
+    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/, with reports/latest pointing at it)")
+    .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
+    .option("--no-cache", "do not read or write the response cache")
+    .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
+    .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
+    .option("--categories <names>", "comma-separated categories to run (default: all)")
+    .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
+    .option("--json", "print the summary as JSON instead of a table")
+    .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unitNumber("--min-score")))
+    .option("--fail-on-error", "exit 1 when any item errored")
+    .action(async (flags: EvalFlags) => {
+      const code = await runEvalCommand(flags);
+      setExitCode(code);
+    });
+}
+
+async function runEvalCommand(flags: EvalFlags): Promise<number> {
+  const { loadConfig } = await import("../config/load.js");
+  const { loadDatasets } = await import("../dataset/load.js");
+  const { runEval, linkLatest } = await import("../runner/run.js");
+  const { ResponseCache, defaultCacheDir } = await import("../runner/cache.js");
+
+  const config = loadConfig(flags.config);
+  let items = await loadDatasets(config.datasets);
+  if (flags.categories) {
+    const wanted = new Set(split(flags.categories));
+    items = items.filter((item) => wanted.has(item.category));
+    if (items.length === 0) throw new InputError(`--categories: no items in ${[...wanted].join(", ")}`);
+  }
+  if (flags.limit) items = items.slice(0, flags.limit);
+
+  const outDir = path.resolve(flags.resume ?? flags.out ?? defaultOutDir());
+  const progress = startProgress(flags.json === true);
+  let outcome;
+  try {
+    outcome = await runEval({
+      config,
+      items,
+      outDir,
+      resume: flags.resume !== undefined,
+      cache: flags.cache ? new ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir())) : null,
+      modelIds: flags.models ? split(flags.models) : undefined,
+      onRow: (_row, p) => progress.update(p),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (!flags.out && !flags.resume) linkLatest(outDir);
+
+  const { summary } = outcome;
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  } else {
+    const { renderEvalTable } = await import("../report/eval-table.js");
+    process.stdout.write(`${await renderEvalTable(summary)}\n`);
+    process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
+  }
+  return verdict(summary.overall, outcome.progress.errors, flags);
+}
+
+function verdict(
+  overall: Array<{ model: string; mean: number | null; errors: number }>,
+  errors: number,
+  flags: EvalFlags,
+): number {
+  let code: number = EXIT.ok;
+  if (errors > 0) {
+    process.stderr.write(`${errors} item(s) errored; see the error column of results.jsonl\n`);
+    if (flags.failOnError) code = EXIT.checkFailed;
+  }
+  if (flags.minScore !== undefined) {
+    const below = overall.filter((cell) => cell.mean === null || cell.mean < flags.minScore!);
+    for (const cell of below) {
+      process.stderr.write(`model ${cell.model}: mean score ${cell.mean?.toFixed(3) ?? "none"} is below --min-score ${flags.minScore}\n`);
+    }
+    if (below.length > 0) code = EXIT.checkFailed;
+  }
+  return code;
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/:/g, "-").replace(/\..+$/, "Z");
+  return path.join("reports", stamp);
+}
+
+function split(list: string): string[] {
+  return list.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+export function positiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InputError(`${flag}: expected a positive whole number, got "${value}"`);
+    return n;
+  };
+}
+
+function unitNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InputError(`${flag}: expected a number between 0 and 1, got "${value}"`);
+    return n;
+  };
+}

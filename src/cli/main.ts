@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { exitCodeFor, takeExitCode } from "./exit.js";
+
+/** Command modules are light: each imports the core lazily inside its action, so `--help` stays fast. */
+const COMMANDS: Array<() => Promise<Command>> = [
+  async () => (await import("./eval.js")).evalCommand(),
+];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("modelpick")
+    .description("Decide, with evidence, which LLM to use for which job.")
+    .version(packageVersion(), "-V, --version")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  for (const make of COMMANDS) program.addCommand((await make()).exitOverride());
+  try {
+    await program.parseAsync(argv);
+    return takeExitCode();
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,122 @@
+import type { ResultRow } from "../runner/types.js";
+import { bootstrapMeanInterval, mean, quantileSorted, seedFrom, wilsonInterval } from "./stats.js";
+import type { RunSummary, SummaryCell } from "./types.js";
+
+/** Accumulates rows one at a time (bounded work per row) and turns them into category × model cells. */
+export class SummaryBuilder {
+  private readonly cells = new Map<string, CellAccumulator>();
+  private readonly overall = new Map<string, CellAccumulator>();
+
+  add(row: ResultRow): void {
+    this.accumulator(this.cells, row.category, row.model).add(row);
+    this.accumulator(this.overall, "(all)", row.model).add(row);
+  }
+
+  build(run: RunSummary["run"]): RunSummary {
+    const order = new Map(run.models.map((m, i) => [m.id, i]));
+    const byCategoryThenModel = (a: SummaryCell, b: SummaryCell) =>
+      a.category.localeCompare(b.category) || (order.get(a.model) ?? 0) - (order.get(b.model) ?? 0);
+    return {
+      run,
+      cells: [...this.cells.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
+      overall: [...this.overall.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
+    };
+  }
+
+  private accumulator(map: Map<string, CellAccumulator>, category: string, model: string): CellAccumulator {
+    const key = `${category}\u0000${model}`;
+    let acc = map.get(key);
+    if (!acc) map.set(key, (acc = new CellAccumulator(category, model)));
+    return acc;
+  }
+}
+
+export function summarize(rows: Iterable<ResultRow>, run: RunSummary["run"]): RunSummary {
+  const builder = new SummaryBuilder();
+  for (const row of rows) builder.add(row);
+  return builder.build(run);
+}
+
+class CellAccumulator {
+  private readonly scores: number[] = [];
+  private readonly latencies: number[] = [];
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private tokenRows = 0;
+  private cost = 0;
+  private costRows = 0;
+  private errors = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly category: string,
+    private readonly model: string,
+  ) {}
+
+  add(row: ResultRow): void {
+    if (row.skipped) {
+      this.skipped++;
+      return;
+    }
+    if (row.error !== null || row.score === null) {
+      this.errors++;
+      return;
+    }
+    this.scores.push(row.score);
+    if (row.latencyMs !== null) this.latencies.push(row.latencyMs);
+    if (row.inputTokens !== null && row.outputTokens !== null) {
+      this.inputTokens += row.inputTokens;
+      this.outputTokens += row.outputTokens;
+      this.tokenRows++;
+    }
+    if (row.costUsd !== null) {
+      this.cost += row.costUsd;
+      this.costRows++;
+    }
+  }
+
+  toCell(): SummaryCell {
+    const n = this.scores.length;
+    const interval = this.interval();
+    const latencies = Float64Array.from(this.latencies).sort();
+    return {
+      category: this.category,
+      model: this.model,
+      n,
+      mean: mean(this.scores),
+      ciLow: interval?.low ?? null,
+      ciHigh: interval?.high ?? null,
+      ciMethod: interval ? interval.method : null,
+      p50LatencyMs: latencies.length ? round(quantileSorted(latencies, 0.5), 1) : null,
+      p95LatencyMs: latencies.length ? round(quantileSorted(latencies, 0.95), 1) : null,
+      meanInputTokens: this.tokenRows ? round(this.inputTokens / this.tokenRows, 1) : null,
+      meanOutputTokens: this.tokenRows ? round(this.outputTokens / this.tokenRows, 1) : null,
+      costPer1kUsd: this.costRows ? round((this.cost / this.costRows) * 1000, 6) : null,
+      errors: this.errors,
+      skipped: this.skipped,
+    };
+  }
+
+  /** Wilson when every score is pass/fail, bootstrap when any is graded. */
+  private interval(): { low: number; high: number; method: "wilson" | "bootstrap" } | null {
+    const scores = this.scores;
+    if (scores.length === 0) return null;
+    let passes = 0;
+    let binary = true;
+    for (const s of scores) {
+      if (s === 1) passes++;
+      else if (s !== 0) binary = false;
+    }
+    if (binary) {
+      const w = wilsonInterval(passes, scores.length);
+      return w && { ...w, method: "wilson" };
+    }
+    const b = bootstrapMeanInterval(scores, { seed: seedFrom(`${this.category}/${this.model}`) });
+    return b && { ...b, method: "bootstrap" };
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,267 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Config, ResolvedModel } from "../config/types.js";
+import type { DatasetItem } from "../dataset/types.js";
+import { InputError } from "../errors.js";
+import { resolvePrice } from "../cost/prices.js";
+import { collectApiKeys, createProvider } from "../providers/index.js";
+import type { Provider } from "../providers/types.js";
+import { SummaryBuilder } from "../report/summary.js";
+import type { ModelRunInfo, RunSummary } from "../report/types.js";
+import type { ResponseCache } from "./cache.js";
+import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
+import { Limiter } from "./limiter.js";
+import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
+import { DEFAULT_RETRY } from "./retry.js";
+import type { ResultRow } from "./types.js";
+
+export const RUN_FILE = "run.json";
+
+export interface EvalOptions {
+  config: Config;
+  items: DatasetItem[];
+  outDir: string;
+  /** Continue the run in outDir: rows already there are not requested again. */
+  resume: boolean;
+  cache: ResponseCache | null;
+  /** Restrict the run to these model ids (default: all). */
+  modelIds?: string[];
+  onRow?: (row: ResultRow, progress: Progress) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  errors: number;
+  skipped: number;
+  startedAt: number;
+}
+
+export interface EvalOutcome {
+  summary: RunSummary;
+  outDir: string;
+  progress: Progress;
+}
+
+type RunRecord = Omit<RunSummary["run"], "endedAt">;
+
+export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
+  const { config, items } = options;
+  const models = selectModels(config, options.modelIds);
+  const scoring = await import("../scoring/index.js");
+  checkScorers(items, scoring.validateScorer);
+  const judgeModel = judgeFor(config, items, scoring.needsJudge);
+  const involved = judgeModel && !models.includes(judgeModel) ? [...models, judgeModel] : models;
+  const keys = collectApiKeys(involved, options.env);
+  const secrets = [...keys.values()];
+
+  mkdirSync(options.outDir, { recursive: true });
+  const record = await startRecord(options, models, judgeModel);
+  const resultsFile = path.join(options.outDir, RESULTS_FILE);
+  const builder = new SummaryBuilder();
+  const done = new Set<string>();
+  const estimated = new Set<string>();
+  if (options.resume) await replayFinished(resultsFile, builder, done, estimated);
+
+  const providers = new Map<string, Provider>();
+  const writer = new ResultsWriter(resultsFile);
+  const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, startedAt: Date.now() };
+  try {
+    for (const model of involved) providers.set(model.id, await createProvider(model, keys.get(model.id)));
+    const lanes = models.map((m) => laneFor(m, providers.get(m.id)!, secrets));
+    const ctx: EvaluateContext = {
+      cache: options.cache,
+      judge: judgeModel ? laneFor(judgeModel, providers.get(judgeModel.id)!, secrets) : null,
+      scoreOutput: scoring.scoreOutput,
+      needsJudge: scoring.needsJudge,
+    };
+    progress.total = models.length * items.length - countDone(done, models, items);
+    const onRow = (row: ResultRow) => {
+      writer.append(row);
+      builder.add(row);
+      progress.done++;
+      if (row.error !== null) progress.errors++;
+      if (row.skipped !== null) progress.skipped++;
+      if (row.tokensEstimated) estimated.add(row.model);
+      options.onRow?.(row, progress);
+    };
+    await Promise.all(lanes.map((lane) => runLane(lane, items, done, ctx, onRow)));
+  } finally {
+    writer.close();
+    for (const provider of providers.values()) await provider.close?.();
+  }
+  const infos = modelInfos(models, providers).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
+  const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
+  writeFileSync(path.join(options.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
+  return { summary, outDir: options.outDir, progress };
+}
+
+/**
+ * Runs one model over the items: a bounded number of items in progress (so memory stays flat on huge datasets);
+ * the model's `concurrency` limits requests in flight, separately, inside callWithRetries.
+ */
+async function runLane(
+  lane: ModelLane,
+  items: DatasetItem[],
+  done: Set<string>,
+  ctx: EvaluateContext,
+  onRow: (row: ResultRow) => void,
+): Promise<void> {
+  let next = 0;
+  const inProgressLimit = Math.max(lane.call.limiter.limit * 8, 64);
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      if (done.has(rowKey(lane.model.id, item.id))) continue;
+      onRow(await evaluateItem(item, lane, ctx));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inProgressLimit, items.length) }, worker));
+}
+
+function laneFor(model: ResolvedModel, provider: Provider, secrets: string[]): ModelLane {
+  // A local model decodes `parallel` sequences at once: let that many requests reach it.
+  const parallel = model.provider === "llama-cpp" ? model.parallel : 1;
+  return {
+    model,
+    price: resolvePrice(model),
+    call: {
+      provider,
+      limiter: new Limiter(Math.max(model.concurrency, parallel)),
+      policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
+      timeoutMs: model.timeoutMs,
+      secrets,
+    },
+  };
+}
+
+function selectModels(config: Config, ids: string[] | undefined): ResolvedModel[] {
+  if (!ids || ids.length === 0) return config.models;
+  return ids.map((id) => {
+    const model = config.models.find((m) => m.id === id);
+    if (!model) throw new InputError(`--models: no model "${id}" in ${config.file}; known: ${config.models.map((m) => m.id).join(", ")}`);
+    return model;
+  });
+}
+
+function checkScorers(items: DatasetItem[], validate: (item: DatasetItem) => string | undefined): void {
+  const problems: string[] = [];
+  for (const item of items) {
+    const problem = validate(item);
+    if (problem) problems.push(`${item.source.file}:${item.source.line}: scorer: ${problem}`);
+    if (problems.length >= 10) break;
+  }
+  if (problems.length > 0) throw new InputError(problems.join("\n"));
+}
+
+function judgeFor(config: Config, items: DatasetItem[], needsJudge: (item: DatasetItem) => boolean): ResolvedModel | null {
+  const judged = items.find(needsJudge);
+  if (!judged) return null;
+  if (!config.judge) {
+    throw new InputError(
+      `${judged.source.file}:${judged.source.line}: item "${judged.id}" is judge-scored; set judge: <model id> in ${path.basename(config.file)}`,
+    );
+  }
+  return config.models.find((m) => m.id === config.judge)!;
+}
+
+async function replayFinished(file: string, builder: SummaryBuilder, done: Set<string>, estimated: Set<string>): Promise<void> {
+  if (!existsSync(file)) return;
+  repairTornTail(file);
+  for await (const row of readResultRows(file)) {
+    const key = rowKey(row.model, row.itemId);
+    if (done.has(key)) continue;
+    done.add(key);
+    builder.add(row);
+    if (row.tokensEstimated) estimated.add(row.model);
+  }
+}
+
+function countDone(done: Set<string>, models: ResolvedModel[], items: DatasetItem[]): number {
+  if (done.size === 0) return 0;
+  let count = 0;
+  for (const model of models) for (const item of items) if (done.has(rowKey(model.id, item.id))) count++;
+  return count;
+}
+
+/** Writes run.json at the start (or checks it on resume), so a resumed run is provably the same run. */
+async function startRecord(options: EvalOptions, models: ResolvedModel[], judge: ResolvedModel | null): Promise<RunRecord> {
+  const file = path.join(options.outDir, RUN_FILE);
+  const datasetHash = await hashFiles(options.config.datasets);
+  if (options.resume && existsSync(file)) {
+    const previous = JSON.parse(readFileSync(file, "utf8")) as RunRecord;
+    if (previous.datasetHash !== datasetHash || previous.configHash !== options.config.hash) {
+      throw new InputError(
+        `${file}: the config or dataset changed since this run started; resume with the same files, or start a new run with --out`,
+      );
+    }
+    return previous;
+  }
+  const record: RunRecord = {
+    id: `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`,
+    configFile: path.basename(options.config.file),
+    configHash: options.config.hash,
+    datasetHash,
+    datasetFiles: options.config.datasets.map((d) => path.relative(options.config.dir, d)),
+    items: options.items.length,
+    models: modelInfos(models, new Map()),
+    judge: judge?.id ?? null,
+    startedAt: new Date().toISOString(),
+    priceSource: priceSourceOf(models),
+  };
+  writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  return record;
+}
+
+function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>): ModelRunInfo[] {
+  return models.map((m) => {
+    const provider = providers.get(m.id);
+    const price = resolvePrice(m);
+    const measured = provider?.measurements?.();
+    return {
+      id: m.id,
+      provider: m.provider,
+      ...("model" in m && m.model ? { model: m.model } : {}),
+      hosting: m.hosting,
+      ...((provider?.license ?? m.license) ? { license: provider?.license ?? m.license } : {}),
+      price: price && {
+        inputPerMTok: price.inputPerMTok,
+        outputPerMTok: price.outputPerMTok,
+        source: price.source,
+        ...(price.date ? { date: price.date } : {}),
+      },
+      ...(measured ? { throughput: measured } : {}),
+    };
+  });
+}
+
+function priceSourceOf(models: ResolvedModel[]): string {
+  const sources = new Set<string>();
+  for (const m of models) {
+    const price = resolvePrice(m);
+    if (price) sources.add(price.date ? `${price.source} (${price.date})` : price.source);
+  }
+  return sources.size ? [...sources].join("; ") : "none (no prices known: costs are not computed)";
+}
+
+async function hashFiles(files: string[]): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  }
+  return hash.digest("hex");
+}
+
+/** Points reports/latest at the newest run (a relative symlink, replaced atomically enough for a CLI). */
+export function linkLatest(outDir: string): void {
+  const parent = path.dirname(outDir);
+  const link = path.join(parent, "latest");
+  try {
+    rmSync(link, { force: true });
+    symlinkSync(path.basename(outDir), link);
+  } catch {
+    // Some filesystems have no symlinks; the run itself is complete without the link.
+  }
+}

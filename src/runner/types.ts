@@ -1,0 +1,23 @@
+/** One line of results.jsonl: one dataset item answered (or not) by one model. Other commands read these names. */
+export interface ResultRow {
+  itemId: string;
+  model: string;
+  category: string;
+  output: string | null;
+  score: number | null;
+  passed: boolean | null;
+  /** Why the item has no score: the last error after all retries. Never scored 0 silently. */
+  error: string | null;
+  /** Why the item was deliberately not sent, e.g. "sensitive" for sensitive data and a cloud model. */
+  skipped: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  cached: boolean;
+  attempts: number;
+  /** True when token counts are estimates rather than the provider's own usage. */
+  tokensEstimated?: boolean;
+  scoreReason?: string;
+}
