@@ -1,0 +1,99 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { ResolvedModel } from "../config/types.js";
+import type { ChatMessage } from "../dataset/types.js";
+import { toProviderError } from "./http-errors.js";
+import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+
+type AnthropicModel = ResolvedModel & { provider: "anthropic" };
+
+/** Anthropic Messages API, streamed so time to first token can be measured. */
+export function createAnthropicProvider(model: AnthropicModel, apiKey: string): Provider {
+  const client = new Anthropic({
+    apiKey,
+    ...(model.baseURL ? { baseURL: model.baseURL } : {}),
+    maxRetries: 0,
+    timeout: model.timeoutMs,
+  });
+  return {
+    id: model.id,
+    hosting: model.hosting,
+    cacheable: true,
+    cacheIdentity: {
+      provider: model.provider,
+      model: model.model,
+      ...(model.baseURL ? { baseURL: model.baseURL } : {}),
+      maxTokens: model.maxTokens,
+      // No temperature: the answer does not depend on it (see streamMessage).
+    },
+    async complete(request) {
+      try {
+        return await streamMessage(client, model.model, request);
+      } catch (error) {
+        throw toProviderError(error, [apiKey]);
+      }
+    },
+  };
+}
+
+async function streamMessage(client: Anthropic, modelName: string, request: CompletionRequest): Promise<CompletionResult> {
+  const startedAt = performance.now();
+  const { system, messages } = splitSystem(request.system, request.messages);
+  // No temperature: the API version this SDK sends (2026-10-21) rejects temperature, top_p and top_k on every model
+  // with HTTP 400, and the SDK's types no longer have them.
+  const stream = await client.messages.create(
+    {
+      model: modelName,
+      max_tokens: request.maxTokens,
+      ...(system ? { system } : {}),
+      messages,
+      stream: true,
+    },
+    { signal: request.signal },
+  );
+
+  let output = "";
+  let ttftMs: number | undefined;
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let finished = false;
+  for await (const event of stream) {
+    switch (event.type) {
+      case "message_start":
+        inputTokens = event.message.usage.input_tokens;
+        outputTokens = event.message.usage.output_tokens;
+        break;
+      case "content_block_delta":
+        if (event.delta.type === "text_delta") {
+          ttftMs ??= performance.now() - startedAt;
+          output += event.delta.text;
+        }
+        break;
+      case "message_delta":
+        // message_delta carries the final, cumulative counts.
+        inputTokens = event.usage.input_tokens ?? inputTokens;
+        outputTokens = event.usage.output_tokens ?? outputTokens;
+        break;
+      case "message_stop":
+        finished = true;
+        break;
+    }
+  }
+  // The SDK ends the iteration quietly when the signal aborts mid-stream; a partial answer must not pass as complete.
+  if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
+  if (!finished) throw new ProviderError("stream ended before message_stop", { retryable: true });
+  return { output, inputTokens, outputTokens, ttftMs };
+}
+
+/** Anthropic takes the system prompt as a parameter, not as a message: system turns are folded into it. */
+function splitSystem(
+  system: string | undefined,
+  messages: ChatMessage[],
+): { system: string | undefined; messages: Anthropic.MessageParam[] } {
+  const systemParts = system ? [system] : [];
+  const turns: Anthropic.MessageParam[] = [];
+  for (const message of messages) {
+    if (message.role === "system") systemParts.push(message.content);
+    else turns.push({ role: message.role, content: message.content });
+  }
+  return { system: systemParts.length > 0 ? systemParts.join("\n\n") : undefined, messages: turns };
+}

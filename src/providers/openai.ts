@@ -1,0 +1,88 @@
+import OpenAI from "openai";
+import type { ResolvedModel } from "../config/types.js";
+import { toProviderError } from "./http-errors.js";
+import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+
+type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
+type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+
+/** OpenAI Chat Completions, and every server that speaks it (vLLM, llama.cpp server, Ollama, …). Streamed for TTFT. */
+export function createOpenAIProvider(model: OpenAIModel, apiKey: string): Provider {
+  const client = new OpenAI({
+    apiKey,
+    ...(model.baseURL ? { baseURL: model.baseURL } : {}),
+    maxRetries: 0,
+    timeout: model.timeoutMs,
+  });
+  return {
+    id: model.id,
+    hosting: model.hosting,
+    cacheable: true,
+    cacheIdentity: {
+      provider: model.provider,
+      model: model.model,
+      ...(model.baseURL ? { baseURL: model.baseURL } : {}),
+      maxTokens: model.maxTokens,
+      temperature: model.temperature,
+    },
+    async complete(request) {
+      try {
+        return await streamChat(client, model, request);
+      } catch (error) {
+        throw toProviderError(error, [apiKey]);
+      }
+    },
+  };
+}
+
+function buildParams(model: OpenAIModel, request: CompletionRequest): StreamParams {
+  const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
+  if (request.system) messages.push({ role: "system", content: request.system });
+  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
+  const params: StreamParams = {
+    model: model.model,
+    messages,
+    temperature: request.temperature,
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  // OpenAI's newer models reject max_tokens; compatible servers (vLLM, llama.cpp, Ollama) all know max_tokens.
+  if (model.provider === "openai") params.max_completion_tokens = request.maxTokens;
+  else params.max_tokens = request.maxTokens;
+  if (request.jsonSchema && model.provider === "openai") {
+    params.response_format = {
+      type: "json_schema",
+      json_schema: { name: "answer", schema: request.jsonSchema, strict: false },
+    };
+  }
+  return params;
+}
+
+async function streamChat(client: OpenAI, model: OpenAIModel, request: CompletionRequest): Promise<CompletionResult> {
+  const startedAt = performance.now();
+  const stream = await client.chat.completions.create(buildParams(model, request), { signal: request.signal });
+
+  let output = "";
+  let ttftMs: number | undefined;
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let finished = false;
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0];
+    const content = choice?.delta?.content;
+    if (content) {
+      ttftMs ??= performance.now() - startedAt;
+      output += content;
+    }
+    if (choice?.finish_reason) finished = true;
+    // Only the provider's own count is recorded; servers that send no usage leave the tokens unknown.
+    if (chunk.usage) {
+      inputTokens = chunk.usage.prompt_tokens;
+      outputTokens = chunk.usage.completion_tokens;
+    }
+  }
+  // The SDK ends the iteration quietly when the signal aborts mid-stream; a partial answer must not pass as complete.
+  if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
+  if (!finished) throw new ProviderError("stream ended before the model finished", { retryable: true });
+  return { output, inputTokens, outputTokens, ttftMs };
+}

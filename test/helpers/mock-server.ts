@@ -1,0 +1,397 @@
+/**
+ * A fake LLM server on 127.0.0.1 that speaks the real wire formats of OpenAI Chat Completions and Anthropic Messages
+ * (JSON and SSE streaming), so the real SDKs can be tested against it. Plain node:http, no vitest imports: the
+ * benchmark starts it from a script too.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type MockApi = "openai" | "anthropic";
+
+export interface LoggedRequest {
+  api: MockApi;
+  path: string;
+  /** The parsed JSON body. */
+  body: any;
+  headers: IncomingHttpHeaders;
+  /** Date.now() when the request arrived. */
+  receivedAt: number;
+}
+
+export interface MockRequestContext {
+  api: MockApi;
+  body: any;
+  /** 0-based position of this request among all requests the server received. */
+  index: number;
+  /** Text of the last user message. */
+  userText: string;
+}
+
+export interface MockAnswer {
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Delay before the first token (streaming) or before the whole answer (JSON). */
+  latencyMs?: number;
+  /** Leave the usage out of the answer, like some OpenAI-compatible servers do. */
+  omitUsage?: boolean;
+}
+
+export interface MockRateLimit {
+  status: 429;
+  retryAfterSeconds?: number | string;
+  retryAfterMs?: number;
+  message?: string;
+}
+
+export interface MockHttpError {
+  status: 400 | 401 | 403 | 404 | 500 | 502 | 503 | 529;
+  message?: string;
+}
+
+export interface MockHang {
+  hang: true;
+}
+
+export type MockBehavior = MockAnswer | MockRateLimit | MockHttpError | MockHang;
+export type MockBehaviorFn = (request: MockRequestContext) => MockBehavior | Promise<MockBehavior>;
+
+export interface MockServerOptions {
+  /** Default delay before answering, in milliseconds (0). */
+  latencyMs?: number;
+  behavior?: MockBehaviorFn;
+  /** Keep every request in `requests` (true). Turn off for long benchmarks. */
+  logRequests?: boolean;
+}
+
+export interface MockServer {
+  url: string;
+  /** baseURL for the OpenAI SDK (…/v1). */
+  openaiBaseURL: string;
+  /** baseURL for the Anthropic SDK (it appends /v1/messages itself). */
+  anthropicBaseURL: string;
+  requests: LoggedRequest[];
+  setBehavior(behavior: MockBehaviorFn): void;
+  close(): Promise<void>;
+}
+
+/** A simple deterministic token count: one token per started group of four characters, at least one. */
+export function countMockTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** The default answer: a deterministic echo of the last user message. */
+export const echoBehavior: MockBehaviorFn = ({ userText }) => ({ text: `echo: ${userText}` });
+
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const defaultLatencyMs = options.latencyMs ?? 0;
+  const logRequests = options.logRequests ?? true;
+  let behavior: MockBehaviorFn = options.behavior ?? echoBehavior;
+  let requestCount = 0;
+  const requests: LoggedRequest[] = [];
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then(async (raw) => {
+        const path = (req.url ?? "/").split("?")[0] ?? "/";
+        const api = apiForPath(req.method, path);
+        if (!api) return sendJson(res, 404, { error: { message: `no mock route for ${req.method} ${path}` } });
+        let body: any;
+        try {
+          body = raw.length > 0 ? JSON.parse(raw) : {};
+        } catch {
+          return sendError(res, api, 400, "request body is not valid JSON");
+        }
+        if (logRequests) requests.push({ api, path, body, headers: req.headers, receivedAt: Date.now() });
+        const context: MockRequestContext = { api, body, index: requestCount++, userText: lastUserText(body) };
+        const chosen = await behavior(context);
+        await respond(res, api, body, context, chosen, defaultLatencyMs);
+      })
+      .catch((error: unknown) => {
+        if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: { message: String(error) } });
+        else res.destroy();
+      });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    openaiBaseURL: `${url}/v1`,
+    anthropicBaseURL: url,
+    requests,
+    setBehavior(next) {
+      behavior = next;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function apiForPath(method: string | undefined, path: string): MockApi | undefined {
+  if (method !== "POST") return undefined;
+  if (path.endsWith("/chat/completions")) return "openai";
+  if (path.endsWith("/v1/messages")) return "anthropic";
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (part && typeof part === "object" && typeof part.text === "string" ? part.text : ""))
+      .join("");
+  }
+  return "";
+}
+
+function lastUserText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.role === "user") return textOf(messages[i].content);
+  }
+  return "";
+}
+
+/** All prompt text the model would read, for the default input token count. */
+function promptText(body: any): string {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  return textOf(body?.system) + messages.map((message) => textOf(message?.content)).join("");
+}
+
+async function respond(
+  res: ServerResponse,
+  api: MockApi,
+  body: any,
+  context: MockRequestContext,
+  behavior: MockBehavior,
+  defaultLatencyMs: number,
+): Promise<void> {
+  if ("hang" in behavior) return; // the socket stays open until the client gives up or the server closes
+  if ("status" in behavior) {
+    if (defaultLatencyMs > 0) await sleep(defaultLatencyMs);
+    const headers: Record<string, string> = {};
+    if (behavior.status === 429) {
+      if (behavior.retryAfterSeconds !== undefined) headers["retry-after"] = String(behavior.retryAfterSeconds);
+      if (behavior.retryAfterMs !== undefined) headers["retry-after-ms"] = String(behavior.retryAfterMs);
+    }
+    return sendError(res, api, behavior.status, behavior.message, headers);
+  }
+  const answer: ResolvedAnswer = {
+    text: behavior.text,
+    inputTokens: behavior.inputTokens ?? countMockTokens(promptText(body)),
+    outputTokens: behavior.outputTokens ?? countMockTokens(behavior.text),
+    latencyMs: behavior.latencyMs ?? defaultLatencyMs,
+    omitUsage: behavior.omitUsage ?? false,
+  };
+  const model = typeof body?.model === "string" ? body.model : "mock-model";
+  const id = `${context.index}`;
+  if (body?.stream === true) {
+    if (api === "openai") return streamOpenAI(res, id, model, answer, body?.stream_options?.include_usage === true);
+    return streamAnthropic(res, id, model, answer);
+  }
+  if (answer.latencyMs > 0) await sleep(answer.latencyMs);
+  if (api === "openai") return sendJson(res, 200, openAIMessage(id, model, answer));
+  return sendJson(res, 200, anthropicMessage(id, model, answer));
+}
+
+type ResolvedAnswer = Required<MockAnswer>;
+
+function openAIUsage(answer: ResolvedAnswer) {
+  return {
+    prompt_tokens: answer.inputTokens,
+    completion_tokens: answer.outputTokens,
+    total_tokens: answer.inputTokens + answer.outputTokens,
+  };
+}
+
+function openAIMessage(id: string, model: string, answer: ResolvedAnswer) {
+  return {
+    id: `chatcmpl-mock-${id}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content: answer.text, refusal: null },
+        logprobs: null,
+        finish_reason: "stop",
+      },
+    ],
+    ...(answer.omitUsage ? {} : { usage: openAIUsage(answer) }),
+  };
+}
+
+function anthropicMessage(id: string, model: string, answer: ResolvedAnswer) {
+  return {
+    id: `msg_mock_${id}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text: answer.text }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: answer.inputTokens, output_tokens: answer.outputTokens },
+  };
+}
+
+async function streamOpenAI(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  answer: ResolvedAnswer,
+  includeUsage: boolean,
+): Promise<void> {
+  startEventStream(res);
+  const created = Math.floor(Date.now() / 1000);
+  const usageField = includeUsage ? { usage: null } : {};
+  const chunk = (delta: object, finishReason: string | null) =>
+    `data: ${JSON.stringify({
+      id: `chatcmpl-mock-${id}`,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      ...usageField,
+    })}\n\n`;
+  let out = chunk({ role: "assistant", content: "" }, null);
+  if (answer.latencyMs > 0) {
+    res.write(out);
+    out = "";
+    await sleep(answer.latencyMs);
+    if (res.destroyed) return;
+  }
+  for (const piece of splitText(answer.text)) out += chunk({ content: piece }, null);
+  out += chunk({}, "stop");
+  if (includeUsage && !answer.omitUsage) {
+    out += `data: ${JSON.stringify({
+      id: `chatcmpl-mock-${id}`,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [],
+      usage: openAIUsage(answer),
+    })}\n\n`;
+  }
+  out += "data: [DONE]\n\n";
+  res.end(out);
+}
+
+async function streamAnthropic(res: ServerResponse, id: string, model: string, answer: ResolvedAnswer): Promise<void> {
+  startEventStream(res);
+  const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  let out =
+    event("message_start", {
+      message: {
+        id: `msg_mock_${id}`,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: answer.inputTokens, output_tokens: 1 },
+      },
+    }) +
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }) +
+    event("ping", {});
+  if (answer.latencyMs > 0) {
+    res.write(out);
+    out = "";
+    await sleep(answer.latencyMs);
+    if (res.destroyed) return;
+  }
+  for (const piece of splitText(answer.text)) {
+    out += event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } });
+  }
+  out += event("content_block_stop", { index: 0 });
+  out += event("message_delta", {
+    delta: { stop_reason: "end_turn", stop_sequence: null },
+    usage: { output_tokens: answer.outputTokens },
+  });
+  out += event("message_stop", {});
+  res.end(out);
+}
+
+function startEventStream(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+}
+
+/** Up to four pieces, split on code points so no surrogate pair is torn apart. */
+function splitText(text: string): string[] {
+  const codePoints = Array.from(text);
+  if (codePoints.length === 0) return [];
+  const size = Math.ceil(codePoints.length / Math.min(4, codePoints.length));
+  const pieces: string[] = [];
+  for (let i = 0; i < codePoints.length; i += size) pieces.push(codePoints.slice(i, i + size).join(""));
+  return pieces;
+}
+
+const OPENAI_ERROR_TYPES: Record<number, { type: string; code: string | null; message: string }> = {
+  400: { type: "invalid_request_error", code: null, message: "Invalid request." },
+  401: { type: "invalid_request_error", code: "invalid_api_key", message: "Incorrect API key provided." },
+  403: { type: "invalid_request_error", code: null, message: "Permission denied." },
+  404: { type: "invalid_request_error", code: "model_not_found", message: "The model does not exist." },
+  429: { type: "requests", code: "rate_limit_exceeded", message: "Rate limit reached for requests." },
+};
+
+const ANTHROPIC_ERROR_TYPES: Record<number, { type: string; message: string }> = {
+  400: { type: "invalid_request_error", message: "Invalid request." },
+  401: { type: "authentication_error", message: "invalid x-api-key" },
+  403: { type: "permission_error", message: "Permission denied." },
+  404: { type: "not_found_error", message: "Not found." },
+  429: { type: "rate_limit_error", message: "Number of request tokens has exceeded your rate limit." },
+  529: { type: "overloaded_error", message: "Overloaded" },
+};
+
+function sendError(
+  res: ServerResponse,
+  api: MockApi,
+  status: number,
+  message: string | undefined,
+  headers: Record<string, string> = {},
+): void {
+  if (api === "openai") {
+    const known = OPENAI_ERROR_TYPES[status] ?? { type: "server_error", code: null, message: "The server had an error." };
+    const error = { message: message ?? known.message, type: known.type, param: null, code: known.code };
+    return sendJson(res, status, { error }, headers);
+  }
+  const known = ANTHROPIC_ERROR_TYPES[status] ?? { type: "api_error", message: "Internal server error" };
+  const body = { type: "error", error: { type: known.type, message: message ?? known.message }, request_id: "req_mock" };
+  sendJson(res, status, body, headers);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Unref'd so a pending answer never keeps a closed server's process alive. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
