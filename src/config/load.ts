@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, isNode, parseDocument } from "yaml";
 import type { z } from "zod";
-import { InputError, errorMessage } from "../errors.js";
+import { InputError } from "../errors.js";
 import { configSchema } from "./schema.js";
 import type { Config, ResolvedModel } from "./types.js";
 
@@ -32,7 +32,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
+    const line = lineCounter.linePos(first.pos[0]).line;
     throw new InputError(`${shown}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
   }
   const parsed = configSchema.safeParse(doc.toJS());
@@ -116,12 +116,8 @@ function describeIssue(issue: Issue): string {
 
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, p: PropertyKey[]): number | undefined {
   for (let depth = p.length; depth >= 0; depth--) {
-    try {
-      const node = doc.getIn(p.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === "object" && node.range) return counter.linePos(node.range[0]).line;
-    } catch (error) {
-      void errorMessage(error);
-    }
+    const node = doc.getIn(p.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
 }

@@ -1,11 +1,27 @@
 import { z } from "zod";
 
-const price = z
+/** A price in USD per million tokens; `modelpick cost` and `--prices` files of modelpick's own format use it too. */
+export const price = z
   .object({
     inputPerMTok: z.number().nonnegative(),
     outputPerMTok: z.number().nonnegative(),
     cacheReadPerMTok: z.number().nonnegative().optional(),
+    /** Cache write at the default retention (Anthropic 5 minutes). */
     cacheWritePerMTok: z.number().nonnegative().optional(),
+    cacheWrite1hPerMTok: z.number().nonnegative().optional(),
+    batchInputPerMTok: z.number().nonnegative().optional(),
+    batchOutputPerMTok: z.number().nonnegative().optional(),
+    /** The whole request costs these prices when its prompt has more than `aboveInputTokens` tokens. */
+    longContext: z
+      .object({
+        aboveInputTokens: z.number().int().positive(),
+        inputPerMTok: z.number().nonnegative(),
+        outputPerMTok: z.number().nonnegative(),
+        cacheReadPerMTok: z.number().nonnegative().optional(),
+        cacheWritePerMTok: z.number().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
     source: z.string().optional(),
     date: z.string().optional(),
   })
@@ -16,13 +32,22 @@ const selfHosted = z
   .object({
     gpu: z.string().optional(),
     gpuHourlyUsd: z.number().positive().optional(),
-    gpusPerReplica: z.number().int().positive().default(1),
+    /** Defaults to the catalog profile's GPU count, else 1. */
+    gpusPerReplica: z.number().int().positive().optional(),
+    /** Total (prompt + generated) tokens/s one replica sustains. */
     tokensPerSecond: z.number().positive().optional(),
     inputTokensPerSecond: z.number().positive().optional(),
     outputTokensPerSecond: z.number().positive().optional(),
+    /** A `bench-local` throughput profile JSON file, relative to modelpick.yaml. */
     throughputProfile: z.string().optional(),
+    /** A built-in throughput profile id (see `modelpick models --kind throughput`). */
+    catalogProfile: z.string().optional(),
     utilization: z.number().gt(0).max(1).optional(),
+    minReplicas: z.number().int().positive().optional(),
+    /** Power per GPU; defaults to the catalog's board power for the GPU. */
     watts: z.number().nonnegative().optional(),
+    electricityUsdPerKWh: z.number().nonnegative().optional(),
+    opsMonthlyUsd: z.number().nonnegative().optional(),
   })
   .passthrough();
 

@@ -113,7 +113,7 @@ async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetIte
     : await readFile(file, "utf8");
   const doc = parseDocument(text, { lineCounter: counter });
   if (doc.errors.length > 0) {
-    const line = doc.errors[0]!.linePos?.[0]?.line;
+    const line = counter.linePos(doc.errors[0]!.pos[0]).line;
     throw new InputError(`${shown}${line ? `:${line}` : ""}: invalid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
   }
   const root = doc.contents;
