@@ -11,7 +11,7 @@ export function startProgress(quiet: boolean): ProgressView {
   const tty = process.stderr.isTTY === true;
   let last: Progress | null = null;
   let spinner: { text: string; stop(): void } | null = null;
-  let lastPlain = 0;
+  let lastPlain = Date.now();
   if (tty) {
     void import("ora").then(({ default: ora }) => {
       spinner = ora({ text: "starting…", stream: process.stderr }).start();
@@ -41,7 +41,8 @@ export function startProgress(quiet: boolean): ProgressView {
 function describe(p: Progress): string {
   const elapsed = (Date.now() - p.startedAt) / 1000;
   const rate = p.done / Math.max(elapsed, 0.001);
-  const eta = p.done > 0 && p.total > p.done ? ` · ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
+  // An ETA from the first second or first few rows is noise.
+  const eta = elapsed >= 1 && p.done >= 5 && p.total > p.done ? ` · ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
   return `${p.done}/${p.total} done · ${p.errors} errors · ${p.skipped} skipped${eta}`;
 }
 

@@ -4,10 +4,11 @@ import type { RunSummary, SummaryCell } from "./types.js";
 export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const { default: Table } = await import("cli-table3");
   const head = ["category", "model", "n", "mean [95% CI]", "p50 / p95 ms", "tokens in / out", "$ / 1k req", "errors", "skipped"];
-  const table = new Table({ head, style: { head: [], border: [] } });
+  const style = { head: [], border: [], compact: true };
+  const table = new Table({ head, style });
   const estimated = new Set(summary.run.models.filter((m) => m.tokensEstimated).map((m) => m.id));
   for (const cell of summary.cells) table.push(rowOf(cell, estimated));
-  const overall = new Table({ head, style: { head: [], border: [] } });
+  const overall = new Table({ head, style });
   for (const cell of summary.overall) overall.push(rowOf(cell, estimated));
   return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${footnotes(summary, estimated)}`;
 }
