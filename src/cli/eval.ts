@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
@@ -102,9 +103,12 @@ function verdict(
   return code;
 }
 
+/** reports/<UTC timestamp>, with a suffix when two runs start within the same second. */
 function defaultOutDir(): string {
   const stamp = new Date().toISOString().replace(/:/g, "-").replace(/\..+$/, "Z");
-  return path.join("reports", stamp);
+  let dir = path.join("reports", stamp);
+  for (let n = 2; existsSync(dir); n++) dir = path.join("reports", `${stamp}-${n}`);
+  return dir;
 }
 
 function split(list: string): string[] {

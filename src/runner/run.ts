@@ -57,6 +57,9 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const keys = collectApiKeys(involved, options.env);
   const secrets = [...keys.values()];
 
+  if (!options.resume && existsSync(path.join(options.outDir, RESULTS_FILE))) {
+    throw new InputError(`${options.outDir} already holds a run: continue it with --resume, or choose another --out directory`);
+  }
   mkdirSync(options.outDir, { recursive: true });
   const record = await startRecord(options, models, judgeModel);
   const resultsFile = path.join(options.outDir, RESULTS_FILE);

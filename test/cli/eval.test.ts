@@ -167,6 +167,23 @@ describe("modelpick eval against the mock server, through the real SDKs", () => 
     expect((await evalIn(dir, ["--out", "o2", "--min-score", "0.7"])).code).toBe(0);
   });
 
+  it("writes to reports/<timestamp>/ by default and points reports/latest at the newest run", async () => {
+    const dir = makeProject({ models: models().slice(0, 1) }, numberedItems(2));
+    const result = await runCli(["eval", "--no-cache"], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const latest = path.join(dir, "reports", "latest");
+    const target = (await import("node:fs")).readlinkSync(latest);
+    expect(target).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(-\d+)?$/);
+    expect(readRows(latest)).toHaveLength(2);
+    expect(result.stdout).toContain(`reports/${target}/results.jsonl`);
+    const again = await runCli(["eval", "--no-cache"], { cwd: dir, env });
+    expect((await import("node:fs")).readlinkSync(latest)).not.toBe(target);
+    expect(again.code).toBe(0);
+    const reused = await runCli(["eval", "--no-cache", "--out", `reports/${target}`], { cwd: dir, env });
+    expect(reused.code).toBe(2);
+    expect(reused.stderr).toMatch(/already holds a run: continue it with --resume/);
+  });
+
   it("prints the summary as JSON with --json", async () => {
     const dir = makeProject({ models: models().slice(0, 1) }, numberedItems(2));
     const result = await evalIn(dir, ["--json"]);
