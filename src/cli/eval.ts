@@ -17,6 +17,7 @@ interface EvalFlags {
   json?: boolean;
   minScore?: number;
   failOnError?: boolean;
+  prices?: string;
 }
 
 export function evalCommand(): Command {
@@ -30,6 +31,7 @@ export function evalCommand(): Command {
     .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
     .option("--categories <names>", "comma-separated categories to run (default: all)")
     .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
+    .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the built-in catalog")
     .option("--json", "print the summary as JSON instead of a table")
     .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unitNumber("--min-score")))
     .option("--fail-on-error", "exit 1 when any item errored")
@@ -46,6 +48,8 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const { ResponseCache, defaultCacheDir } = await import("../runner/cache.js");
 
   const config = loadConfig(flags.config);
+  const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
+  const priceTable = pricesFile ? (await import("../cost/prices.js")).loadPriceTable(pricesFile) : undefined;
   let items = await loadDatasets(config.datasets);
   if (flags.categories) {
     const wanted = new Set(split(flags.categories));
@@ -65,6 +69,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       resume: flags.resume !== undefined,
       cache: flags.cache ? new ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir())) : null,
       modelIds: flags.models ? split(flags.models) : undefined,
+      priceTable,
       onRow: (_row, p) => progress.update(p),
     });
   } finally {

@@ -1,4 +1,9 @@
 import type { ResolvedModel } from "../config/types.js";
+import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
+import type { PriceTable } from "./price-table.js";
+
+export type { PriceTable } from "./price-table.js";
+export { loadPriceTable } from "./price-table.js";
 
 /** A price per million tokens with its provenance: every cost figure names its source and date. */
 export interface ResolvedPrice {
@@ -6,22 +11,132 @@ export interface ResolvedPrice {
   outputPerMTok: number;
   cacheReadPerMTok?: number;
   cacheWritePerMTok?: number;
+  cacheWrite1hPerMTok?: number;
+  batchInputPerMTok?: number;
+  batchOutputPerMTok?: number;
+  longContext?: LongContextTier;
   source: string;
   date?: string;
+  unconfirmed?: true;
+  /** The catalog entry the price came from, when it came from the built-in catalog. */
+  catalogId?: string;
+  note?: string;
 }
 
-/** The price for a model: its own `price:` in the config wins; otherwise none is known yet. */
-export function resolvePrice(model: ResolvedModel): ResolvedPrice | null {
-  if (model.price) {
-    return {
-      ...model.price,
-      source: model.price.source ?? "modelpick.yaml",
-      date: model.price.date,
-    };
+export type PriceLookup = { price: ResolvedPrice } | { ambiguous: string[] } | { missing: true };
+
+/**
+ * The price for a model: its own `price:` in the config wins, then a user price table (`prices:` file or
+ * `--prices`), then the built-in catalog. Self-hosted models get no catalog price. Null when none is known or the
+ * name matches several catalog entries (use `findPrice` to tell which).
+ */
+export function resolvePrice(model: ResolvedModel, table?: PriceTable): ResolvedPrice | null {
+  if (model.price) return fromConfig(model.price, "modelpick.yaml");
+  const found = findPrice(model.model ?? model.id, {
+    provider: providerHint(model),
+    table,
+    catalog: model.hosting !== "self-hosted",
+    alsoTry: model.model ? [model.id] : [],
+  });
+  return "price" in found ? found.price : null;
+}
+
+/** Looks a model name up in the user table, then (unless told not to) in the catalog. */
+export function findPrice(
+  name: string,
+  options: { provider?: string; table?: PriceTable; catalog?: boolean; alsoTry?: string[] } = {},
+): PriceLookup {
+  const names = [name, ...(options.alsoTry ?? [])];
+  if (options.table) {
+    for (const n of names) {
+      const hit = options.table.lookup(n, options.provider);
+      if (hit) return { price: hit };
+    }
   }
-  return null;
+  if (options.catalog === false) return { missing: true };
+  let ambiguous: string[] | undefined;
+  for (const n of names) {
+    const result = findApiPrice(n, options.provider);
+    if ("found" in result) return { price: fromCatalog(result.found) };
+    if ("ambiguous" in result) ambiguous ??= result.ambiguous.map((e) => e.id);
+  }
+  return ambiguous ? { ambiguous } : { missing: true };
 }
 
+export function fromCatalog(entry: ApiPriceEntry): ResolvedPrice {
+  const batch = entry.batchMultiplier;
+  return {
+    inputPerMTok: entry.inputPerMTok,
+    outputPerMTok: entry.outputPerMTok,
+    ...optional("cacheReadPerMTok", entry.cacheReadPerMTok),
+    ...optional("cacheWritePerMTok", entry.cacheWritePerMTok),
+    ...optional("cacheWrite1hPerMTok", entry.cacheWrite1hPerMTok),
+    ...optional("batchInputPerMTok", batch === undefined ? undefined : round(entry.inputPerMTok * batch)),
+    ...optional("batchOutputPerMTok", batch === undefined ? undefined : round(entry.outputPerMTok * batch)),
+    ...(entry.longContext ? { longContext: entry.longContext } : {}),
+    source: `${CATALOG_NAME}: ${entry.source}`,
+    date: entry.date,
+    ...(entry.unconfirmed ? { unconfirmed: true as const } : {}),
+    catalogId: entry.id,
+    ...(entry.note ? { note: entry.note } : {}),
+  };
+}
+
+type ConfigPrice = NonNullable<ResolvedModel["price"]>;
+
+export function fromConfig(price: ConfigPrice, defaultSource: string, defaultDate?: string): ResolvedPrice {
+  const { source, date, ...rest } = price;
+  return { ...rest, source: source ?? defaultSource, date: date ?? defaultDate };
+}
+
+/**
+ * The cost of one request. A long-context tier applies to the whole request when its prompt is over the tier's
+ * threshold, as the providers bill it.
+ */
 export function costUsd(price: ResolvedPrice, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
+  const rates = price.longContext && inputTokens > price.longContext.aboveInputTokens ? price.longContext : price;
+  return (inputTokens * rates.inputPerMTok + outputTokens * rates.outputPerMTok) / 1_000_000;
+}
+
+/** Provider names the catalog uses, from the config's provider or, for OpenAI-compatible hosts, the base URL. */
+export function providerHint(model: ResolvedModel): string | undefined {
+  if (model.provider === "anthropic" || model.provider === "openai") return model.provider;
+  if (model.provider !== "openai-compatible") return undefined;
+  const host = safeHost(model.baseURL);
+  return HOSTS.find(([suffix]) => host?.endsWith(suffix))?.[1];
+}
+
+const HOSTS: Array<[string, string]> = [
+  ["together.xyz", "together"],
+  ["together.ai", "together"],
+  ["fireworks.ai", "fireworks"],
+  ["groq.com", "groq"],
+  ["deepinfra.com", "deepinfra"],
+  ["openrouter.ai", "openrouter"],
+  ["mistral.ai", "mistral"],
+  ["deepseek.com", "deepseek"],
+  ["cerebras.ai", "cerebras"],
+  ["lambdalabs.com", "lambda"],
+  ["lambda.ai", "lambda"],
+  ["hyperbolic.xyz", "hyperbolic"],
+  ["generativelanguage.googleapis.com", "google"],
+  ["api.openai.com", "openai"],
+  ["api.anthropic.com", "anthropic"],
+];
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** Rounds away floating-point noise (0.5 × 0.3 = 0.15, not 0.15000000000000002). */
+export function round(value: number): number {
+  return Number(value.toPrecision(12));
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
-import { resolvePrice } from "../cost/prices.js";
+import { resolvePrice, type PriceTable } from "../cost/prices.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../report/summary.js";
@@ -29,6 +29,8 @@ export interface EvalOptions {
   modelIds?: string[];
   onRow?: (row: ResultRow, progress: Progress) => void;
   env?: NodeJS.ProcessEnv;
+  /** User prices (--prices or the config's prices: file), ahead of the built-in catalog. */
+  priceTable?: PriceTable;
 }
 
 export interface Progress {
@@ -73,10 +75,11 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, startedAt: Date.now() };
   try {
     for (const model of involved) providers.set(model.id, await createProvider(model, keys.get(model.id)));
-    const lanes = models.map((m) => laneFor(m, providers.get(m.id)!, secrets));
+    const lane = (m: ResolvedModel) => laneFor(m, providers.get(m.id)!, secrets, options.priceTable);
+    const lanes = models.map(lane);
     const ctx: EvaluateContext = {
       cache: options.cache,
-      judge: judgeModel ? laneFor(judgeModel, providers.get(judgeModel.id)!, secrets) : null,
+      judge: judgeModel ? lane(judgeModel) : null,
       scoreOutput: scoring.scoreOutput,
       needsJudge: scoring.needsJudge,
     };
@@ -95,7 +98,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     writer.close();
     for (const provider of providers.values()) await provider.close?.();
   }
-  const infos = modelInfos(models, providers).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
+  const infos = modelInfos(models, providers, options.priceTable).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
   writeFileSync(path.join(options.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
@@ -124,12 +127,12 @@ async function runLane(
   await Promise.all(Array.from({ length: Math.min(inProgressLimit, items.length) }, worker));
 }
 
-function laneFor(model: ResolvedModel, provider: Provider, secrets: string[]): ModelLane {
+function laneFor(model: ResolvedModel, provider: Provider, secrets: string[], prices?: PriceTable): ModelLane {
   // A local model decodes `parallel` sequences at once: let that many requests reach it.
   const parallel = model.provider === "llama-cpp" ? model.parallel : 1;
   return {
     model,
-    price: resolvePrice(model),
+    price: resolvePrice(model, prices),
     call: {
       provider,
       limiter: new Limiter(Math.max(model.concurrency, parallel)),
@@ -209,19 +212,19 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     datasetHash,
     datasetFiles: options.config.datasets.map((d) => path.relative(options.config.dir, d)),
     items: options.items.length,
-    models: modelInfos(models, new Map()),
+    models: modelInfos(models, new Map(), options.priceTable),
     judge: judge?.id ?? null,
     startedAt: new Date().toISOString(),
-    priceSource: priceSourceOf(models),
+    priceSource: priceSourceOf(models, options.priceTable),
   };
   writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
   return record;
 }
 
-function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>): ModelRunInfo[] {
+function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, prices?: PriceTable): ModelRunInfo[] {
   return models.map((m) => {
     const provider = providers.get(m.id);
-    const price = resolvePrice(m);
+    const price = resolvePrice(m, prices);
     const measured = provider?.measurements?.();
     return {
       id: m.id,
@@ -240,10 +243,10 @@ function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>): 
   });
 }
 
-function priceSourceOf(models: ResolvedModel[]): string {
+function priceSourceOf(models: ResolvedModel[], prices?: PriceTable): string {
   const sources = new Set<string>();
   for (const m of models) {
-    const price = resolvePrice(m);
+    const price = resolvePrice(m, prices);
     if (price) sources.add(price.date ? `${price.source} (${price.date})` : price.source);
   }
   return sources.size ? [...sources].join("; ") : "none (no prices known: costs are not computed)";

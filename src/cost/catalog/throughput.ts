@@ -1,0 +1,190 @@
+import type { ThroughputEntry } from "./types.js";
+
+/**
+ * Published throughput per replica, pricing-facts.md §6a/6b. Batched server figures count output tokens/s under the
+ * benchmark's own prompt lengths unless noted; llama.cpp single-stream figures give prompt and generation rates.
+ * Rows whose hardware the source leaves unconfirmed (NIM 8B/70B without GPU) are left out: they cannot be costed.
+ */
+
+const LAMBDA_V0 = "github.com/LambdaLabsML/vllm-benchmark benchmark_v0.md";
+const LAMBDA_V0_BLOG = "github.com/LambdaLabsML/vllm-benchmark benchmark_v0.md; vLLM blog 2024-09-05";
+const KOYEB = "aihardwareindex.com/blog/h100-vs-a100-vs-l40s-the-cost-per-token-analysis (Koyeb GPU benchmarks)";
+
+function lambda(paramsB: number, gpu: string, gpus: number, tokensPerSecond: number, note?: string): ThroughputEntry {
+  const model = paramsB === 8 ? "llama-3.1-8b" : paramsB === 70 ? "llama-3.1-70b" : "llama-3.1-405b";
+  return {
+    id: `${model}/vllm-0.5.4/${gpus}x${gpu}-fp8`,
+    model,
+    paramsB,
+    engine: "vLLM v0.5.4",
+    gpu,
+    gpusPerReplica: gpus,
+    precision: "FP8",
+    workload: paramsB === 405 ? "1,280 prompts" : "320 prompts, length 2000",
+    counts: "output",
+    tokensPerSecond,
+    source: LAMBDA_V0,
+    date: "2024-09",
+    ...(note ? { note } : {}),
+  };
+}
+
+function koyeb(gpu: string, variant: string, tokensPerSecond: number): ThroughputEntry {
+  return {
+    id: `llama-3.1-8b/koyeb-batch32/1x${variant}`,
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "not stated (Koyeb GPU benchmarks)",
+    gpu,
+    gpusPerReplica: 1,
+    workload: "batch 32",
+    counts: "output",
+    tokensPerSecond,
+    source: KOYEB,
+    date: "2025-12-31",
+  };
+}
+
+function llamaCpp(id: string, hardware: string, prompt: number, generation: number, source: string, date: string): ThroughputEntry {
+  return {
+    id: `llama-3.1-8b-q4km/llama.cpp/${id}`,
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "llama.cpp",
+    gpu: hardware,
+    gpusPerReplica: 1,
+    precision: "Q4_K_M",
+    workload: "single stream, pp512 / tg128",
+    counts: "separate",
+    promptTokensPerSecond: prompt,
+    generationTokensPerSecond: generation,
+    source,
+    date,
+    note: "no hourly price in the catalog for this machine: set selfHosted.gpuHourlyUsd",
+  };
+}
+
+export const THROUGHPUT_PROFILES: ThroughputEntry[] = [
+  lambda(8, "h100", 1, 3400.4),
+  lambda(8, "a100", 1, 1517.54),
+  lambda(70, "h100", 1, 418.92, "4K context maximum on one GPU"),
+  lambda(70, "h100", 2, 1727.69),
+  lambda(70, "h100", 4, 2242.99),
+  lambda(70, "h100", 8, 2572.8),
+  lambda(70, "a100", 1, 208.79),
+  lambda(70, "a100", 2, 662.64),
+  lambda(70, "a100", 4, 956.53),
+  lambda(70, "a100", 8, 1162.78),
+  lambda(405, "h100", 8, 1220.26),
+  {
+    id: "llama-3.1-8b/vllm-0.6.0-step10/1xh100",
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "vLLM v0.6.0 (10 scheduler steps)",
+    gpu: "h100",
+    gpusPerReplica: 1,
+    workload: "5,000 prompts, rps=inf, max-num-seq 256, max-seq-len 2048",
+    counts: "output",
+    tokensPerSecond: 8088.35,
+    source: LAMBDA_V0_BLOG,
+    date: "2024-09-05",
+    note: "v0.5.4 on the same run: 3,032.04; v0.6.0 single step: 3,958.40",
+  },
+  {
+    id: "llama-3.1-70b/vllm-0.6.0-step10/4xh100",
+    model: "llama-3.1-70b",
+    paramsB: 70,
+    engine: "vLLM v0.6.0 (10 scheduler steps)",
+    gpu: "h100",
+    gpusPerReplica: 4,
+    workload: "5,000 prompts, rps=inf",
+    counts: "output",
+    tokensPerSecond: 3542.88,
+    source: LAMBDA_V0_BLOG,
+    date: "2024-09-05",
+    note: "v0.5.4 on the same run: 1,491.93; v0.6.0 single step: 2,291.0",
+  },
+  {
+    id: "llama-3.1-405b/vllm-0.6.0-step10/8xh100-fp8",
+    model: "llama-3.1-405b",
+    paramsB: 405,
+    engine: "vLLM v0.6.0 (10 scheduler steps)",
+    gpu: "h100",
+    gpusPerReplica: 8,
+    precision: "FP8",
+    workload: "1,280 prompts",
+    counts: "output",
+    tokensPerSecond: 1714.07,
+    source: LAMBDA_V0,
+    date: "2024-09",
+  },
+  {
+    id: "llama-3.3-70b/nim-1.8.0/2xh100-fp8",
+    model: "llama-3.3-70b",
+    paramsB: 70,
+    engine: "NVIDIA NIM 1.8.0",
+    gpu: "h100",
+    gpusPerReplica: 2,
+    precision: "FP8",
+    workload: "5,000 input / 500 output tokens, concurrency 100+",
+    counts: "output",
+    tokensPerSecond: 917,
+    source: "docs.nvidia.com/nim/benchmarking/llm/1.0.0/performance [official] (site updated 2026-07-20)",
+    date: "2026-07-20",
+    note: "~917–921 at concurrency 100+; the lower figure is used; 814.37 at concurrency 50",
+  },
+  koyeb("h100", "h100", 2462),
+  koyeb("a100", "a100-sxm", 1933),
+  koyeb("a100", "a100-pcie", 1879),
+  koyeb("l40s", "l40s", 1124),
+  {
+    id: "llama-3.1-8b/vllm-0.21.0-conc16/1xh100-fp16",
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "vLLM 0.21.0",
+    gpu: "h100",
+    gpusPerReplica: 1,
+    precision: "FP16",
+    workload: "chatbot-short, concurrency 16",
+    counts: "output",
+    tokensPerSecond: 1384.2,
+    source: "yobitelcomm.github.io/bench/recipes/concurrency-sweep",
+    date: "2026-05-16",
+    note: "1,312.3 at concurrency 64; 122.2 at concurrency 1",
+  },
+  {
+    id: "llama-3.1-8b/sglang-0.5.6/1xa100-40gb-bf16",
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "SGLang 0.5.6",
+    gpu: "a100-40gb",
+    gpusPerReplica: 1,
+    precision: "BF16",
+    workload: "offline best",
+    counts: "output",
+    tokensPerSecond: 3160.74,
+    source: "FreedomIntelligence/AccelMark issue #39",
+    date: "n.d.",
+  },
+  {
+    id: "llama-3.1-8b/vllm/1xa40-fp16",
+    model: "llama-3.1-8b",
+    paramsB: 8,
+    engine: "vLLM",
+    gpu: "a40",
+    gpusPerReplica: 1,
+    precision: "FP16",
+    workload: "50 concurrent, 100 in / 600 out",
+    counts: "output",
+    tokensPerSecond: 1016.6,
+    source: "databasemart.com/blog/vllm-gpu-benchmark-a40",
+    date: "n.d.",
+    note: "no A40 hourly price in the catalog: set selfHosted.gpuHourlyUsd",
+  },
+  llamaCpp("mac-mini-m4", "mac-mini-m4-16gb", 224.81, 20.87, "github.com/brand-o/normiebench/issues/3", "2026-03-08"),
+  llamaCpp("m1-max", "macbook-pro-m1-max-64gb", 499.58, 46.2, "github.com/brand-o/normiebench/issues/40", "2026-03-08"),
+  llamaCpp("ryzen-7-8840u-cpu", "ryzen-7-8840u", 49.75, 9.63, "github.com/brand-o/normiebench/issues/8", "2026-03-08"),
+  llamaCpp("threadripper-3970x-cpu", "threadripper-3970x", 155.5, 16.78, "github.com/brand-o/normiebench/issues/52", "2026-03-10"),
+  llamaCpp("ryzen-ai-max-385-vulkan", "ryzen-ai-max-385", 833, 41.6, "github.com/deseven/strixhalo-homelab/issues/11", "2026-03-26"),
+  llamaCpp("rtx-3080-cuda", "rtx-3080", 3806.89, 111.95, "github.com/dmatora/LLM-inference-speed-benchmarks/issues/12", "2024-08-26"),
+];

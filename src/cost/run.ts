@@ -1,0 +1,288 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_CONFIG_NAMES, loadConfig } from "../config/load.js";
+import type { Config, ResolvedModel } from "../config/types.js";
+import { InputError } from "../errors.js";
+import { CATALOG_NAME, findThroughputProfile, similarNames } from "./catalog/index.js";
+import { findPrice, fromConfig, providerHint, type ResolvedPrice } from "./prices.js";
+import { loadPriceTable, type PriceTable } from "./price-table.js";
+import {
+  apiMonthlyCost,
+  breakEven,
+  monthlyTokens,
+  selfHostedMonthlyCost,
+  type ApiCost,
+  type ApiOption,
+  type Assumptions,
+  type BreakEven,
+  type SelfHostedCost,
+  type SelfHostedOption,
+} from "./project.js";
+import {
+  catalogSelfHostedOption,
+  datedByFile,
+  readThroughputProfile,
+  selfHostedOption,
+  type SelfHostedOverrides,
+  type ThroughputProfileFile,
+} from "./self-hosted.js";
+import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
+import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
+
+export interface CostOptions extends WorkloadOptions, SelfHostedOverrides {
+  cwd: string;
+  configFile?: string;
+  /** Model ids from the config, catalog API names or catalog throughput-profile ids. */
+  models?: string[];
+  pricesFile?: string;
+  throughputProfiles?: string[];
+  batch?: boolean;
+  cacheHitRate?: number;
+  cacheWriteRate?: number;
+  peakFactor?: number;
+}
+
+export const DEFAULT_PEAK_FACTOR = 2;
+
+export interface CostReport {
+  assumptions: Assumptions & {
+    tokensPerDay: number;
+    requestsPerDay?: number;
+    tokensPerRequest?: number;
+    inputShare: number;
+    monthlyTokens: number;
+    hoursPerMonth: number;
+    daysPerMonth: number;
+    utilizationOverride?: number;
+    minReplicasOverride?: number;
+    electricityUsdPerKWh?: number;
+    opsMonthlyUsd?: number;
+    workload: { source: string; categories: Workload["categories"] };
+  };
+  /** The order prices are looked up in; each model names the source and date of the price it got. */
+  priceSource: string;
+  models: Array<ApiCost | SelfHostedCost>;
+  /** Config models with no basis for a cost (no price known, no self-hosted deployment described), and why. */
+  notCosted: Array<{ id: string; reason: string }>;
+  breakEven: BreakEven[];
+  verdict: string;
+}
+
+export async function runCostProjection(options: CostOptions): Promise<CostReport> {
+  checkAssumptionRanges(options);
+  const config = loadOptionalConfig(options);
+  const tables = loadTables(options, config);
+  const profiles = loadProfileFlags(options);
+  const workload = await buildWorkload(options);
+  const assumptions: Assumptions = {
+    batch: options.batch ?? false,
+    cacheHitRate: options.cacheHitRate ?? 0,
+    cacheWriteRate: options.cacheWriteRate ?? 0,
+    peakFactor: options.peakFactor ?? DEFAULT_PEAK_FACTOR,
+  };
+  const { apis, selfHosted, notCosted } = selectOptions(options, config, tables, profiles);
+  const apiCosts = apis.map((o) => apiMonthlyCost(o, workload, assumptions));
+  const selfHostedCosts = selfHosted.map((o) => ({ option: o, cost: selfHostedMonthlyCost(o, workload, assumptions) }));
+  const breakEvens = selfHostedCosts.flatMap(({ option, cost }) => apiCosts.map((api) => breakEven(cost, option, api, workload)));
+  const models = [...apiCosts, ...selfHostedCosts.map((s) => s.cost)].sort((a, b) => a.monthlyCostUsd - b.monthlyCostUsd);
+  return {
+    assumptions: {
+      ...assumptions,
+      tokensPerDay: workload.tokensPerDay,
+      ...(workload.requestsPerDay !== undefined ? { requestsPerDay: workload.requestsPerDay } : {}),
+      ...(workload.tokensPerRequest !== undefined ? { tokensPerRequest: workload.tokensPerRequest } : {}),
+      inputShare: overallInputShare(workload),
+      monthlyTokens: monthlyTokens(workload.tokensPerDay),
+      hoursPerMonth: HOURS_PER_MONTH,
+      daysPerMonth: DAYS_PER_MONTH,
+      ...definedOnly({
+        utilizationOverride: options.utilization,
+        minReplicasOverride: options.minReplicas,
+        electricityUsdPerKWh: options.electricityUsdPerKWh,
+        opsMonthlyUsd: options.opsMonthlyUsd,
+      }),
+      workload: { source: workload.source, categories: workload.categories },
+    },
+    priceSource: describePriceOrder(config, tables),
+    models,
+    notCosted,
+    breakEven: breakEvens,
+    verdict: verdict(workload, models, breakEvens) + notCostedNote(notCosted),
+  };
+}
+
+function checkAssumptionRanges(options: CostOptions): void {
+  const hit = options.cacheHitRate ?? 0;
+  const write = options.cacheWriteRate ?? 0;
+  if (hit + write > 1) {
+    throw new InputError(`--cache-hit-rate ${hit} + --cache-write-rate ${write} is more than 1: they are shares of the same input tokens`);
+  }
+}
+
+function loadOptionalConfig(options: CostOptions): Config | undefined {
+  if (options.configFile) return loadConfig(options.configFile, options.cwd);
+  const present = DEFAULT_CONFIG_NAMES.some((name) => existsSync(path.join(options.cwd, name)));
+  return present ? loadConfig(undefined, options.cwd) : undefined;
+}
+
+/** `--prices` is looked up before the config's `prices:` file. */
+function loadTables(options: CostOptions, config: Config | undefined): PriceTable[] {
+  const files = [options.pricesFile && path.resolve(options.cwd, options.pricesFile), config?.prices].filter(
+    (f): f is string => Boolean(f),
+  );
+  return files.map((file) => loadPriceTable(file));
+}
+
+function loadProfileFlags(options: CostOptions): Map<string, { file: string; profile: ThroughputProfileFile }> {
+  const profiles = new Map<string, { file: string; profile: ThroughputProfileFile }>();
+  for (const given of options.throughputProfiles ?? []) {
+    const file = path.resolve(options.cwd, given);
+    const profile = readThroughputProfile(file);
+    profiles.set(profile.model, { file, profile });
+  }
+  return profiles;
+}
+
+function selectOptions(
+  options: CostOptions,
+  config: Config | undefined,
+  tables: PriceTable[],
+  profiles: Map<string, { file: string; profile: ThroughputProfileFile }>,
+): { apis: ApiOption[]; selfHosted: SelfHostedOption[]; notCosted: CostReport["notCosted"] } {
+  const names = options.models ?? config?.models.map((m) => m.id);
+  // Models named with --models must all be costed; models taken from the config are skipped, with the reason, when
+  // there is nothing to cost them with.
+  const implicit = options.models === undefined;
+  const notCosted: CostReport["notCosted"] = [];
+  if (!names || names.length === 0) {
+    throw new InputError("no models to cost: pass --models a,b (catalog names such as claude-sonnet-4-6, gpt-4o) or run where modelpick.yaml lists models");
+  }
+  const apis: ApiOption[] = [];
+  const selfHosted: SelfHostedOption[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const configured = config?.models.find((m) => m.id === name);
+    if (configured) {
+      let option: ApiOption | SelfHostedOption;
+      try {
+        option = fromConfiguredModel(configured, config!, tables, profiles, options);
+      } catch (error) {
+        if (!implicit || !(error instanceof InputError)) throw error;
+        notCosted.push({ id: name, reason: error.message });
+        continue;
+      }
+      if ("price" in option) apis.push(option);
+      else selfHosted.push(option);
+      continue;
+    }
+    const profile = findThroughputProfile(name);
+    if (profile) {
+      selfHosted.push(catalogSelfHostedOption(profile, options));
+      continue;
+    }
+    apis.push({ id: name, price: priceFor(name, undefined, tables, "--models") });
+  }
+  if (apis.length + selfHosted.length === 0) {
+    throw new InputError(`no model in ${config ? path.basename(config.file) : "the config"} can be costed:\n${notCosted.map((n) => n.reason).join("\n")}`);
+  }
+  return { apis, selfHosted, notCosted };
+}
+
+function notCostedNote(notCosted: CostReport["notCosted"]): string {
+  if (notCosted.length === 0) return "";
+  return ` Not costed (no price or self-hosted deployment known): ${notCosted.map((n) => n.id).join(", ")}; run with --models to see why.`;
+}
+
+function fromConfiguredModel(
+  model: ResolvedModel,
+  config: Config,
+  tables: PriceTable[],
+  profiles: Map<string, { file: string; profile: ThroughputProfileFile }>,
+  overrides: SelfHostedOverrides,
+): ApiOption | SelfHostedOption {
+  const shown = path.basename(config.file);
+  const index = config.models.indexOf(model);
+  const where = `${shown}: models[${index}] (${model.id})`;
+  const wantsSelfHosting = model.hosting === "self-hosted" && (model.selfHosted !== undefined || profiles.has(model.id));
+  if (wantsSelfHosting) {
+    return selfHostedOption({
+      id: model.id,
+      spec: model.selfHosted ?? {},
+      where: `${where}.selfHosted`,
+      configDir: config.dir,
+      configDated: datedByFile(config.file, shown),
+      profiles,
+      overrides,
+    });
+  }
+  if (model.price) {
+    const configDate = datedByFile(config.file, shown).date;
+    return { id: model.id, provider: model.provider, ...modelName(model), price: fromConfig(model.price, `${shown} models[${index}].price`, configDate) };
+  }
+  if (model.hosting === "self-hosted") {
+    throw new InputError(`${where}: a self-hosted model needs a selfHosted: block (gpu, throughput) or --throughput-profile to be costed`);
+  }
+  const price = priceFor(model.model ?? model.id, providerHint(model), tables, where, model.model ? [model.id] : []);
+  return { id: model.id, provider: model.provider, ...modelName(model), price };
+}
+
+function modelName(model: ResolvedModel): { model?: string } {
+  return model.model ? { model: model.model } : {};
+}
+
+function priceFor(name: string, provider: string | undefined, tables: PriceTable[], where: string, alsoTry: string[] = []): ResolvedPrice {
+  for (const table of tables) {
+    const found = findPrice(name, { provider, table, catalog: false, alsoTry });
+    if ("price" in found) return found.price;
+  }
+  const found = findPrice(name, { provider, alsoTry });
+  if ("price" in found) return found.price;
+  if ("ambiguous" in found) {
+    throw new InputError(`${where}: "${name}" matches several catalog entries: ${found.ambiguous.join(", ")}; name one of them`);
+  }
+  const hints = similarNames(name);
+  throw new InputError(
+    `${where}: unknown model "${name}": not in ${tables.length > 0 ? "your prices file or " : ""}the built-in catalog` +
+      (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
+      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
+  );
+}
+
+function describePriceOrder(config: Config | undefined, tables: PriceTable[]): string {
+  const order = [
+    ...(config ? [`price: in ${path.basename(config.file)}`] : []),
+    ...tables.map((t) => `${t.label} (${t.size} prices${t.skipped > 0 ? `, ${t.skipped} entries without a chat price skipped` : ""})`),
+    CATALOG_NAME,
+  ];
+  return order.join(" > ");
+}
+
+function definedOnly<T extends Record<string, number | undefined>>(values: T): Partial<Record<keyof T, number>> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
+}
+
+/** A few plain sentences: the cheapest option, what self-hosting needs, and from which volume it pays. */
+export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCost>, breakEvens: BreakEven[]): string {
+  const volume = `${formatVolume(workload.tokensPerDay)} tokens/day (${formatVolume(monthlyTokens(workload.tokensPerDay))} a month)`;
+  const cheapest = models[0]!;
+  const sentences = [
+    `At ${volume} the cheapest option is ${cheapest.id} at ${formatUsd(cheapest.monthlyCostUsd)}/month (${formatPerMTok(cheapest.effectiveCostPerMTokUsd)} per million tokens).`,
+  ];
+  for (const model of models) {
+    if (model.hosting !== "self-hosted") continue;
+    sentences.push(
+      `${model.id} needs ${model.gpus}× ${model.gpu.name} (${model.replicas} replica${model.replicas === 1 ? "" : "s"}) for ${formatUsd(model.monthlyCostUsd)}/month; on average its GPUs do ${formatPercent(model.utilizationReached)} of the work they could.`,
+    );
+    const pairs = breakEvens.filter((b) => b.selfHosted === model.id);
+    const pays = pairs.filter((b) => b.tokensPerDay !== null).map((b) => `${b.api} from ${formatVolume(b.tokensPerDay!)}/day`);
+    const never = pairs.filter((b) => b.tokensPerDay === null).map((b) => b.api);
+    if (pays.length > 0) sentences.push(`It beats ${pays.join(", ")}.`);
+    if (never.length > 0) sentences.push(`It never beats ${never.join(", ")}: each replica costs more than those APIs charge for the traffic it can carry.`);
+  }
+  if (!models.some((m) => m.hosting === "self-hosted")) {
+    sentences.push("No self-hosted option was compared: describe one in modelpick.yaml (hosting: self-hosted with selfHosted:) or name a catalog throughput profile in --models.");
+  }
+  return sentences.join(" ");
+}

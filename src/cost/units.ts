@@ -1,0 +1,64 @@
+import { InputError } from "../errors.js";
+
+/** A month is 730 hours (8,760 / 12), as cloud providers bill it. */
+export const HOURS_PER_MONTH = 730;
+export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+export const SECONDS_PER_DAY = 86_400;
+
+const SUFFIX: Record<string, number> = { "": 1, k: 1e3, m: 1e6, b: 1e9 };
+
+/** Parses `250k`, `100m`, `1.5b`, `2000` (also `1_000_000`) into a positive number; `what` names the flag. */
+export function parseVolume(text: string, what: string): number {
+  const match = /^\s*(\d+(?:[._]\d+)*)\s*([kmb]?)\s*$/i.exec(text);
+  const digits = match?.[1]?.includes("_") ? match[1].replaceAll("_", "") : match?.[1];
+  const value = digits === undefined ? Number.NaN : Number(digits) * SUFFIX[match![2]!.toLowerCase()]!;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${what}: "${text}" is not a positive volume; write e.g. 250k, 100m or 1.5b`);
+  }
+  return value;
+}
+
+/** Parses a number within [min, max] (inclusive unless `exclusiveMin`). */
+export function parseNumber(
+  text: string,
+  what: string,
+  range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {},
+): number {
+  const value = text.trim() === "" ? Number.NaN : Number(text);
+  const { min = -Infinity, max = Infinity, exclusiveMin = false, integer = false } = range;
+  const belowMin = exclusiveMin ? value <= min : value < min;
+  if (!Number.isFinite(value) || belowMin || value > max || (integer && !Number.isInteger(value))) {
+    const bounds = [
+      min > -Infinity ? `${exclusiveMin ? "more than" : "at least"} ${min}` : "",
+      max < Infinity ? `at most ${max}` : "",
+    ]
+      .filter(Boolean)
+      .join(" and ");
+    throw new InputError(`${what}: "${text}" is not valid; expected ${integer ? "a whole number" : "a number"}${bounds ? ` ${bounds}` : ""}`);
+  }
+  return value;
+}
+
+/** 100_000_000 → "100m", 1_500_000_000 → "1.5b", 30_241_000 → "30.2m". */
+export function formatVolume(value: number): string {
+  const [divisor, suffix] = value >= 1e9 ? [1e9, "b"] : value >= 1e6 ? [1e6, "m"] : value >= 1e3 ? [1e3, "k"] : [1, ""];
+  const scaled = value / divisor;
+  const digits = scaled >= 100 ? 0 : scaled >= 10 ? 1 : 2;
+  return `${Number(scaled.toFixed(digits))}${suffix}`;
+}
+
+/** Whole dollars with thousands separators, cents below $100. */
+export function formatUsd(value: number): string {
+  const digits = Math.abs(value) >= 100 ? 0 : 2;
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+export function formatPerMTok(value: number): string {
+  const digits = value >= 1 ? 2 : value >= 0.01 ? 3 : 4;
+  return `$${value.toFixed(digits)}`;
+}
+
+export function formatPercent(share: number): string {
+  if (share > 0 && share < 0.001) return "<0.1%";
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+}

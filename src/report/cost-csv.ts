@@ -1,0 +1,57 @@
+import type { CostReport } from "../cost/run.js";
+import { datedSources } from "./cost-rows.js";
+
+const COLUMNS = [
+  "id",
+  "hosting",
+  "monthlyCostUsd",
+  "effectiveCostPerMTokUsd",
+  "gpus",
+  "replicas",
+  "gpu",
+  "gpuHourlyUsd",
+  "utilizationReached",
+  "inputPerMTok",
+  "outputPerMTok",
+  "tokensPerDay",
+  "sources",
+  "notes",
+] as const;
+
+/** One row per model (break-even pairs are in the JSON and table output). Numbers unrounded, sources with dates. */
+export function renderCostCsv(report: CostReport): string {
+  const rows = report.models.map((model) => {
+    const selfHosted = model.hosting === "self-hosted" ? model : undefined;
+    const api = model.hosting === "cloud" ? model : undefined;
+    const values: Record<(typeof COLUMNS)[number], string | number | undefined> = {
+      id: model.id,
+      hosting: model.hosting,
+      monthlyCostUsd: round(model.monthlyCostUsd),
+      effectiveCostPerMTokUsd: round(model.effectiveCostPerMTokUsd),
+      gpus: selfHosted?.gpus,
+      replicas: selfHosted?.replicas,
+      gpu: selfHosted?.gpu.name,
+      gpuHourlyUsd: selfHosted?.gpu.hourlyUsd,
+      utilizationReached: selfHosted ? round(selfHosted.utilizationReached) : undefined,
+      inputPerMTok: api?.price.inputPerMTok,
+      outputPerMTok: api?.price.outputPerMTok,
+      tokensPerDay: report.assumptions.tokensPerDay,
+      sources: datedSources(model)
+        .map((d) => `${d.what}: ${d.source} (${d.date ?? "n.d."})${d.unconfirmed ? " [unconfirmed]" : ""}`)
+        .join("; "),
+      notes: model.notes.join("; "),
+    };
+    return COLUMNS.map((c) => cell(values[c])).join(",");
+  });
+  return `${[COLUMNS.join(","), ...rows].join("\n")}\n`;
+}
+
+function cell(value: string | number | undefined): string {
+  if (value === undefined) return "";
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(10));
+}

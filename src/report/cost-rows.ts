@@ -1,0 +1,98 @@
+import type { CostReport } from "../cost/run.js";
+import type { ApiCost, Dated, SelfHostedCost } from "../cost/project.js";
+import { formatPercent, formatPerMTok, formatUsd, formatVolume } from "../cost/units.js";
+
+/** Display rows shared by the table and Markdown renderers; sources become numbered footnotes. */
+export interface CostDisplay {
+  headline: string[];
+  modelHeader: string[];
+  modelRows: string[][];
+  breakEvenHeader: string[];
+  breakEvenRows: string[][];
+  sources: string[];
+  notes: string[];
+  verdict: string;
+}
+
+export function costDisplay(report: CostReport): CostDisplay {
+  const sources = new Footnotes();
+  const notes: string[] = [];
+  const modelRows = report.models.map((model) => {
+    const refs = datedSources(model).map((d) => sources.ref(d)).join(" ");
+    for (const note of model.notes) notes.push(`${model.id}: ${note}`);
+    return model.hosting === "self-hosted" ? selfHostedRow(model, refs) : apiRow(model, refs);
+  });
+  const perRequests = report.breakEven.some((b) => b.requestsPerDay !== undefined);
+  return {
+    headline: headline(report),
+    modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", "Sources"],
+    modelRows,
+    breakEvenHeader: ["Self-hosted", "vs API", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
+    breakEvenRows: report.breakEven.map((b) => [
+      b.selfHosted,
+      b.api,
+      b.tokensPerDay === null ? "never" : formatVolume(b.tokensPerDay),
+      ...(perRequests ? [b.requestsPerDay == null ? "never" : formatVolume(b.requestsPerDay)] : []),
+      b.cheaperAtProjectedVolume,
+    ]),
+    sources: sources.list(),
+    notes,
+    verdict: report.verdict,
+  };
+}
+
+function headline(report: CostReport): string[] {
+  const a = report.assumptions;
+  const volume = a.requestsPerDay !== undefined
+    ? `${formatVolume(a.requestsPerDay)} requests/day × ${Math.round(a.tokensPerRequest ?? 0)} tokens = ${formatVolume(a.tokensPerDay)} tokens/day`
+    : `${formatVolume(a.tokensPerDay)} tokens/day`;
+  const knobs = [
+    `input share ${a.inputShare.toFixed(2)}`,
+    `month = ${a.hoursPerMonth} h (${formatVolume(a.monthlyTokens)} tokens)`,
+    `peak factor ${a.peakFactor}`,
+    a.batch ? "batch" : "",
+    a.cacheHitRate > 0 ? `cache hits ${formatPercent(a.cacheHitRate)}` : "",
+    a.cacheWriteRate > 0 ? `cache writes ${formatPercent(a.cacheWriteRate)}` : "",
+  ].filter(Boolean);
+  return [`${volume}; ${knobs.join("; ")}`, `Workload: ${a.workload.source}`, `Prices: ${report.priceSource}`];
+}
+
+function apiRow(model: ApiCost, refs: string): string[] {
+  return [model.id, "api", formatUsd(model.monthlyCostUsd), formatPerMTok(model.effectiveCostPerMTokUsd), "—", "—", refs];
+}
+
+function selfHostedRow(model: SelfHostedCost, refs: string): string[] {
+  return [
+    model.id,
+    "self-hosted",
+    formatUsd(model.monthlyCostUsd),
+    formatPerMTok(model.effectiveCostPerMTokUsd),
+    `${model.gpus}× ${model.gpu.name}`,
+    `${formatPercent(model.utilizationReached)} (target ${formatPercent(model.utilizationTarget)})`,
+    refs,
+  ];
+}
+
+export function datedSources(model: ApiCost | SelfHostedCost): Array<Dated & { what: string }> {
+  if (model.hosting === "cloud") return [{ what: "price", ...model.price }];
+  return [
+    { what: `GPU $${model.gpu.hourlyUsd}/h`, ...model.gpu },
+    { what: "throughput", ...model.throughput },
+    ...(model.electricity ? [{ what: `power ${model.electricity.wattsPerGpu} W/GPU`, ...model.electricity }] : []),
+  ];
+}
+
+class Footnotes {
+  private readonly texts: string[] = [];
+
+  ref(dated: Dated & { what: string }): string {
+    const text = `${dated.source} (${dated.date ?? "n.d."})${dated.unconfirmed ? " [unconfirmed]" : ""}`;
+    let index = this.texts.indexOf(text);
+    if (index < 0) index = this.texts.push(text) - 1;
+    return `[${index + 1}]`;
+  }
+
+  list(): string[] {
+    return this.texts.map((t, i) => `[${i + 1}] ${t}`);
+  }
+}

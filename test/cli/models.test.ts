@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+describe("modelpick models", () => {
+  it("lists API prices as JSON, filtered by provider and name, each with source and date", async () => {
+    const result = await runCli(["models", "sonnet", "--provider", "anthropic", "--json"]);
+    expect(result.code).toBe(0);
+    const entries = JSON.parse(result.stdout) as Array<{ id: string; provider: string; source: string; date: string }>;
+    expect(entries.length).toBeGreaterThan(3);
+    for (const e of entries) {
+      expect(e.provider).toBe("anthropic");
+      expect(e.id).toMatch(/sonnet/);
+      expect(e.source).not.toBe("");
+      expect(e.date).not.toBe("");
+    }
+    expect(entries.map((e) => e.id)).toContain("anthropic/claude-sonnet-4-6");
+  });
+
+  it("prints a table and lists GPUs and throughput profiles", async () => {
+    const table = await runCli(["models", "gpt-4o"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/openai\/gpt-4o-mini/);
+    const gpus = JSON.parse((await runCli(["models", "--kind", "gpu", "--json", "h100"])).stdout) as Array<{ gpu: string }>;
+    expect(gpus.every((g) => g.gpu === "h100")).toBe(true);
+    const profiles = await runCli(["models", "--kind", "throughput", "70b"]);
+    expect(profiles.stdout).toMatch(/llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8/);
+  });
+
+  it("exits 2 for an unknown provider or a file that is not GGUF", async () => {
+    const unknown = await runCli(["models", "--provider", "nobody"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/known providers: .*anthropic/);
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-models-"));
+    const file = path.join(dir, "fake.gguf");
+    writeFileSync(file, "not a gguf file");
+    const local = await runCli(["models", "--local", file]);
+    expect(local.code).toBe(2);
+    expect(local.stderr).not.toMatch(/\n\s+at /);
+  });
+});
