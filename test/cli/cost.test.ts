@@ -27,13 +27,27 @@ models:
 `;
 
 describe("modelpick cost", () => {
+  it("lists config models it cannot cost instead of failing, but fails for one named with --models", async () => {
+    const cwd = project(CONFIG + "  - { id: qwen, provider: recorded, file: q.csv, hosting: self-hosted }\n");
+    const result = await runCli(["cost", "--tokens-per-day", "10m", "--format", "json"], { cwd });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.models.map((m: { id: string }) => m.id).sort()).toEqual(["llama-70b", "sonnet"]);
+    expect(report.notCosted).toEqual([{ id: "qwen", reason: expect.stringMatching(/models\[2\] \(qwen\): a self-hosted model needs a selfHosted: block/) }]);
+    expect(report.verdict).toMatch(/Not costed .*: qwen/);
+    const named = await runCli(["cost", "--tokens-per-day", "10m", "--models", "qwen"], { cwd });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/qwen\): a self-hosted model needs a selfHosted: block/);
+  });
+
   it("prints the issue's JSON shape, sorted by monthly cost, with price sources and dates", async () => {
     const cwd = project(CONFIG);
     const result = await runCli(["cost", "--tokens-per-day", "100m", "--format", "json"], { cwd });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(["assumptions", "priceSource", "models", "breakEven", "verdict"]);
+    expect(Object.keys(report)).toEqual(["assumptions", "priceSource", "models", "notCosted", "breakEven", "verdict"]);
+    expect(report.notCosted).toEqual([]);
     expect(report.assumptions).toMatchObject({ tokensPerDay: 100e6, inputShare: 0.75, hoursPerMonth: 730, peakFactor: 2 });
     const [first, second] = report.models;
     // 100m/day: 1,157 tok/s × 2 = 2,315 ÷ (1,700 × 0.6) → 3 replicas × 2 H100 × $3.78 × 730 h = $16,556.40.
