@@ -7,6 +7,9 @@ const COMMANDS: Array<() => Promise<Command>> = [
   async () => (await import("./eval.js")).evalCommand(),
   async () => (await import("./cost.js")).costCommand(),
   async () => (await import("./models.js")).modelsCommand(),
+  async () => (await import("./recommend.js")).recommendCommand(),
+  async () => (await import("./check.js")).checkCommand(),
+  async () => (await import("./import.js")).importCommand(),
 ];
 
 export async function main(argv: string[]): Promise<number> {

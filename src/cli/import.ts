@@ -1,0 +1,62 @@
+import path from "node:path";
+import { Command, Option } from "commander";
+import { EXIT, setExitCode } from "./exit.js";
+import { list, positive } from "./recommend.js";
+
+interface ImportFlags {
+  format: "promptfoo" | "long" | "wide";
+  out: string;
+  map: string[];
+  category?: string;
+  models?: string;
+  selfHosted?: string;
+  sensitiveCategories?: string;
+  scoreScale: number;
+  force?: boolean;
+}
+
+export function importCommand(): Command {
+  return new Command("import")
+    .description("turn results from elsewhere (promptfoo JSON, a long or wide CSV/JSONL) into a modelpick results directory")
+    .argument("<file>", "promptfoo `eval -o out.json` output, or a .csv/.tsv/.jsonl table")
+    .addOption(new Option("--format <format>", "input format").choices(["promptfoo", "long", "wide"]).makeOptionMandatory())
+    .requiredOption("-o, --out <dir>", "results directory to write (results.jsonl and summary.json)")
+    .addOption(
+      new Option("--map <field=column>", "map a field to a column (repeatable or comma-separated): itemId, category, model, score, output, inputTokens, outputTokens, costUsd, latencyMs, passed, error, sensitive")
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
+    )
+    .option("--category <name>", "category for every item when the file has no category column")
+    .option("--models <list>", "wide format: the score columns to import (default: every numeric column)")
+    .option("--self-hosted <list>", "model ids that run on your own infrastructure (the rest are cloud-hosted)")
+    .option("--sensitive-categories <list>", "categories whose items are sensitive (on top of a `sensitive` column)")
+    .addOption(new Option("--score-scale <n>", "divide scores by n, e.g. 100 for percentages").argParser(positive("--score-scale")).default(1))
+    .option("--force", "replace results.jsonl if --out already holds one")
+    .action(async (file: string, flags: ImportFlags) => setExitCode(await runImport(file, flags)));
+}
+
+async function runImport(file: string, flags: ImportFlags): Promise<number> {
+  const { parseColumnMap } = await import("../import/fields.js");
+  const { importResults } = await import("../import/index.js");
+  const outcome = await importResults({
+    file,
+    outDir: flags.out,
+    format: flags.format,
+    columns: parseColumnMap(flags.map),
+    defaultCategory: flags.category,
+    models: flags.models ? list(flags.models) : undefined,
+    scoreScale: flags.scoreScale,
+    selfHosted: list(flags.selfHosted),
+    sensitiveCategories: list(flags.sensitiveCategories),
+    force: flags.force === true,
+  });
+  const hosting = outcome.models.map((m) => `${m.id} (${m.hosting})`).join(", ");
+  const lines = [
+    `Imported ${outcome.rows} rows (${outcome.items} items × ${outcome.models.length} models: ${hosting}) from ${file}.`,
+    `${outcome.errors} row(s) without a score are recorded as errors, never as 0.`,
+    ...outcome.notes,
+    `Wrote ${path.join(outcome.outDir, "results.jsonl")} and summary.json; next: modelpick recommend --results ${outcome.outDir}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return EXIT.ok;
+}

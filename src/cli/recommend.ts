@@ -1,0 +1,164 @@
+import { Command, Option } from "commander";
+import { InputError } from "../errors.js";
+import type { RoutingCriteria } from "../routing/types.js";
+import { EXIT, setExitCode } from "./exit.js";
+
+interface RecommendFlags {
+  results: string;
+  minQuality?: number;
+  within?: number;
+  minItems: number;
+  tokensPerDay?: string;
+  mix?: string;
+  budget?: number;
+  maxP95Ms?: number;
+  allowLicense?: string;
+  orgMau?: string;
+  humanReview?: string;
+  sensitive?: string;
+  config?: string;
+  prices?: string;
+  format?: "ts" | "yaml" | "json";
+  out?: string;
+}
+
+export const DEFAULT_RESULTS_DIR = "reports/latest";
+export const DEFAULT_WITHIN = 0.02;
+
+export function recommendCommand(): Command {
+  return new Command("recommend")
+    .description("choose a model per task category from eval results, and emit the routing table (TS, YAML or JSON)")
+    .option("-r, --results <dir>", "results directory from eval or import", DEFAULT_RESULTS_DIR)
+    .addOption(new Option("--min-quality <x>", "absolute bar: quality not significantly below x (0–1)").argParser(unit("--min-quality")).conflicts("within"))
+    .addOption(new Option("--within <x>", `bar relative to the category's best model: not significantly below best − x (default ${DEFAULT_WITHIN})`).argParser(unit("--within")))
+    .addOption(new Option("--min-items <n>", "fewest paired items on which a model may win a route").argParser(positiveInt("--min-items")).default(10))
+    .option("--tokens-per-day <volume>", "daily token volume for monthly cost, e.g. 250k, 100m, 1.5b")
+    .option("--mix <shares>", "traffic share per category, e.g. extraction=0.5,chat=0.5 (default: the dataset's category sizes)")
+    .addOption(new Option("--budget <usd>", "monthly budget in USD at --tokens-per-day; exit 1 when the table is over it").argParser(positive("--budget")))
+    .addOption(new Option("--max-p95-ms <ms>", "exclude models whose p95 latency in the category is above this").argParser(positive("--max-p95-ms")))
+    .option("--allow-license <list>", "comma-separated licences a self-hosted model may have (e.g. apache-2.0,mit,llama3.1)")
+    .option("--org-mau <n>", "your monthly active users: Llama community licences exclude models above 700M (e.g. 800m)")
+    .option("--human-review <categories>", "comma-separated categories that keep the best model and are marked humanReview")
+    .option("--sensitive <categories>", "comma-separated categories to treat as sensitive on top of items marked sensitive")
+    .option("-c, --config <file>", "modelpick.yaml for maxTokens, temperature, baseURL, licence, prices (default: the run's config)")
+    .option("--prices <file>", "prices for models the results carry no cost for (LiteLLM JSON or modelpick price map)")
+    .addOption(new Option("-f, --format <format>", "routing table format").choices(["ts", "yaml", "json"]))
+    .option("-o, --out <file>", "write the routing table here (format from --format or the extension)")
+    .action(async (flags: RecommendFlags) => setExitCode(await runRecommend(flags)));
+}
+
+async function runRecommend(flags: RecommendFlags): Promise<number> {
+  const { loadRoutingInputs } = await import("../routing/inputs.js");
+  const { recommend } = await import("../routing/select.js");
+  const criteria = await criteriaFrom(flags);
+  const format = await outputFormat(flags);
+  const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
+  if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
+  for (const category of [...criteria.humanReview, ...criteria.sensitiveCategories, ...Object.keys(criteria.mix ?? {})]) {
+    if (!inputs.rows.some((r) => r.category === category)) throw new InputError(`no category "${category}" in ${flags.results} (check --human-review, --sensitive, --mix)`);
+  }
+  const recommendation = recommend({ ...inputs, criteria });
+  const { renderRecommendation } = await import("../routing/render.js");
+  const table = await renderRecommendation(recommendation);
+  if (format) {
+    const { toDocument } = await import("../routing/document.js");
+    const { emitRouting } = await import("../routing/emit.js");
+    const text = emitRouting(toDocument(recommendation), format);
+    if (flags.out) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(flags.out, text);
+      process.stdout.write(`${table}\nRouting table written to ${flags.out}\n`);
+    } else {
+      process.stderr.write(`${table}\n`);
+      process.stdout.write(text);
+    }
+  } else {
+    process.stdout.write(`${table}\n`);
+  }
+  if (recommendation.withinBudget === false) {
+    process.stderr.write(`the cheapest qualifying table costs more than --budget ${flags.budget} a month\n`);
+    return EXIT.checkFailed;
+  }
+  if (criteria.budgetUsd !== undefined && recommendation.withinBudget === null) {
+    const unpriced = recommendation.decisions.filter((d) => d.chosen && d.monthlyUsd === null).map((d) => `${d.category} → ${d.chosen!.model}`);
+    process.stderr.write(
+      `cannot verify --budget: no cost or price for ${unpriced.join(", ")}; give those models a price: in modelpick.yaml (self-hosted: your own $ per million tokens) or pass --prices\n`,
+    );
+    return EXIT.checkFailed;
+  }
+  return EXIT.ok;
+}
+
+/** --format, else the --out file's extension; the two must agree, or `check` could not read the file back. */
+async function outputFormat(flags: RecommendFlags): Promise<"ts" | "yaml" | "json" | undefined> {
+  if (!flags.out) return flags.format;
+  const { formatOfRoutingFile } = await import("../routing/parse.js");
+  const fromName = formatOfRoutingFile(flags.out);
+  if (flags.format && flags.format !== fromName) {
+    throw new InputError(`--out ${flags.out} is a ${fromName} file but --format is ${flags.format}; make them agree`);
+  }
+  return fromName;
+}
+
+async function criteriaFrom(flags: RecommendFlags): Promise<RoutingCriteria> {
+  const { parseVolume } = await import("../cost/units.js");
+  if (flags.budget !== undefined && flags.tokensPerDay === undefined) {
+    throw new InputError("--budget needs --tokens-per-day: the monthly cost depends on the volume");
+  }
+  const criteria: RoutingCriteria = {
+    minItems: flags.minItems,
+    humanReview: list(flags.humanReview),
+    sensitiveCategories: list(flags.sensitive),
+    confidence: 0.95,
+    resamples: 2000,
+  };
+  if (flags.minQuality !== undefined) criteria.minQuality = flags.minQuality;
+  else criteria.within = flags.within ?? DEFAULT_WITHIN;
+  if (flags.tokensPerDay !== undefined) criteria.tokensPerDay = parseVolume(flags.tokensPerDay, "--tokens-per-day");
+  if (flags.mix !== undefined) criteria.mix = parseMix(flags.mix);
+  if (flags.budget !== undefined) criteria.budgetUsd = flags.budget;
+  if (flags.maxP95Ms !== undefined) criteria.maxP95Ms = flags.maxP95Ms;
+  if (flags.allowLicense !== undefined) criteria.allowLicenses = list(flags.allowLicense);
+  if (flags.orgMau !== undefined) criteria.orgMau = parseVolume(flags.orgMau, "--org-mau");
+  return criteria;
+}
+
+function parseMix(text: string): Record<string, number> {
+  const mix: Record<string, number> = {};
+  for (const part of list(text)) {
+    const eq = part.lastIndexOf("=");
+    const share = Number(part.slice(eq + 1));
+    if (eq <= 0 || !Number.isFinite(share) || share < 0) throw new InputError(`--mix: "${part}" should be category=share, e.g. extraction=0.4`);
+    mix[part.slice(0, eq).trim()] = share;
+  }
+  if (Object.values(mix).every((s) => s === 0)) throw new InputError("--mix: at least one category needs a share above 0");
+  return mix;
+}
+
+export function list(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+export function unit(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InputError(`${flag}: expected a number between 0 and 1, got "${value}"`);
+    return n;
+  };
+}
+
+export function positive(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InputError(`${flag}: expected a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+export function positiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InputError(`${flag}: expected a positive whole number, got "${value}"`);
+    return n;
+  };
+}

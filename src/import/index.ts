@@ -1,0 +1,145 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { InputError } from "../errors.js";
+import { summarize } from "../report/summary.js";
+import type { ModelRunInfo, RunSummary } from "../report/types.js";
+import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, rowKey } from "../runner/results-store.js";
+import type { ResultRow } from "../runner/types.js";
+import { importLong } from "./long.js";
+import { importPromptfoo } from "./promptfoo.js";
+import type { ImportedResults, ImportOptions } from "./types.js";
+import { importWide } from "./wide.js";
+
+export type { ImportFormat, ImportOptions } from "./types.js";
+
+export interface ImportRequest extends ImportOptions {
+  file: string;
+  outDir: string;
+  /** Model ids that run on the team's own infrastructure; every other imported model is cloud-hosted. */
+  selfHosted: string[];
+  /** Categories whose items are all sensitive, on top of items the file marks sensitive. */
+  sensitiveCategories: string[];
+  /** Replace an existing results.jsonl in outDir. */
+  force: boolean;
+}
+
+export interface ImportOutcome {
+  outDir: string;
+  rows: number;
+  items: number;
+  models: ModelRunInfo[];
+  errors: number;
+  /** Rows of sensitive items for cloud models, recorded as skipped like `eval` does. */
+  skippedSensitive: number;
+  notes: string[];
+  summary: RunSummary;
+}
+
+/** Reads results from another tool and writes a modelpick results directory (results.jsonl + summary.json). */
+export async function importResults(request: ImportRequest): Promise<ImportOutcome> {
+  const imported = await readImport(request);
+  checkUnique(imported.rows, request.file);
+  const models = runModels(imported, request.selfHosted);
+  const sensitiveItems = sensitiveItemsOf(imported, request.sensitiveCategories);
+  const hosting = new Map(models.map((m) => [m.id, m.hosting]));
+  let skippedSensitive = 0;
+  const rows = imported.rows.map((row) => {
+    if (!sensitiveItems.has(row.itemId) || hosting.get(row.model) === "self-hosted") return row;
+    skippedSensitive++;
+    return { ...row, output: null, score: null, passed: null, error: null, skipped: "sensitive" };
+  });
+  const summary = summarize(rows, runInfo(request, imported, models, rows));
+  writeResults(request, rows, summary);
+  const notes = [...imported.notes];
+  if (skippedSensitive > 0) {
+    notes.push(
+      `${skippedSensitive} row(s) of sensitive items for cloud-hosted models were recorded as skipped: sensitive, as eval records them (sensitive data is routed only to self-hosted models; mark self-hosted models with --self-hosted).`,
+    );
+  }
+  return {
+    outDir: request.outDir,
+    rows: rows.length,
+    items: new Set(rows.map((r) => r.itemId)).size,
+    models,
+    errors: rows.filter((r) => r.error !== null).length,
+    skippedSensitive,
+    notes,
+    summary,
+  };
+}
+
+function readImport(request: ImportRequest): Promise<ImportedResults> {
+  if (!existsSync(request.file)) throw new InputError(`${request.file}: file not found`);
+  if (request.format === "promptfoo") return importPromptfoo(request.file, request);
+  if (request.format === "long") return importLong(request.file, request);
+  return importWide(request.file, request);
+}
+
+function checkUnique(rows: ResultRow[], file: string): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = rowKey(row.model, row.itemId);
+    if (seen.has(key)) throw new InputError(`${file}: item "${row.itemId}" appears twice for model "${row.model}"; each item × model must appear once`);
+    seen.add(key);
+  }
+}
+
+function runModels(imported: ImportedResults, selfHosted: string[]): ModelRunInfo[] {
+  const ids = new Set(imported.models.map((m) => m.id));
+  for (const id of selfHosted) {
+    if (!ids.has(id)) throw new InputError(`--self-hosted: no model "${id}" in the imported results (models: ${[...ids].join(", ")})`);
+  }
+  const local = new Set(selfHosted);
+  return imported.models.map((m) => ({
+    id: m.id,
+    provider: m.provider,
+    model: m.model,
+    hosting: local.has(m.id) ? "self-hosted" : "cloud",
+    price: null,
+  }));
+}
+
+function sensitiveItemsOf(imported: ImportedResults, categories: string[]): Set<string> {
+  const items = new Set(imported.sensitiveItems);
+  const wanted = new Set(categories);
+  const known = new Set(imported.rows.map((r) => r.category));
+  for (const category of categories) {
+    if (!known.has(category)) throw new InputError(`--sensitive-categories: no category "${category}" in the imported results`);
+  }
+  for (const row of imported.rows) if (wanted.has(row.category)) items.add(row.itemId);
+  return items;
+}
+
+function runInfo(request: ImportRequest, imported: ImportedResults, models: ModelRunInfo[], rows: ResultRow[]): RunSummary["run"] {
+  const digest = createHash("sha256").update(readFileSync(request.file)).digest("hex");
+  const hasCosts = rows.some((r) => r.costUsd !== null);
+  return {
+    id: imported.runId ?? `import-${digest.slice(0, 12)}`,
+    configFile: "",
+    configHash: "",
+    datasetHash: digest,
+    datasetFiles: [],
+    items: new Set(rows.map((r) => r.itemId)).size,
+    models,
+    judge: null,
+    startedAt: imported.date ?? "",
+    endedAt: imported.date ?? "",
+    priceSource: hasCosts
+      ? `costs as recorded in ${path.basename(request.file)} (imported, ${request.format})`
+      : `none: ${path.basename(request.file)} carries no costs (recommend ranks by price per token)`,
+  };
+}
+
+function writeResults(request: ImportRequest, rows: ResultRow[], summary: RunSummary): void {
+  mkdirSync(request.outDir, { recursive: true });
+  const resultsFile = path.join(request.outDir, RESULTS_FILE);
+  if (existsSync(resultsFile)) {
+    if (!request.force) throw new InputError(`${request.outDir}: already holds ${RESULTS_FILE}; choose another --out or pass --force to replace it`);
+    rmSync(resultsFile);
+  }
+  const writer = new ResultsWriter(resultsFile);
+  for (const row of rows) writer.append(row);
+  writer.close();
+  writeFileSync(path.join(request.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+}

@@ -1,0 +1,122 @@
+import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
+import { usd } from "./select.js";
+
+/** The per-category diff printed by `modelpick check`. */
+export function renderCheckText(report: CheckReport, file: string): string {
+  const failing = report.routes.filter((r) => r.status === "fails").length;
+  const lines = [
+    report.ok
+      ? `modelpick check: every route in ${file} still holds (tolerance ${report.tolerance})`
+      : `modelpick check: ${failing} of ${report.routes.length} route(s) in ${file} no longer hold${report.budget && !report.budget.ok ? ", and the table is over budget" : ""} (tolerance ${report.tolerance})`,
+  ];
+  for (const route of report.routes) {
+    const mark = route.status === "fails" ? "✗" : route.status === "holds" ? "✓" : "·";
+    lines.push(`${mark} ${route.category} → ${route.model ?? "no route"}${qualityChange(route)}`);
+    for (const problem of route.problems) lines.push(`    ${problem}`);
+    for (const note of route.notes) lines.push(`    note: ${note}`);
+  }
+  if (report.budget) lines.push(budgetLine(report.budget));
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  return lines.join("\n");
+}
+
+function qualityChange(route: RouteCheck): string {
+  if (!route.fresh) return "";
+  const was = route.committed ? `${route.committed.mean.toFixed(3)} → ` : "";
+  const cost = costChange(route);
+  return `: quality ${was}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}] n=${route.fresh.n}${route.bar ? `, ${describeBar(route.bar)}` : ""}${cost}`;
+}
+
+function costChange(route: RouteCheck): string {
+  const before = route.committed?.costPer1kUsd ?? null;
+  const after = route.fresh?.costPer1kUsd ?? null;
+  if (before === null && after === null) return "";
+  return `, $/1k ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)}`;
+}
+
+function budgetLine(budget: NonNullable<CheckReport["budget"]>): string {
+  const monthly = budget.monthlyUsd === null ? "unknown (some route has no cost or price)" : usd(budget.monthlyUsd);
+  return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${usd(budget.budgetUsd)}`;
+}
+
+/** The Markdown summary for $GITHUB_STEP_SUMMARY. */
+export function renderCheckMarkdown(report: CheckReport, file: string): string {
+  const lines = [
+    `## modelpick check: ${report.ok ? "✅ every route holds" : "❌ routes no longer hold"}`,
+    "",
+    `Routing file \`${cell(file)}\`, fresh run \`${cell(report.fresh.source.runId)}\`, tolerance ${report.tolerance}.`,
+    "",
+    "| | category | model | quality then → now [95% CI] | bar | $ / 1k req then → now | details |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const route of report.routes) {
+    const mark = route.status === "fails" ? "❌" : route.status === "holds" ? "✅" : "➖";
+    const quality = route.fresh
+      ? `${route.committed ? `${route.committed.mean.toFixed(3)} → ` : ""}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}]`
+      : "—";
+    const before = route.committed?.costPer1kUsd ?? null;
+    const after = route.fresh?.costPer1kUsd ?? null;
+    const details = [...route.problems, ...route.notes.map((n) => `note: ${n}`)].join("; ");
+    lines.push(
+      `| ${mark} | ${cell(route.category)} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)} | ${cell(details) || "holds"} |`,
+    );
+  }
+  if (report.budget) lines.push("", budgetLine(report.budget));
+  for (const warning of report.warnings) lines.push("", `⚠️ ${cell(warning)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Text inside a Markdown table cell: pipes, newlines and HTML cannot break the table. */
+function cell(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, " ")
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/`/g, "'")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+/** JUnit XML: one test case per route, failed when the route no longer holds; the budget is one more case. */
+export function renderJunit(report: CheckReport, file: string): string {
+  const cases = report.routes.map((route) => {
+    const name = `${route.category} → ${route.model ?? "no route"}`;
+    const body =
+      route.status === "fails"
+        ? `\n      <failure message="${xml(route.problems[0] ?? "route no longer holds")}">${xml([...route.problems, ...route.notes].join("\n"))}</failure>\n    `
+        : route.status === "no-route"
+          ? `\n      <skipped message="${xml(route.notes[0] ?? "no route committed for this category")}"/>\n    `
+          : "";
+    return `    <testcase classname="modelpick.routing" name="${xml(name)}">${body}</testcase>`;
+  });
+  if (report.budget) {
+    const b = report.budget;
+    const message = `monthly ${b.monthlyUsd === null ? "unknown" : usd(b.monthlyUsd)} against budget ${usd(b.budgetUsd)}`;
+    cases.push(
+      `    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`,
+    );
+  }
+  const failures = report.routes.filter((r) => r.status === "fails").length + (report.budget && !report.budget.ok ? 1 : 0);
+  const skipped = report.routes.filter((r) => r.status === "no-route").length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="modelpick check" tests="${cases.length}" failures="${failures}">`,
+    `  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">`,
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+/** Escapes XML text and attributes, and drops characters XML 1.0 cannot hold at all. */
+function xml(text: string): string {
+  return text
+    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    .replace(/\n/g, "&#10;");
+}

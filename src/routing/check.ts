@@ -1,0 +1,173 @@
+import { monthlyUsd } from "./costs.js";
+import type { DocumentRoute, RoutingDocument } from "./document.js";
+import { recommend, SENSITIVE_ROUTE_NAME, type RecommendInput } from "./select.js";
+import type { CandidateVerdict, CategoryDecision, ModelProfile, Recommendation } from "./types.js";
+
+export type RouteStatus = "holds" | "fails" | "no-route";
+
+export interface RouteCheck {
+  category: string;
+  /** The committed route's model id, or null for a committed null route. */
+  model: string | null;
+  status: RouteStatus;
+  /** Why the route fails (empty when it holds). */
+  problems: string[];
+  /** Not failures: what changed or could be better. */
+  notes: string[];
+  committed: DocumentRoute["evidence"] | null;
+  fresh: Pick<CandidateVerdict, "mean" | "ciLow" | "ciHigh" | "n" | "vsBar" | "costPer1kUsd" | "costBasis" | "p95LatencyMs"> | null;
+  bar: CategoryDecision["bar"] | null;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  tolerance: number;
+  routes: RouteCheck[];
+  /** The committed table's monthly cost on the fresh figures, against the budget. */
+  budget: { budgetUsd: number; monthlyUsd: number | null; ok: boolean } | null;
+  warnings: string[];
+  /** The recommendation the fresh results give, for `--update`. */
+  fresh: Recommendation;
+}
+
+/**
+ * Re-applies a committed table's own criteria to fresh results. A route holds while its model is still measured on
+ * the category, is not significantly below the bar (minus `tolerance`), still meets its constraints, and — for
+ * sensitive categories — is still self-hosted; the whole table must stay within its budget.
+ */
+export function checkRouting(
+  document: RoutingDocument,
+  input: Omit<RecommendInput, "criteria"> & { described?: Set<string> },
+  tolerance: number,
+): CheckReport {
+  const criteria = document.generatedFrom.criteria;
+  const fresh = recommend({
+    ...input,
+    models: withCommittedDetails(input.models, document, input.described),
+    criteria: {
+      ...criteria,
+      sensitiveCategories: [...new Set([...criteria.sensitiveCategories, ...document.sensitiveCategories])],
+    },
+  });
+  const profiles = new Map(fresh.models.map((m) => [m.id, m]));
+  const decisions = new Map(fresh.decisions.map((d) => [d.category, d]));
+  const routes: RouteCheck[] = [];
+  for (const [category, route] of Object.entries(document.routes)) {
+    routes.push(checkRoute(category, route, decisions.get(category), profiles, tolerance, document));
+  }
+  if (document.sensitiveRoute && fresh.sensitiveRoute) {
+    routes.push(checkRoute(SENSITIVE_ROUTE_NAME, document.sensitiveRoute, fresh.sensitiveRoute, profiles, tolerance, document, true));
+  } else if (document.sensitiveRoute) {
+    routes.push(checkRoute(SENSITIVE_ROUTE_NAME, document.sensitiveRoute, undefined, profiles, tolerance, document, true));
+  }
+  const warnings = fresh.decisions
+    .filter((d) => !(d.category in document.routes))
+    .map((d) => `category "${d.category}" is in the results but has no route in the file; run check --update to add it`);
+  const budget = checkBudget(document, decisions);
+  const ok = routes.every((r) => r.status !== "fails") && (budget?.ok ?? true);
+  return { ok, tolerance, routes, budget, warnings, fresh };
+}
+
+/**
+ * Fresh results without summary.json or config say nothing about a model's hosting; the committed route's own
+ * details stand in for those models (and only those), so a results.jsonl alone can still be checked.
+ */
+function withCommittedDetails(models: readonly ModelProfile[], document: RoutingDocument, described?: Set<string>): ModelProfile[] {
+  const committed = new Map<string, DocumentRoute>();
+  for (const route of [...Object.values(document.routes), document.sensitiveRoute]) if (route) committed.set(route.id, route);
+  const known = described ?? new Set(models.map((m) => m.id));
+  const byId = new Map(models.map((m) => [m.id, m]));
+  for (const [id, route] of committed) {
+    if (known.has(id)) continue;
+    const { evidence: _evidence, humanReview: _humanReview, ...details } = route;
+    byId.set(id, { ...details, price: byId.get(id)?.price ?? null });
+  }
+  return [...byId.values()];
+}
+
+function checkRoute(
+  category: string,
+  route: DocumentRoute | null,
+  decision: CategoryDecision | undefined,
+  profiles: Map<string, ModelProfile>,
+  tolerance: number,
+  document: RoutingDocument,
+  sensitiveRoute = false,
+): RouteCheck {
+  const base: RouteCheck = {
+    category,
+    model: route?.id ?? null,
+    status: "holds",
+    problems: [],
+    notes: [],
+    committed: route?.evidence ?? null,
+    fresh: null,
+    bar: decision?.bar ?? null,
+  };
+  if (!route) {
+    base.status = "no-route";
+    if (decision?.chosen) base.notes.push(`${decision.chosen.model} now qualifies; run check --update to route this category`);
+    return base;
+  }
+  if (!decision) {
+    base.status = "fails";
+    base.problems.push("no fresh results for this category");
+    return base;
+  }
+  const candidate = decision.candidates.find((c) => c.model === route.id);
+  if (!candidate) {
+    base.status = "fails";
+    base.problems.push(`${route.id} has no scored result in this category (deprecated, renamed, or every request failed?)`);
+    return base;
+  }
+  base.fresh = candidate;
+  const sensitive = sensitiveRoute || decision.sensitive || document.sensitiveCategories.includes(category);
+  const profile = profiles.get(route.id);
+  if (sensitive && (route.hosting !== "self-hosted" || profile?.hosting !== "self-hosted")) {
+    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? route.hosting}`);
+  }
+  for (const exclusion of candidate.exclusions) {
+    if (exclusion.startsWith("significantly below") || exclusion.startsWith("cloud-hosted")) continue;
+    base.problems.push(exclusion);
+  }
+  if (candidate.vsBar.high < -tolerance - 1e-12) {
+    base.problems.push(
+      `quality significantly below the bar${tolerance > 0 ? ` even with tolerance ${tolerance}` : ""}: ${describeBar(decision.bar)}; ${route.id} is ${signed(candidate.vsBar.diff)} [${signed(candidate.vsBar.low)}, ${signed(candidate.vsBar.high)}] from it over ${candidate.vsBar.pairedN} paired items`,
+    );
+  }
+  if (decision.chosen && decision.chosen.model !== route.id) {
+    base.notes.push(`recommend would now choose ${decision.chosen.model}`);
+  }
+  base.status = base.problems.length > 0 ? "fails" : "holds";
+  return base;
+}
+
+function checkBudget(
+  document: RoutingDocument,
+  decisions: Map<string, CategoryDecision>,
+): CheckReport["budget"] {
+  const criteria = document.generatedFrom.criteria;
+  if (criteria.budgetUsd === undefined || criteria.tokensPerDay === undefined) return null;
+  let total = 0;
+  let known = true;
+  for (const [category, route] of Object.entries(document.routes)) {
+    const decision = decisions.get(category);
+    if (!route || !decision || decision.trafficShare === 0) continue;
+    const candidate = decision.candidates.find((c) => c.model === route.id);
+    const monthly = candidate ? monthlyUsd(criteria.tokensPerDay, decision.trafficShare, candidate.usdPerToken) : null;
+    if (monthly === null) known = false;
+    else total += monthly;
+  }
+  const monthly = known ? total : null;
+  return { budgetUsd: criteria.budgetUsd, monthlyUsd: monthly, ok: monthly !== null && monthly <= criteria.budgetUsd + 1e-9 };
+}
+
+export function describeBar(bar: CategoryDecision["bar"]): string {
+  if (bar.kind === "min-quality") return `bar ${bar.value}`;
+  if (bar.level === null) return "no reference model";
+  return `bar ${bar.level.toFixed(3)} (best ${bar.reference} − ${bar.value})`;
+}
+
+export function signed(value: number): string {
+  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
+}

@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import { formatIssues } from "../config/load.js";
+import type { CategoryDecision, ModelProfile, ModelRoute, Recommendation, RoutingCriteria } from "./types.js";
+
+/** Bumped when the shape of a routing file changes incompatibly. */
+export const ROUTING_FORMAT_VERSION = 1;
+
+export interface RouteEvidence {
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+  n: number;
+  costPer1kUsd: number | null;
+  costBasis: string;
+  p95LatencyMs: number | null;
+  /** The bar the route met: its level and what it is relative to. */
+  bar: { kind: "min-quality" | "within"; level: number | null; reference: string | null };
+  /** Model − bar over the paired items, with the 95 % interval. */
+  vsBar: { diff: number; low: number; high: number; pairedN: number };
+  monthlyUsd: number | null;
+}
+
+export type DocumentRoute = ModelRoute & { evidence: RouteEvidence };
+
+/** The routing table as YAML and JSON files hold it (and as the TypeScript module embeds it). */
+export interface RoutingDocument {
+  modelpickRouting: number;
+  routes: Record<string, DocumentRoute | null>;
+  /** Why a category has no route, beside each null route. */
+  noRoute: Record<string, string>;
+  sensitiveCategories: string[];
+  sensitiveRoute: DocumentRoute | null;
+  generatedFrom: {
+    runId: string;
+    runDate: string | null;
+    resultsSha256: string;
+    prices: Array<{ model: string; source: string; date: string | null }>;
+    criteria: RoutingCriteria;
+    monthlyTotalUsd: number | null;
+  };
+}
+
+export function toDocument(recommendation: Recommendation): RoutingDocument {
+  const profiles = new Map(recommendation.models.map((m) => [m.id, m]));
+  const routes: RoutingDocument["routes"] = {};
+  const noRoute: RoutingDocument["noRoute"] = {};
+  for (const decision of recommendation.decisions) {
+    assertSafeKey(decision.category);
+    routes[decision.category] = routeOf(decision, profiles);
+    if (!decision.chosen) noRoute[decision.category] = decision.noRouteReason ?? "no model qualifies";
+  }
+  const used = new Set(
+    [...recommendation.decisions.map((d) => d.chosen?.model), recommendation.sensitiveRoute?.chosen?.model].filter(
+      (m): m is string => m !== undefined,
+    ),
+  );
+  return {
+    modelpickRouting: ROUTING_FORMAT_VERSION,
+    routes,
+    noRoute,
+    sensitiveCategories: recommendation.decisions.filter((d) => d.sensitive).map((d) => d.category),
+    sensitiveRoute: recommendation.sensitiveRoute ? routeOf(recommendation.sensitiveRoute, profiles) : null,
+    generatedFrom: {
+      runId: recommendation.source.runId,
+      runDate: recommendation.source.runDate,
+      resultsSha256: recommendation.source.resultsSha256,
+      prices: recommendation.models
+        .filter((m) => used.has(m.id) && m.price)
+        .map((m) => ({ model: m.id, source: m.price!.source, date: m.price!.date ?? null })),
+      criteria: definedOnly(recommendation.criteria),
+      monthlyTotalUsd: round(recommendation.monthlyTotalUsd, 2),
+    },
+  };
+}
+
+function routeOf(decision: CategoryDecision, profiles: Map<string, ModelProfile>): DocumentRoute | null {
+  const chosen = decision.chosen;
+  if (!chosen) return null;
+  const profile = profiles.get(chosen.model)!;
+  const route: DocumentRoute = {
+    id: profile.id,
+    model: profile.model,
+    provider: profile.provider,
+    hosting: profile.hosting,
+    maxTokens: profile.maxTokens,
+    temperature: profile.temperature,
+    ...(profile.baseURL !== undefined ? { baseURL: profile.baseURL } : {}),
+    humanReview: decision.humanReview,
+    evidence: {
+      mean: round(chosen.mean, 4)!,
+      ciLow: round(chosen.ciLow, 4)!,
+      ciHigh: round(chosen.ciHigh, 4)!,
+      n: chosen.n,
+      costPer1kUsd: round(chosen.costPer1kUsd, 6),
+      costBasis: chosen.costBasis,
+      p95LatencyMs: chosen.p95LatencyMs,
+      bar: { kind: decision.bar.kind, level: round(decision.bar.level, 4), reference: decision.bar.reference },
+      vsBar: {
+        diff: round(chosen.vsBar.diff, 4)!,
+        low: round(chosen.vsBar.low, 4)!,
+        high: round(chosen.vsBar.high, 4)!,
+        pairedN: chosen.vsBar.pairedN,
+      },
+      monthlyUsd: round(decision.monthlyUsd, 2),
+    },
+  };
+  return route;
+}
+
+/** A category named `__proto__` would silently become an object's prototype in the emitted files. */
+export function assertSafeKey(category: string): void {
+  if (category === "__proto__") {
+    throw new InputError(`category "__proto__" cannot be a key of a routing table; rename that category in the dataset`);
+  }
+}
+
+export function round(value: number | null | undefined, digits: number): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const f = 10 ** digits;
+  const rounded = Math.round(value * f) / f;
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const evidenceSchema = z.object({
+  mean: z.number(),
+  ciLow: z.number(),
+  ciHigh: z.number(),
+  n: z.number().int().nonnegative(),
+  costPer1kUsd: z.number().nullable(),
+  costBasis: z.string(),
+  p95LatencyMs: z.number().nullable(),
+  bar: z.object({ kind: z.enum(["min-quality", "within"]), level: z.number().nullable(), reference: z.string().nullable() }),
+  vsBar: z.object({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
+  monthlyUsd: z.number().nullable(),
+});
+
+const routeSchema = z.object({
+  id: z.string().min(1),
+  model: z.string(),
+  provider: z.string(),
+  hosting: z.enum(["cloud", "self-hosted"]),
+  maxTokens: z.number(),
+  temperature: z.number(),
+  baseURL: z.string().optional(),
+  humanReview: z.boolean(),
+  evidence: evidenceSchema,
+});
+
+const criteriaSchema = z.object({
+  minQuality: z.number().min(0).max(1).optional(),
+  within: z.number().min(0).max(1).optional(),
+  minItems: z.number().int().positive(),
+  tokensPerDay: z.number().positive().optional(),
+  mix: z.record(z.string(), z.number().nonnegative()).optional(),
+  budgetUsd: z.number().positive().optional(),
+  maxP95Ms: z.number().positive().optional(),
+  allowLicenses: z.array(z.string()).optional(),
+  orgMau: z.number().nonnegative().optional(),
+  humanReview: z.array(z.string()),
+  sensitiveCategories: z.array(z.string()),
+  confidence: z.number().gt(0).lt(1),
+  resamples: z.number().int().positive(),
+});
+
+const documentSchema = z.object({
+  modelpickRouting: z.literal(ROUTING_FORMAT_VERSION, {
+    error: `expected ${ROUTING_FORMAT_VERSION}; regenerate the file with this version of modelpick recommend`,
+  }),
+  routes: z.record(z.string(), routeSchema.nullable()),
+  noRoute: z.record(z.string(), z.string()),
+  sensitiveCategories: z.array(z.string()),
+  sensitiveRoute: routeSchema.nullable(),
+  generatedFrom: z.object({
+    runId: z.string(),
+    runDate: z.string().nullable(),
+    resultsSha256: z.string(),
+    prices: z.array(z.object({ model: z.string(), source: z.string(), date: z.string().nullable() })),
+    criteria: criteriaSchema,
+    monthlyTotalUsd: z.number().nullable(),
+  }),
+});
+
+/** Validates a routing table read back from a file; errors name the file and the field. */
+export function validateDocument(value: unknown, file: string): RoutingDocument {
+  const parsed = documentSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      `${formatIssues(file, parsed.error.issues)}\n(${file} is not a routing table written by modelpick recommend)`,
+    );
+  }
+  for (const key of Object.keys(parsed.data.routes)) assertSafeKey(key);
+  return parsed.data as RoutingDocument;
+}

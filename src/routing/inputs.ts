@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Config, ResolvedModel } from "../config/types.js";
+import type { ModelRunInfo, RunSummary } from "../report/types.js";
+import { RESULTS_FILE, readResultsDir } from "../runner/results-store.js";
+import type { ResultRow } from "../runner/types.js";
+import { compareText } from "./evidence.js";
+import type { ModelProfile, RunSource } from "./types.js";
+
+export interface RoutingInputs {
+  rows: ResultRow[];
+  models: ModelProfile[];
+  source: RunSource;
+  sensitiveItems: Set<string>;
+  /** Models the run summary or the config describe; the others' hosting is not known from these results. */
+  described: Set<string>;
+  notes: string[];
+}
+
+export interface RoutingInputOptions {
+  resultsDir: string;
+  /** modelpick.yaml for maxTokens, temperature, baseURL, licence and prices; by default the one the run recorded. */
+  configFile?: string;
+  /** A LiteLLM price file or modelpick price map, for models the results carry no cost or price for. */
+  pricesFile?: string;
+  cwd?: string;
+}
+
+/** Reads a results directory and everything known about its models, for recommend and check. */
+export async function loadRoutingInputs(options: RoutingInputOptions): Promise<RoutingInputs> {
+  const cwd = options.cwd ?? process.cwd();
+  const dir = path.resolve(cwd, options.resultsDir);
+  const { rows, summary } = await readResultsDir(dir);
+  const notes: string[] = [];
+  const config = await loadRunConfig(options.configFile, summary, cwd, notes);
+  const models = await buildProfiles(rows, summary, config, options.pricesFile ? path.resolve(cwd, options.pricesFile) : undefined);
+  const sensitiveItems = await datasetSensitiveItems(summary, notes);
+  const described = new Set([...(summary?.run.models ?? []).map((m) => m.id), ...(config?.models ?? []).map((m) => m.id)]);
+  const resultsSha256 = createHash("sha256").update(readFileSync(path.join(dir, RESULTS_FILE))).digest("hex");
+  return {
+    rows,
+    models,
+    source: {
+      runId: summary?.run.id ?? `results-${resultsSha256.slice(0, 12)}`,
+      runDate: summary?.run.endedAt || summary?.run.startedAt || null,
+      resultsSha256,
+    },
+    sensitiveItems,
+    described,
+    notes,
+  };
+}
+
+async function loadRunConfig(explicit: string | undefined, summary: RunSummary | null, cwd: string, notes: string[]): Promise<Config | null> {
+  const { loadConfig } = await import("../config/load.js");
+  if (explicit) return loadConfig(explicit, cwd);
+  if (!summary) {
+    // Without summary.json the run's config is unknown; the working directory's modelpick.yaml is the best guess.
+    const { DEFAULT_CONFIG_NAMES } = await import("../config/load.js");
+    const found = DEFAULT_CONFIG_NAMES.map((n) => path.join(cwd, n)).find((f) => existsSync(f));
+    if (!found) return null;
+    try {
+      return loadConfig(found, cwd);
+    } catch {
+      notes.push(`${path.basename(found)} does not load; model details come from the results only (pass --config).`);
+      return null;
+    }
+  }
+  const recorded = summary.run.configFile;
+  if (recorded && existsSync(path.resolve(cwd, recorded))) {
+    try {
+      return loadConfig(path.resolve(cwd, recorded), cwd);
+    } catch {
+      notes.push(`The run's config ${recorded} no longer loads; routes use default maxTokens/temperature (pass --config).`);
+      return null;
+    }
+  }
+  return null;
+}
+
+async function buildProfiles(
+  rows: ResultRow[],
+  summary: RunSummary | null,
+  config: Config | null,
+  pricesFile: string | undefined,
+): Promise<ModelProfile[]> {
+  const { resolvePrice, findPrice, loadPriceTable } = await import("../cost/prices.js");
+  const table = pricesFile ? loadPriceTable(pricesFile) : config?.prices ? loadPriceTable(config.prices) : undefined;
+  const ran = new Map((summary?.run.models ?? []).map((m) => [m.id, m]));
+  const configured = new Map((config?.models ?? []).map((m) => [m.id, m]));
+  const ids = new Set([...ran.keys(), ...rows.map((r) => r.model)]);
+  return [...ids].sort(compareText).map((id) => {
+    const info = ran.get(id);
+    const model = configured.get(id);
+    const hosting = info?.hosting ?? model?.hosting ?? "cloud";
+    const name = info?.model ?? model?.model ?? id;
+    const price =
+      info?.price ??
+      (model ? resolvePrice(model, table) : null) ??
+      priceOf(findPrice(name, { table, catalog: hosting !== "self-hosted", alsoTry: name === id ? [] : [id] }));
+    return profileOf(id, name, hosting, info, model, price);
+  });
+}
+
+function priceOf(lookup: { price: ModelProfile["price"] & object } | { ambiguous: string[] } | { missing: true }): ModelProfile["price"] {
+  return "price" in lookup ? lookup.price : null;
+}
+
+function profileOf(
+  id: string,
+  name: string,
+  hosting: ModelProfile["hosting"],
+  info: ModelRunInfo | undefined,
+  model: ResolvedModel | undefined,
+  price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null,
+): ModelProfile {
+  const baseURL = model && "baseURL" in model && typeof model.baseURL === "string" ? withoutCredentials(model.baseURL) : undefined;
+  const license = info?.license ?? model?.license;
+  return {
+    id,
+    model: name,
+    provider: info?.provider ?? model?.provider ?? "unknown",
+    hosting,
+    maxTokens: model?.maxTokens ?? 512,
+    temperature: model?.temperature ?? 0,
+    ...(baseURL !== undefined ? { baseURL } : {}),
+    ...(license !== undefined ? { license } : {}),
+    price: price
+      ? { inputPerMTok: price.inputPerMTok, outputPerMTok: price.outputPerMTok, source: price.source, ...(price.date ? { date: price.date } : {}) }
+      : null,
+  };
+}
+
+/** Items the dataset marks sensitive, when the run recorded its dataset files and they are still there. */
+async function datasetSensitiveItems(summary: RunSummary | null, notes: string[]): Promise<Set<string>> {
+  const files = summary?.run.datasetFiles ?? [];
+  if (files.length === 0) return new Set();
+  if (!files.every((f) => existsSync(f))) {
+    notes.push("The run's dataset files are not here: sensitive items are taken from the results (skipped: sensitive) only.");
+    return new Set();
+  }
+  try {
+    const { loadDatasets } = await import("../dataset/load.js");
+    const items = await loadDatasets(files);
+    return new Set(items.filter((item) => item.sensitive).map((item) => item.id));
+  } catch {
+    notes.push("The run's dataset files no longer load: sensitive items are taken from the results (skipped: sensitive) only.");
+    return new Set();
+  }
+}
+
+/** A base URL as it may be written to a routing file: any user:password part is dropped. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

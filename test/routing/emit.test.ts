@@ -1,0 +1,201 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import { toDocument, type RoutingDocument } from "../../src/routing/document.js";
+import { emitRouting } from "../../src/routing/emit.js";
+import { parseRouting } from "../../src/routing/parse.js";
+import { recommend } from "../../src/routing/select.js";
+import type { ModelProfile } from "../../src/routing/types.js";
+import type { ResultRow } from "../../src/runner/types.js";
+import { SOURCE, criteria, profile, rowsFor, tempDir } from "./fixtures.js";
+
+const HOSTILE_CATEGORY = 'x"; globalThis.pwned = 1; //\n*/ globalThis.pwned = 2; /*\u2028`${globalThis.pwned = 3}`';
+const HOSTILE_MODEL = '*/ globalThis.pwned = 4; /* "\\" \r\n// \u2029</script>';
+
+function sampleRows(): ResultRow[] {
+  const all = (n: number) => "1".repeat(n);
+  return [
+    ...rowsFor("gpt-big", "extraction", all(20), { costUsd: 0.01, inputTokens: 900, outputTokens: 100 }),
+    ...rowsFor("gpt-small", "extraction", all(20), { costUsd: 0.001, inputTokens: 900, outputTokens: 100 }),
+    ...rowsFor("gpt-big", "pii", "s".repeat(20)),
+    ...rowsFor("llama-local", "pii", all(20)),
+    ...rowsFor("llama-local", "extraction", "0".repeat(20)),
+    ...rowsFor("gpt-big", "hard", all(20), { costUsd: 0.01 }),
+    ...rowsFor("gpt-small", "hard", "0".repeat(20), { costUsd: 0.001 }),
+  ];
+}
+
+function sampleModels(): ModelProfile[] {
+  return [
+    profile("gpt-big", { model: "gpt-big-2026-01", maxTokens: 1024, temperature: 0.2 }),
+    profile("gpt-small", { model: "gpt-small-2026-01", price: { inputPerMTok: 0.15, outputPerMTok: 0.6, source: "catalog", date: "2026-11-01" } }),
+    profile("llama-local", { provider: "openai-compatible", hosting: "self-hosted", baseURL: "http://127.0.0.1:8000/v1", license: "llama3.1" }),
+  ];
+}
+
+function sampleDocument(rows = sampleRows(), models = sampleModels(), bar: { minQuality?: number } = {}): RoutingDocument {
+  return toDocument(recommend({ rows, models, criteria: criteria({ tokensPerDay: 1_000_000, humanReview: ["hard"], ...bar }), source: SOURCE }));
+}
+
+/** Type-checks the emitted module (and an app that uses it) with `tsc --strict`, then emits JavaScript. */
+function compile(moduleText: string, appText: string): { diagnostics: string[]; dir: string } {
+  const dir = tempDir("modelpick-emit-");
+  writeFileSync(path.join(dir, "routing.ts"), moduleText);
+  writeFileSync(path.join(dir, "app.ts"), appText);
+  writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }');
+  const program = ts.createProgram([path.join(dir, "routing.ts"), path.join(dir, "app.ts")], {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noImplicitReturns: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+    lib: ["lib.es2022.d.ts"],
+    outDir: dir,
+  });
+  const diagnostics = ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  program.emit();
+  return { diagnostics, dir };
+}
+
+describe("emitted TypeScript", () => {
+  it("compiles under tsc --strict, runs, and routes sensitive data to the self-hosted model", async () => {
+    const document = sampleDocument();
+    const text = emitRouting(document, "ts");
+    expect(text).not.toMatch(/^import /m);
+    const app = [
+      'import { MODEL_ROUTING, SENSITIVE_ROUTE, routeRequest, type ModelRoute, type TaskCategory } from "./routing.js";',
+      'const task: TaskCategory = "extraction";',
+      "const plain: ModelRoute = routeRequest(task, false);",
+      "const sensitive: ModelRoute = routeRequest(task, true);",
+      "export const out = { plain, sensitive, pii: routeRequest(\"pii\", false), hard: MODEL_ROUTING.hard, fallback: SENSITIVE_ROUTE };",
+    ].join("\n");
+    const { diagnostics, dir } = compile(text, app);
+    expect(diagnostics).toEqual([]);
+    const { out } = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { out: Record<string, Record<string, unknown>> };
+    expect(out.plain).toEqual({ id: "gpt-small", model: "gpt-small-2026-01", provider: "openai", hosting: "cloud", maxTokens: 512, temperature: 0, humanReview: false });
+    expect(out.sensitive).toEqual({
+      id: "llama-local",
+      model: "llama-local",
+      provider: "openai-compatible",
+      hosting: "self-hosted",
+      maxTokens: 512,
+      temperature: 0,
+      baseURL: "http://127.0.0.1:8000/v1",
+      humanReview: false,
+    });
+    expect(out.pii!.id).toBe("llama-local");
+    expect(out.hard).toMatchObject({ id: "gpt-big", model: "gpt-big-2026-01", maxTokens: 1024, temperature: 0.2, humanReview: true });
+    expect(text).toMatch(/\/\/ "extraction" → "gpt-small": quality 1\.000 \[0\.839, 1\.000\] n=20, \$1\.0000 per 1k requests \(measured\)/);
+    expect(text).toMatch(/run "run-test-1", price catalog 2026-11-01/);
+  });
+
+  it("rejects, at compile time, a category that has no route", () => {
+    const text = emitRouting(sampleDocument(), "ts");
+    const { diagnostics } = compile(text, 'import { routeRequest } from "./routing.js";\nrouteRequest("summarization", false);\n');
+    expect(diagnostics.join("\n")).toMatch(/"summarization"/);
+  });
+
+  it("throws for sensitive data when no self-hosted model qualified, instead of using a cloud model", async () => {
+    const rows = rowsFor("cloud-only", "chat", "1".repeat(20), { costUsd: 0.001 });
+    const text = emitRouting(toDocument(recommend({ rows, models: [], criteria: criteria(), source: SOURCE })), "ts");
+    const app = 'import { routeRequest } from "./routing.js";\nexport function attempt(): string { try { return routeRequest("chat", true).id; } catch (e) { return String(e); } }\nexport const plain = routeRequest("chat", false).id;\n';
+    const { diagnostics, dir } = compile(text, app);
+    expect(diagnostics).toEqual([]);
+    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { attempt(): string; plain: string };
+    expect(mod.plain).toBe("cloud-only");
+    expect(mod.attempt()).toMatch(/no self-hosted model qualified for sensitive data/);
+  });
+
+  it("stays safe and exact whatever the model and category names contain", async () => {
+    const rows = [
+      ...rowsFor(HOSTILE_MODEL, HOSTILE_CATEGORY, "1".repeat(20), { costUsd: 0.001 }),
+      ...rowsFor("plain", "chat", "1".repeat(20), { costUsd: 0.001 }),
+    ];
+    const models = [profile(HOSTILE_MODEL, { model: HOSTILE_MODEL, provider: HOSTILE_MODEL, hosting: "self-hosted", baseURL: `http://x/${HOSTILE_MODEL}` })];
+    const document = toDocument(recommend({ rows, models, criteria: criteria(), source: { ...SOURCE, runId: HOSTILE_CATEGORY } }));
+    const text = emitRouting(document, "ts");
+    const app = 'import { MODEL_ROUTING, SENSITIVE_ROUTE } from "./routing.js";\nexport const routes = MODEL_ROUTING;\nexport const sensitive = SENSITIVE_ROUTE;\nexport const pwned = (globalThis as { pwned?: number }).pwned;\n';
+    const { diagnostics, dir } = compile(text, app);
+    expect(diagnostics).toEqual([]);
+    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as {
+      routes: Record<string, { id: string; model: string; provider: string }>;
+      sensitive: { id: string } | null;
+      pwned: unknown;
+    };
+    expect(mod.pwned).toBeUndefined();
+    expect(Object.keys(mod.routes).sort()).toEqual(["chat", HOSTILE_CATEGORY].sort());
+    expect(mod.routes[HOSTILE_CATEGORY]).toMatchObject({ id: HOSTILE_MODEL, model: HOSTILE_MODEL, provider: HOSTILE_MODEL });
+    expect(mod.sensitive?.id).toBe(HOSTILE_MODEL);
+    // Every comment stays one line: no raw line terminator or block-comment end inside a comment.
+    for (const line of text.split("\n").filter((l) => l.trimStart().startsWith("//"))) {
+      expect(line).not.toMatch(/[\r\u2028\u2029]|\*\//);
+    }
+    // And the file reads back to the same table.
+    expect(parseRouting(text, "ts", "routing.ts")).toEqual(document);
+    for (const format of ["yaml", "json"] as const) {
+      expect(parseRouting(emitRouting(document, format), format, `routing.${format}`)).toEqual(document);
+    }
+  });
+});
+
+describe("YAML and JSON routing tables", () => {
+  it("have the documented shape, with null routes and their reasons", () => {
+    const rows = [...sampleRows(), ...rowsFor("gpt-big", "secret", "s".repeat(20)), ...rowsFor("llama-local", "secret", "0".repeat(20))];
+    const document = sampleDocument(rows, sampleModels(), { minQuality: 0.5 });
+    const json = JSON.parse(emitRouting(document, "json")) as RoutingDocument;
+    expect(Object.keys(json)).toEqual(["modelpickRouting", "routes", "noRoute", "sensitiveCategories", "sensitiveRoute", "generatedFrom"]);
+    expect(json.routes.extraction).toMatchObject({
+      id: "gpt-small",
+      model: "gpt-small-2026-01",
+      provider: "openai",
+      hosting: "cloud",
+      maxTokens: 512,
+      temperature: 0,
+      humanReview: false,
+      evidence: { mean: 1, n: 20, costPer1kUsd: 1, ciLow: 0.8389, ciHigh: 1 },
+    });
+    expect(json.routes.secret).toBeNull();
+    expect(json.noRoute.secret).toMatch(/^no self-hosted model qualifies for this sensitive category/);
+    expect(json.sensitiveCategories).toEqual(["pii", "secret"]);
+    expect(json.generatedFrom).toMatchObject({ runId: "run-test-1", runDate: "2026-11-20T10:00:00.000Z" });
+    expect(json.generatedFrom.prices).toEqual([{ model: "gpt-small", source: "catalog", date: "2026-11-01" }]);
+    const yaml = emitRouting(document, "yaml");
+    expect(yaml.startsWith("# Model routing table generated by `modelpick recommend`")).toBe(true);
+    expect(parseYaml(yaml)).toEqual(json);
+  });
+
+  it("round-trip through every format", () => {
+    const document = sampleDocument();
+    for (const format of ["ts", "yaml", "json"] as const) {
+      expect(parseRouting(emitRouting(document, format), format, `routing.${format}`)).toEqual(document);
+    }
+  });
+
+  it("are byte-identical when regenerated from the same results, whatever the row order", () => {
+    const rows = sampleRows();
+    const shuffled = [...rows].reverse();
+    for (const format of ["ts", "yaml", "json"] as const) {
+      const first = emitRouting(sampleDocument(rows), format);
+      expect(emitRouting(sampleDocument(shuffled), format)).toBe(first);
+      expect(first).not.toMatch(new RegExp(new Date().toISOString().slice(0, 10)));
+    }
+  });
+
+  it("refuse a category named __proto__, which would become the table's prototype", () => {
+    const rows = rowsFor("m", "__proto__", "1".repeat(20));
+    expect(() => toDocument(recommend({ rows, models: [], criteria: criteria(), source: SOURCE }))).toThrow(/__proto__/);
+  });
+
+  it("reject a file that is not a routing table, naming the field", () => {
+    expect(() => parseRouting('{"modelpickRouting": 1, "routes": {}}', "json", "r.json")).toThrow(/r\.json: noRoute/);
+    expect(() => parseRouting("export const X = 1;\n", "ts", "r.ts")).toThrow(/r\.ts: no `export const MODEL_ROUTING`/);
+  });
+});

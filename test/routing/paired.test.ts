@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { notSignificantlyBelow, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
+
+const OPTIONS = { seedText: "c/m/bar", confidence: 0.95, resamples: 2000 };
+
+function scores(values: number[], prefix = "i"): Map<string, number> {
+  return new Map(values.map((v, i) => [`${prefix}${i}`, v]));
+}
+
+describe("paired bootstrap", () => {
+  it("pairs only the items both models were scored on", () => {
+    const a = scores([1, 1, 0, 1]);
+    const b = new Map([["i0", 0], ["i2", 1], ["other", 1]]);
+    const d = pairedDifference(a, b, OPTIONS)!;
+    expect(d.n).toBe(2);
+    expect(d.diff).toBe(0); // (1 − 0) and (0 − 1)
+    expect(d.low).toBeGreaterThanOrEqual(-1);
+    expect(d.high).toBeLessThanOrEqual(1);
+  });
+
+  it("gives a zero-width interval for identical models, which are never significantly below each other", () => {
+    const a = scores([1, 0, 1, 1, 0, 1, 1, 1, 0, 1]);
+    const d = pairedDifference(a, a, OPTIONS)!;
+    expect(d).toEqual({ n: 10, diff: 0, low: 0, high: 0 });
+    expect(notSignificantlyBelow(d)).toBe(true);
+  });
+
+  it("is narrower than comparing two independent intervals, because item difficulty cancels out", () => {
+    // Both models fail the same hard items; b also fails 2 more. Independently their 95 % intervals overlap widely.
+    const a = scores([...Array(20).fill(1), ...Array(20).fill(0)]);
+    const b = scores([...Array(18).fill(1), 0, 0, ...Array(20).fill(0)]);
+    const d = pairedDifference(b, a, OPTIONS)!;
+    expect(d.diff).toBeCloseTo(-0.05, 12);
+    const qa = qualityInterval(a.values(), "a")!;
+    const qb = qualityInterval(b.values(), "b")!;
+    expect(qb.high - qa.low).toBeGreaterThan(0.2);
+    expect(d.high - d.low).toBeLessThan(0.15);
+  });
+
+  it("compares against a constant bar, and is reproducible for the same seed text", () => {
+    const a = scores([1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1]);
+    const first = pairedDifference(a, 0.9, OPTIONS)!;
+    expect(first.diff).toBeCloseTo(10 / 12 - 0.9, 12);
+    expect(pairedDifference(a, 0.9, OPTIONS)).toEqual(first);
+    expect(pairedDifference(new Map(), 0.5, OPTIONS)).toBeNull();
+  });
+
+  it("uses the Wilson interval for pass/fail scores, as summary.json does", () => {
+    const q = qualityInterval([1, 1, 1, 1, 0], "x")!;
+    expect(q.mean).toBe(0.8);
+    expect(q.low).toBeCloseTo(0.3755, 3);
+    expect(q.high).toBeCloseTo(0.9638, 3);
+  });
+});
