@@ -10,6 +10,7 @@ const COMMANDS: Array<() => Promise<Command>> = [
   async () => (await import("./recommend.js")).recommendCommand(),
   async () => (await import("./check.js")).checkCommand(),
   async () => (await import("./import.js")).importCommand(),
+  async () => (await import("./bench-local.js")).benchLocalCommand(),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ResolvedModel } from "../config/types.js";
 import type { ChatMessage } from "../dataset/types.js";
 import { toProviderError } from "./http-errors.js";
+import { nodeFetch } from "./node-fetch.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
@@ -10,6 +11,7 @@ type AnthropicModel = ResolvedModel & { provider: "anthropic" };
 export function createAnthropicProvider(model: AnthropicModel, apiKey: string): Provider {
   const client = new Anthropic({
     apiKey,
+    fetch: nodeFetch,
     ...(model.baseURL ? { baseURL: model.baseURL } : {}),
     maxRetries: 0,
     timeout: model.timeoutMs,
@@ -29,6 +31,8 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
       try {
         return await streamMessage(client, model.model, request);
       } catch (error) {
+        // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
+        if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
         throw toProviderError(error, [apiKey]);
       }
     },

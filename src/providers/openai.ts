@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import type { ResolvedModel } from "../config/types.js";
 import { toProviderError } from "./http-errors.js";
+import { nodeFetch } from "./node-fetch.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
@@ -10,6 +11,7 @@ type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 export function createOpenAIProvider(model: OpenAIModel, apiKey: string): Provider {
   const client = new OpenAI({
     apiKey,
+    fetch: nodeFetch,
     ...(model.baseURL ? { baseURL: model.baseURL } : {}),
     maxRetries: 0,
     timeout: model.timeoutMs,
@@ -29,6 +31,8 @@ export function createOpenAIProvider(model: OpenAIModel, apiKey: string): Provid
       try {
         return await streamChat(client, model, request);
       } catch (error) {
+        // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
+        if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
         throw toProviderError(error, [apiKey]);
       }
     },

@@ -128,14 +128,15 @@ async function runLane(
 }
 
 function laneFor(model: ResolvedModel, provider: Provider, secrets: string[], prices?: PriceTable): ModelLane {
-  // A local model decodes `parallel` sequences at once: let that many requests reach it.
-  const parallel = model.provider === "llama-cpp" ? model.parallel : 1;
+  // A local model decodes `parallel` sequences at once: exactly that many requests reach it, so none waits inside
+  // the provider while its timeout runs.
+  const inFlight = model.provider === "llama-cpp" ? model.parallel : model.concurrency;
   return {
     model,
     price: resolvePrice(model, prices),
     call: {
       provider,
-      limiter: new Limiter(Math.max(model.concurrency, parallel)),
+      limiter: new Limiter(inFlight),
       policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
       timeoutMs: model.timeoutMs,
       secrets,
