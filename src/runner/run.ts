@@ -10,10 +10,9 @@ import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import type { ResponseCache } from "./cache.js";
-import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
-import { Limiter } from "./limiter.js";
+import type { EvaluateContext } from "./evaluate.js";
+import { laneFor, runLane, runLaneOnThread, runsOnItsOwnThread } from "./lane.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
-import { DEFAULT_RETRY } from "./retry.js";
 import type { ResultRow } from "./types.js";
 
 export const RUN_FILE = "run.json";
@@ -73,28 +72,54 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const providers = new Map<string, Provider>();
   const writer = new ResultsWriter(resultsFile);
   const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, startedAt: Date.now() };
+  let closed = false;
+  const onRow = (row: ResultRow) => {
+    if (closed) return; // a thread still finishing after another failed: the run is over
+    writer.append(row);
+    builder.add(row);
+    progress.done++;
+    if (row.error !== null) progress.errors++;
+    if (row.skipped !== null) progress.skipped++;
+    if (row.tokensEstimated) estimated.add(row.model);
+    options.onRow?.(row, progress);
+  };
+  const price = (m: ResolvedModel) => resolvePrice(m, options.priceTable);
+  // Two or more API models run on threads of their own (their SDKs are CPU-heavy); a local judge would have to be
+  // loaded once per thread, so then everything stays on this thread.
+  const threadable = models.filter(runsOnItsOwnThread);
+  const threaded = threadable.length >= 2 && judgeModel?.provider !== "llama-cpp" ? threadable : [];
+  const inProcess = models.filter((m) => !threaded.includes(m));
   try {
-    for (const model of involved) providers.set(model.id, await createProvider(model, keys.get(model.id)));
-    const lane = (m: ResolvedModel) => laneFor(m, providers.get(m.id)!, secrets, options.priceTable);
-    const lanes = models.map(lane);
-    const ctx: EvaluateContext = {
-      cache: options.cache,
-      judge: judgeModel ? lane(judgeModel) : null,
-      scoreOutput: scoring.scoreOutput,
-      needsJudge: scoring.needsJudge,
-    };
     progress.total = models.length * items.length - countDone(done, models, items);
-    const onRow = (row: ResultRow) => {
-      writer.append(row);
-      builder.add(row);
-      progress.done++;
-      if (row.error !== null) progress.errors++;
-      if (row.skipped !== null) progress.skipped++;
-      if (row.tokensEstimated) estimated.add(row.model);
-      options.onRow?.(row, progress);
-    };
-    await Promise.all(lanes.map((lane) => runLane(lane, items, done, ctx, onRow)));
+    const runs = threaded.map((model) =>
+      runLaneOnThread(
+        {
+          model,
+          price: price(model),
+          judge: judgeModel ? { model: judgeModel, price: price(judgeModel) } : null,
+          keys: Object.fromEntries(keys),
+          items,
+          done: [...done].filter((key) => key.startsWith(rowKey(model.id, ""))),
+          cacheDir: options.cache?.dir ?? null,
+        },
+        onRow,
+      ),
+    );
+    if (inProcess.length > 0) {
+      const needed = judgeModel && !inProcess.includes(judgeModel) ? [...inProcess, judgeModel] : inProcess;
+      for (const model of needed) providers.set(model.id, await createProvider(model, keys.get(model.id)));
+      const lane = (m: ResolvedModel) => laneFor(m, providers.get(m.id)!, secrets, price(m));
+      const ctx: EvaluateContext = {
+        cache: options.cache,
+        judge: judgeModel ? lane(judgeModel) : null,
+        scoreOutput: scoring.scoreOutput,
+        needsJudge: scoring.needsJudge,
+      };
+      runs.push(...inProcess.map((m) => runLane(lane(m), items, done, ctx, onRow)));
+    }
+    await Promise.all(runs);
   } finally {
+    closed = true;
     writer.close();
     for (const provider of providers.values()) await provider.close?.();
   }
@@ -102,46 +127,6 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
   writeFileSync(path.join(options.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
-}
-
-/**
- * Runs one model over the items: a bounded number of items in progress (so memory stays flat on huge datasets);
- * the model's `concurrency` limits requests in flight, separately, inside callWithRetries.
- */
-async function runLane(
-  lane: ModelLane,
-  items: DatasetItem[],
-  done: Set<string>,
-  ctx: EvaluateContext,
-  onRow: (row: ResultRow) => void,
-): Promise<void> {
-  let next = 0;
-  const inProgressLimit = Math.max(lane.call.limiter.limit * 8, 64);
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      if (done.has(rowKey(lane.model.id, item.id))) continue;
-      onRow(await evaluateItem(item, lane, ctx));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inProgressLimit, items.length) }, worker));
-}
-
-function laneFor(model: ResolvedModel, provider: Provider, secrets: string[], prices?: PriceTable): ModelLane {
-  // A local model decodes `parallel` sequences at once: exactly that many requests reach it, so none waits inside
-  // the provider while its timeout runs.
-  const inFlight = model.provider === "llama-cpp" ? model.parallel : model.concurrency;
-  return {
-    model,
-    price: resolvePrice(model, prices),
-    call: {
-      provider,
-      limiter: new Limiter(inFlight),
-      policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
-      timeoutMs: model.timeoutMs,
-      secrets,
-    },
-  };
 }
 
 function selectModels(config: Config, ids: string[] | undefined): ResolvedModel[] {

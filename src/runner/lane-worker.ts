@@ -1,0 +1,52 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { InputError, errorMessage } from "../errors.js";
+import { createProvider } from "../providers/index.js";
+import type { Provider } from "../providers/types.js";
+import { ResponseCache } from "./cache.js";
+import { laneFor, runLane, type LaneJob, type LaneMessage } from "./lane.js";
+import type { ResultRow } from "./types.js";
+
+/** Worker-thread entry: runs one model's lane and posts its rows back in batches. */
+async function main(job: LaneJob): Promise<void> {
+  const scoring = await import("../scoring/index.js");
+  const secrets = Object.values(job.keys);
+  const providers: Provider[] = [];
+  const provider = async (id: string, model: LaneJob["model"]) => {
+    const created = await createProvider(model, job.keys[id]);
+    providers.push(created);
+    return created;
+  };
+  let batch: ResultRow[] = [];
+  const flush = () => {
+    if (batch.length > 0) post({ rows: batch });
+    batch = [];
+  };
+  try {
+    const lane = laneFor(job.model, await provider(job.model.id, job.model), secrets, job.price);
+    const judge = job.judge
+      ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), secrets, job.judge.price)
+      : null;
+    const ctx = {
+      cache: job.cacheDir ? new ResponseCache(job.cacheDir) : null,
+      judge,
+      scoreOutput: scoring.scoreOutput,
+      needsJudge: scoring.needsJudge,
+    };
+    await runLane(lane, job.items, new Set(job.done), ctx, (row) => {
+      if (batch.push(row) === 1) setImmediate(flush);
+    });
+    flush();
+    post({ finished: true });
+  } catch (error) {
+    flush();
+    post({ error: errorMessage(error), input: error instanceof InputError });
+  } finally {
+    for (const p of providers) await p.close?.();
+  }
+}
+
+function post(message: LaneMessage): void {
+  parentPort!.postMessage(message);
+}
+
+void main(workerData as LaneJob);
