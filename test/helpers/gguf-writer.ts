@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { seededRandom } from "../../src/report/stats.js";
 
 /**
  * Writes a tiny, random-weight llama-architecture GGUF (v3) model for tests: no download needed.
@@ -61,7 +62,7 @@ export function writeTinyGguf(file: string, options: TinyGgufOptions = {}): Tiny
     ffn: options.feedForwardLength ?? 128,
   };
   const vocab = byteLevelVocabulary().filter((t) => !options.omitTokens?.includes(t.text));
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const weightType = options.fileType ?? "F32";
   if (weightType === "Q8_0" && (dims.width % 32 !== 0 || dims.ffn % 32 !== 0)) {
     throw new Error("Q8_0 needs embeddingLength and feedForwardLength divisible by 32");
@@ -324,14 +325,3 @@ function u64(value: number): Buffer {
   return b;
 }
 
-/** Small seeded PRNG (mulberry32): same seed, same weights, on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -5,6 +5,7 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import { InputError, errorMessage } from "../../errors.js";
 import { explainContextError, loadGgufModel, resolveThreads } from "./load.js";
 import { peakRssMb, round1 } from "./meter.js";
+import type { ThroughputProfileFile } from "../../cost/self-hosted.js";
 
 export interface BenchLocalOptions {
   file: string;
@@ -36,17 +37,7 @@ export interface BenchLocalResult {
 }
 
 /** The file `modelpick cost` reads instead of a published throughput figure. */
-export interface ThroughputProfile {
-  kind: "modelpick-throughput-profile";
-  model: string;
-  gguf: string;
-  threads: number;
-  parallel: number;
-  promptTokensPerSecond: number;
-  generationTokensPerSecond: number;
-  measuredAt: string;
-  machine: string;
-}
+export type ThroughputProfile = ThroughputProfileFile;
 
 const FILLER = "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill. ";
 
