@@ -257,6 +257,15 @@ export function selfHostedMonthlyCost(option: SelfHostedOption, workload: Worklo
 }
 
 /**
+ * A self-hosted fleet sized for one stream of traffic (`tokensPerDay` at one input share), with no batch or cache
+ * discounts: what `modelpick recommend` uses to cost a self-hosted model on one category.
+ */
+export function fleetMonthlyCost(option: SelfHostedOption, tokensPerDay: number, inputShare: number, peakFactor: number): SelfHostedCost {
+  const workload: Workload = { tokensPerDay, categories: [{ category: "all", tokenShare: 1, inputShare }], source: "recommend" };
+  return selfHostedMonthlyCost(option, workload, { batch: false, cacheHitRate: 0, cacheWriteRate: 0, peakFactor });
+}
+
+/**
  * The smallest daily volume at which a self-hosted option costs no more than an API. The API bill grows in a
  * straight line (apiUsdPerDailyToken × volume); the self-hosted bill is a staircase (one step per replica, flat up
  * to the minimum replicas). Null when each replica costs more than the API bill for the traffic it can carry.

@@ -1,6 +1,24 @@
-import { DAYS_PER_MONTH } from "../cost/units.js";
+import { fleetMonthlyCost, type SelfHostedCost, type SelfHostedOption } from "../cost/project.js";
+import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
+import { DAYS_PER_MONTH, formatPercent, formatUsd, formatVolume } from "../cost/units.js";
 import type { ModelCategoryData } from "./evidence.js";
 import type { CostBasis, ModelProfile } from "./types.js";
+
+/** The daily volume a self-hosted fleet is sized for when --tokens-per-day is not given. */
+export const DEFAULT_FLEET_TOKENS_PER_DAY = 100_000_000;
+
+/** The traffic a self-hosted candidate is costed for: its category's share of the daily volume. */
+export interface FleetVolume {
+  tokensPerDay: number;
+  /** True when --tokens-per-day was not given and the default volume stands in. */
+  defaulted: boolean;
+  /** The category's share of the volume; 0 (no traffic) costs the fleet for the whole volume. */
+  share: number;
+}
+
+export function fleetVolume(tokensPerDay: number | undefined, share: number): FleetVolume {
+  return { tokensPerDay: tokensPerDay ?? DEFAULT_FLEET_TOKENS_PER_DAY, defaulted: tokensPerDay === undefined, share };
+}
 
 /** Share of input tokens assumed when the results carry no token counts (the `modelpick cost` default). */
 export const DEFAULT_INPUT_SHARE = 0.75;
@@ -12,10 +30,16 @@ export interface CategoryCost {
 }
 
 /**
- * Cost of one model on one category: measured costs from the results first; else the model's price × its mean tokens
- * per request; else only its price per token (enough to rank, not to state a cost per request).
+ * Cost of one model on one category: a self-hosted model with a deployment (`fleet`) is costed as that GPU fleet
+ * serving `volume`; else measured costs from the results; else the model's price × its mean tokens per request; else
+ * only its price per token (enough to rank, not to state a cost per request).
  */
-export function categoryCost(data: ModelCategoryData, price: ModelProfile["price"]): CategoryCost {
+export function categoryCost(
+  data: ModelCategoryData,
+  price: ModelProfile["price"],
+  fleet?: { option: SelfHostedOption; volume: FleetVolume },
+): CategoryCost {
+  if (fleet) return fleetCost(data, fleet.option, fleet.volume);
   const meanIn = data.tokenRows ? data.inputTokens / data.tokenRows : null;
   const meanOut = data.tokenRows ? data.outputTokens / data.tokenRows : null;
   const tokensPerRequest = meanIn !== null && meanOut !== null ? meanIn + meanOut : null;
@@ -30,6 +54,40 @@ export function categoryCost(data: ModelCategoryData, price: ModelProfile["price
   }
   if (price) return { costPer1kUsd: null, usdPerToken: blended(price), basis: "price per token only" };
   return { costPer1kUsd: null, usdPerToken: null, basis: "unknown" };
+}
+
+/**
+ * The fleet's monthly cost for the traffic it serves → its effective $ per token → $ per 1k requests at the model's
+ * measured mean tokens per request (unknown when the results carry no token counts). A fleet is paid per replica,
+ * so the cost per token depends on the volume: each candidate is costed as if it served its category's share.
+ */
+export function fleetCost(data: ModelCategoryData, option: SelfHostedOption, volume: FleetVolume): CategoryCost {
+  const served = volume.share > 0 ? volume.tokensPerDay * volume.share : volume.tokensPerDay;
+  const tokens = data.inputTokens + data.outputTokens;
+  const inputShare = data.tokenRows > 0 && tokens > 0 ? data.inputTokens / tokens : DEFAULT_INPUT_SHARE;
+  const fleet = fleetMonthlyCost(option, served, inputShare, DEFAULT_PEAK_FACTOR);
+  const usdPerToken = fleet.effectiveCostPerMTokUsd / 1_000_000;
+  const costPer1kUsd = data.tokenRows > 0 ? (usdPerToken * tokens * 1000) / data.tokenRows : null;
+  return { costPer1kUsd, usdPerToken, basis: describeFleet(fleet, served, volume) };
+}
+
+function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolume): CostBasis {
+  const total = `${formatVolume(volume.tokensPerDay)} tokens/day${volume.defaulted ? " (default volume: --tokens-per-day not given)" : ""}`;
+  const traffic =
+    volume.share <= 0 ? `the whole ${total} (the category has no traffic share)` : volume.share >= 1 ? total : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
+  const replicas = `${fleet.replicas} replica${fleet.replicas === 1 ? "" : "s"} of ${fleet.gpusPerReplica}`;
+  const gpu = fleet.gpu;
+  const throughput = fleet.throughput;
+  const detail =
+    `${fleet.gpus}× ${gpu.name} (${replicas}) for ${traffic}, ` +
+    `utilisation target ${formatPercent(fleet.utilizationTarget)} at peak ×${DEFAULT_PEAK_FACTOR}, reached ${formatPercent(fleet.utilizationReached)} on average; ` +
+    `${formatUsd(fleet.monthlyCostUsd)}/month = ${formatUsd(fleet.effectiveCostPerMTokUsd)} per million tokens; ` +
+    `GPU $${gpu.hourlyUsd}/h from ${gpu.source} (${gpu.date ?? "undated"}); throughput from ${throughput.source} (${throughput.date ?? "undated"})`;
+  return `self-hosted fleet: ${detail}`;
+}
+
+export function isFleetBasis(basis: CostBasis): boolean {
+  return basis.startsWith("self-hosted fleet:");
 }
 
 function blended(price: NonNullable<ModelProfile["price"]>): number {

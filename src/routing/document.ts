@@ -65,13 +65,20 @@ export function toDocument(recommendation: Recommendation): RoutingDocument {
       runId: recommendation.source.runId,
       runDate: recommendation.source.runDate,
       resultsSha256: recommendation.source.resultsSha256,
-      prices: recommendation.models
-        .filter((m) => used.has(m.id) && m.price)
-        .map((m) => ({ model: m.id, source: m.price!.source, date: m.price!.date ?? null })),
+      prices: recommendation.models.filter((m) => used.has(m.id) && (m.fleet || m.price)).map(priceProvenance),
       criteria: definedOnly(recommendation.criteria),
       monthlyTotalUsd: round(recommendation.monthlyTotalUsd, 2),
     },
   };
+}
+
+/** Where a used model's cost came from: its GPU fleet's sources when it is costed as one, else its price. */
+function priceProvenance(m: ModelProfile): RoutingDocument["generatedFrom"]["prices"][number] {
+  if (m.fleet) {
+    const { gpu, throughput } = m.fleet;
+    return { model: m.id, source: `self-hosted fleet: GPU ${gpu.source}; throughput ${throughput.source}`, date: gpu.date ?? throughput.date ?? null };
+  }
+  return { model: m.id, source: m.price!.source, date: m.price!.date ?? null };
 }
 
 function routeOf(decision: CategoryDecision, profiles: Map<string, ModelProfile>): DocumentRoute | null {

@@ -9,6 +9,8 @@ export interface ModelCategoryData {
   correct: Map<string, boolean>;
   /** Cost of each scored item: the row's costUsd, else price × tokens, else null. */
   itemCost: Map<string, number | null>;
+  /** Tokens (input + output) of each scored item that has token counts but no cost, for costing it later. */
+  itemTokens: Map<string, number>;
   latencies: number[];
   measuredCosts: number[];
   inputTokens: number;
@@ -67,12 +69,13 @@ export function gatherEvidence(
   return { categories, sensitiveItems };
 }
 
-function emptyData(model: string): ModelCategoryData {
+export function emptyData(model: string): ModelCategoryData {
   return {
     model,
     scores: new Map(),
     correct: new Map(),
     itemCost: new Map(),
+    itemTokens: new Map(),
     latencies: [],
     measuredCosts: [],
     inputTokens: 0,
@@ -102,14 +105,14 @@ function addRow(data: ModelCategoryData, row: ResultRow, price: ModelProfile["pr
     data.tokenRows++;
   }
   if (typeof row.costUsd === "number") data.measuredCosts.push(row.costUsd);
-  data.itemCost.set(
-    row.itemId,
+  const cost =
     typeof row.costUsd === "number"
       ? row.costUsd
       : price && hasTokens
         ? (row.inputTokens! * price.inputPerMTok + row.outputTokens! * price.outputPerMTok) / 1_000_000
-        : null,
-  );
+        : null;
+  data.itemCost.set(row.itemId, cost);
+  if (cost === null && hasTokens) data.itemTokens.set(row.itemId, row.inputTokens! + row.outputTokens!);
 }
 
 /** Locale-independent ordering, so emitted files are identical on every machine. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
@@ -35,9 +35,11 @@ export async function loadRoutingInputs(options: RoutingInputOptions): Promise<R
   const notes: string[] = [];
   const config = await loadRunConfig(options.configFile, summary, cwd, notes);
   const models = await buildProfiles(rows, summary, config, options.pricesFile ? path.resolve(cwd, options.pricesFile) : undefined);
-  const sensitiveItems = await datasetSensitiveItems(summary, notes);
+  await attachFleets(models, config, notes);
+  const { items: sensitiveItems, note } = await datasetSensitiveItems(summary);
+  if (note) notes.push(note);
   const described = new Set([...(summary?.run.models ?? []).map((m) => m.id), ...(config?.models ?? []).map((m) => m.id)]);
-  const resultsSha256 = createHash("sha256").update(readFileSync(path.join(dir, RESULTS_FILE))).digest("hex");
+  const resultsSha256 = sha256File(path.join(dir, RESULTS_FILE));
   return {
     rows,
     models,
@@ -103,6 +105,37 @@ async function buildProfiles(
   });
 }
 
+/**
+ * Self-hosted models whose config has a `selfHosted:` block get their deployment, resolved exactly as `modelpick cost`
+ * resolves it (GPU, throughput or a catalog/bench-local profile). A block that does not resolve is reported in a note
+ * and the model keeps whatever price it has.
+ */
+async function attachFleets(models: ModelProfile[], config: Config | null, notes: string[]): Promise<void> {
+  const deployed = (config?.models ?? []).filter((m) => m.hosting === "self-hosted" && m.selfHosted !== undefined);
+  if (!config || deployed.length === 0) return;
+  const { selfHostedOption, datedByFile } = await import("../cost/self-hosted.js");
+  const { InputError } = await import("../errors.js");
+  const shown = path.basename(config.file);
+  for (const profile of models) {
+    const model = deployed.find((m) => m.id === profile.id);
+    if (!model || profile.hosting !== "self-hosted") continue;
+    try {
+      profile.fleet = selfHostedOption({
+        id: model.id,
+        spec: model.selfHosted!,
+        where: `${shown}: models[${config.models.indexOf(model)}] (${model.id}).selfHosted`,
+        configDir: config.dir,
+        configDated: datedByFile(config.file, shown),
+        profiles: new Map(),
+        overrides: {},
+      });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      notes.push(`${model.id} is not costed as a self-hosted fleet: ${error.message}`);
+    }
+  }
+}
+
 function priceOf(lookup: { price: ModelProfile["price"] & object } | { ambiguous: string[] } | { missing: true }): ModelProfile["price"] {
   return "price" in lookup ? lookup.price : null;
 }
@@ -132,21 +165,39 @@ function profileOf(
   };
 }
 
-/** Items the dataset marks sensitive, when the run recorded its dataset files and they are still there. */
-async function datasetSensitiveItems(summary: RunSummary | null, notes: string[]): Promise<Set<string>> {
-  const files = summary?.run.datasetFiles ?? [];
-  if (files.length === 0) return new Set();
-  if (!files.every((f) => existsSync(f))) {
-    notes.push("The run's dataset files are not here: sensitive items are taken from the results (skipped: sensitive) only.");
-    return new Set();
+function sha256File(file: string): string {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(file, "r");
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
   }
+  return hash.digest("hex");
+}
+
+/** Items the dataset marks sensitive, when the run recorded its dataset files and they are still there. */
+async function datasetSensitiveItems(summary: RunSummary | null): Promise<{ items: Set<string>; note?: string }> {
+  const files = summary?.run.datasetFiles ?? [];
+  if (files.length === 0) return { items: new Set() };
+  if (!files.every((f) => existsSync(f))) {
+    return { items: new Set(), note: "The run's dataset files are not here: sensitive items are taken from the results (skipped: sensitive) only." };
+  }
+  const ids = await sensitiveIds(files);
+  if (ids === null) {
+    return { items: new Set(), note: "The run's dataset files no longer load: sensitive items are taken from the results (skipped: sensitive) only." };
+  }
+  return { items: new Set(ids) };
+}
+
+/** The ids of the items marked sensitive; null when the files no longer load. */
+async function sensitiveIds(files: string[]): Promise<string[] | null> {
   try {
     const { loadDatasets } = await import("../dataset/load.js");
-    const items = await loadDatasets(files);
-    return new Set(items.filter((item) => item.sensitive).map((item) => item.id));
+    return (await loadDatasets(files)).filter((item) => item.sensitive).map((item) => item.id);
   } catch {
-    notes.push("The run's dataset files no longer load: sensitive items are taken from the results (skipped: sensitive) only.");
-    return new Set();
+    return null;
   }
 }
 

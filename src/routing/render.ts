@@ -35,7 +35,7 @@ function criteriaLine(r: Recommendation): string {
     c.minQuality !== undefined
       ? `quality not significantly below ${c.minQuality}`
       : `quality not significantly below the category's best − ${c.within ?? 0}`;
-  return `Rule: cheapest model with ${bar} (${Math.round(c.confidence * 100)} % paired bootstrap, ≥ ${c.minItems} items); ~ = estimated as price × tokens. Run ${r.source.runId}.`;
+  return `Rule: cheapest model with ${bar} (${Math.round(c.confidence * 100)} % paired bootstrap, ≥ ${c.minItems} items); ~ = estimated (price × tokens, or a self-hosted fleet's GPU cost). Run ${r.source.runId}.`;
 }
 
 function totalLine(r: Recommendation): string {

@@ -2,8 +2,8 @@ import { quantileSorted } from "../report/stats.js";
 import type { ResultRow } from "../runner/types.js";
 import { computeBaselines } from "./baselines.js";
 import { constraintExclusions } from "./constraints.js";
-import { categoryCost, compareCost, monthlyUsd } from "./costs.js";
-import { compareText, gatherEvidence, type CategoryData, type ModelCategoryData } from "./evidence.js";
+import { categoryCost, compareCost, fleetVolume, isFleetBasis, monthlyUsd, type FleetVolume } from "./costs.js";
+import { compareText, emptyData, gatherEvidence, type CategoryData, type ModelCategoryData } from "./evidence.js";
 import { notSignificantlyBelow, pairedDifference, qualityInterval, type Difference } from "./paired.js";
 import type {
   CandidateVerdict,
@@ -42,11 +42,12 @@ export function recommend(input: RecommendInput): Recommendation {
   const decisions = evidence.categories.map((data) =>
     decideCategory(data, profiles, criteria, shares.get(data.category) ?? 0, criteria.humanReview.includes(data.category)),
   );
-  const sensitiveRoute = decideSensitiveRoute(evidence.categories, profiles, criteria, notes);
+  const sensitiveRoute = decideSensitiveRoute(evidence.categories, profiles, criteria, notes, shares);
+  priceFleetItems(evidence.categories, decisions);
   const monthlyTotalUsd = totalMonthly(decisions, criteria);
   const withinBudget =
     criteria.budgetUsd === undefined || monthlyTotalUsd === null ? null : monthlyTotalUsd <= criteria.budgetUsd + 1e-9;
-  notes.push(...costNotes(decisions));
+  notes.push(...costNotes(decisions, criteria));
   return {
     decisions,
     sensitiveRoute,
@@ -86,6 +87,7 @@ export function decideCategory(
   criteria: RoutingCriteria,
   trafficShare: number,
   humanReview: boolean,
+  fleetShare = trafficShare,
 ): CategoryDecision {
   const measured = [...data.byModel.values()].filter((m) => m.scores.size > 0);
   const reference = criteria.minQuality === undefined ? bestModel(measured, criteria.minItems) : null;
@@ -98,7 +100,8 @@ export function decideCategory(
           reference: reference?.model ?? null,
           level: reference ? meanOf(reference) - (criteria.within ?? 0) : null,
         };
-  const candidates = measured.map((m) => judgeCandidate(data, m, reference, profiles.get(m.model)!, criteria));
+  const volume = fleetVolume(criteria.tokensPerDay, fleetShare);
+  const candidates = measured.map((m) => judgeCandidate(data, m, reference, profiles.get(m.model)!, criteria, volume));
   const chosen = humanReview ? pickBest(candidates) : pickCheapest(candidates);
   const decision: CategoryDecision = {
     category: data.category,
@@ -119,39 +122,71 @@ export function decideCategory(
   return decision;
 }
 
+/** Each candidate's constraint exclusions (sensitivity, latency, licence), known before its bootstrap is run. */
+const constraintReasons = new WeakMap<CandidateVerdict, readonly string[]>();
+
+/**
+ * A model that fails a constraint cannot take the route whatever its quality, so its paired bootstrap — the costly
+ * part — is run only if something reads its `vsBar` or `exclusions` (a runner-up or no-route reason that shows it).
+ * Either way the values are the same as when computed up front.
+ */
 function judgeCandidate(
   data: CategoryData,
   model: ModelCategoryData,
   reference: ModelCategoryData | null,
   profile: ModelProfile,
   criteria: RoutingCriteria,
+  volume: FleetVolume,
 ): CandidateVerdict {
   const quality = qualityInterval(model.scores.values(), `${data.category}/${model.model}`)!;
-  const versus = barDifference(data.category, model, reference, criteria);
-  const cost = categoryCost(model, profile.price);
+  const cost = categoryCost(model, profile.price, profile.fleet && { option: profile.fleet, volume });
   const latencies = Float64Array.from(model.latencies).sort();
-  const stats = {
+  const p95LatencyMs = latencies.length ? Math.round(quantileSorted(latencies, 0.95) * 10) / 10 : null;
+  const constraints = constraintExclusions(profile, { p95LatencyMs }, data.sensitive, criteria);
+  let versus: CandidateVerdict["vsBar"] | undefined;
+  let exclusions: string[] | undefined;
+  const bar = () => (versus ??= barDifference(data.category, model, reference, criteria));
+  const allExclusions = () => (exclusions ??= [...constraints, ...barExclusions(bar(), criteria.minItems)]);
+  if (constraints.length === 0) allExclusions();
+  const candidate: CandidateVerdict = {
     model: model.model,
     n: quality.n,
     mean: quality.mean,
     ciLow: quality.low,
     ciHigh: quality.high,
-    vsBar: versus,
-    p95LatencyMs: latencies.length ? Math.round(quantileSorted(latencies, 0.95) * 10) / 10 : null,
+    get vsBar() {
+      return bar();
+    },
+    p95LatencyMs,
     costPer1kUsd: cost.costPer1kUsd,
     usdPerToken: cost.usdPerToken,
     costBasis: cost.basis,
     errors: model.errors,
+    qualifies: constraints.length === 0 && allExclusions().length === 0,
+    get exclusions() {
+      return allExclusions();
+    },
   };
-  const exclusions = constraintExclusions(profile, stats, data.sensitive, criteria);
-  if (versus.pairedN < criteria.minItems) {
-    exclusions.push(`only ${versus.pairedN} paired item(s), fewer than --min-items ${criteria.minItems}`);
-  } else if (!notSignificantlyBelow({ n: versus.pairedN, diff: versus.diff, low: versus.low, high: versus.high })) {
-    exclusions.push(
-      `significantly below the bar: ${signed(versus.diff)} [${signed(versus.low)}, ${signed(versus.high)}] over ${versus.pairedN} paired items`,
-    );
+  constraintReasons.set(candidate, constraints);
+  return candidate;
+}
+
+function barExclusions(versus: CandidateVerdict["vsBar"], minItems: number): string[] {
+  if (versus.pairedN < minItems) return [`only ${versus.pairedN} paired item(s), fewer than --min-items ${minItems}`];
+  if (!notSignificantlyBelow({ n: versus.pairedN, diff: versus.diff, low: versus.low, high: versus.high })) {
+    return [`significantly below the bar: ${signed(versus.diff)} [${signed(versus.low)}, ${signed(versus.high)}] over ${versus.pairedN} paired items`];
   }
-  return { ...stats, qualifies: exclusions.length === 0, exclusions };
+  return [];
+}
+
+/** True when a constraint (not the quality bar) excludes the candidate; never runs a bootstrap. */
+function failsConstraint(candidate: CandidateVerdict, prefix?: string): boolean {
+  const reasons = constraintReasons.get(candidate) ?? candidate.exclusions.filter((e) => !isBarExclusion(e));
+  return prefix === undefined ? reasons.length > 0 : reasons.some((e) => e.startsWith(prefix));
+}
+
+function isBarExclusion(exclusion: string): boolean {
+  return exclusion.startsWith("significantly below") || exclusion.startsWith("only ");
 }
 
 /** The difference between a model and the bar, as "model − bar" with its interval: ≥ 0 at the top end to qualify. */
@@ -220,7 +255,7 @@ function pickCheapest(candidates: CandidateVerdict[]): CandidateVerdict | null {
 
 /** Human review: the best model that meets the constraints, whatever it costs. */
 function pickBest(candidates: CandidateVerdict[]): CandidateVerdict | null {
-  const eligible = candidates.filter((c) => c.exclusions.every((e) => e.startsWith("significantly below")));
+  const eligible = candidates.filter((c) => !failsConstraint(c) && c.exclusions.every((e) => e.startsWith("significantly below")));
   return eligible.sort(byQuality)[0] ?? null;
 }
 
@@ -274,7 +309,7 @@ function noRouteReason(data: CategoryData, candidates: CandidateVerdict[]): stri
         ? "no self-hosted model qualifies for this sensitive category"
         : "no model qualifies";
   const shown = candidates
-    .filter((c) => !(data.sensitive && c.exclusions.some((e) => e.startsWith("cloud-hosted"))))
+    .filter((c) => !(data.sensitive && failsConstraint(c, "cloud-hosted")))
     .map((c) => `${c.model}: ${c.exclusions.join("; ")}`);
   if (shown.length === 0) return `${prefix}: no self-hosted model was evaluated`;
   return `${prefix} (${shown.join(" | ")})`;
@@ -289,6 +324,7 @@ function decideSensitiveRoute(
   profiles: ReadonlyMap<string, ModelProfile>,
   criteria: RoutingCriteria,
   notes: string[],
+  shares: Map<string, number>,
 ): CategoryDecision | null {
   if (categories.length === 0) return null;
   let pool = categories.filter((c) => c.sensitive);
@@ -297,23 +333,24 @@ function decideSensitiveRoute(
     pool = categories;
   }
   const merged = mergeCategories(SENSITIVE_ROUTE_NAME, pool);
-  return decideCategory(merged, profiles, criteria, 0, false);
+  // The sensitive route serves the sensitive categories' traffic: a fleet is costed for their shares together.
+  const poolShare = pool.reduce((sum, c) => sum + (shares.get(c.category) ?? 0), 0);
+  return decideCategory(merged, profiles, criteria, 0, false, poolShare);
 }
 
+/**
+ * All of `categories` as one. Only what a decision reads is merged (scores, latencies, costs, tokens, counts); the
+ * per-item answers for the baselines stay with the categories themselves.
+ */
 function mergeCategories(name: string, categories: CategoryData[]): CategoryData {
   const byModel = new Map<string, ModelCategoryData>();
   for (const category of categories) {
     for (const [model, data] of category.byModel) {
-      const into = byModel.get(model);
-      if (!into) {
-        byModel.set(model, { ...data, scores: new Map(data.scores), correct: new Map(data.correct), itemCost: new Map(data.itemCost), latencies: [...data.latencies], measuredCosts: [...data.measuredCosts] });
-        continue;
-      }
+      let into = byModel.get(model);
+      if (!into) byModel.set(model, (into = emptyData(model)));
       for (const [item, score] of data.scores) into.scores.set(item, score);
-      for (const [item, ok] of data.correct) into.correct.set(item, ok);
-      for (const [item, cost] of data.itemCost) into.itemCost.set(item, cost);
-      into.latencies.push(...data.latencies);
-      into.measuredCosts.push(...data.measuredCosts);
+      for (const latency of data.latencies) into.latencies.push(latency);
+      for (const cost of data.measuredCosts) into.measuredCosts.push(cost);
       into.inputTokens += data.inputTokens;
       into.outputTokens += data.outputTokens;
       into.tokenRows += data.tokenRows;
@@ -347,15 +384,56 @@ function totalMonthly(decisions: CategoryDecision[], criteria: RoutingCriteria):
   return total;
 }
 
-function costNotes(decisions: CategoryDecision[]): string[] {
+/**
+ * Items answered by a fleet-costed model have no cost of their own: each gets the fleet's $ per token on its
+ * category × the item's tokens, so the baselines can compare the table's cost with the best model and the oracle.
+ */
+function priceFleetItems(categories: CategoryData[], decisions: CategoryDecision[]): void {
+  const byCategory = new Map(decisions.map((d) => [d.category, d]));
+  for (const category of categories) {
+    const decision = byCategory.get(category.category);
+    for (const candidate of decision?.candidates ?? []) {
+      if (!isFleetBasis(candidate.costBasis) || candidate.usdPerToken === null) continue;
+      const data = category.byModel.get(candidate.model)!;
+      for (const [item, tokens] of data.itemTokens) {
+        if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
+      }
+    }
+  }
+}
+
+function costNotes(decisions: CategoryDecision[], criteria: RoutingCriteria): string[] {
   const notes: string[] = [];
   const bases = new Set(decisions.flatMap((d) => d.candidates.map((c) => c.costBasis)));
+  if ([...bases].some(isFleetBasis)) {
+    const volume = fleetVolume(criteria.tokensPerDay, 1);
+    notes.push(
+      `Self-hosted models with a selfHosted: deployment are costed as a GPU fleet (as modelpick cost does) sized for their category's share of ${volume.tokensPerDay.toLocaleString("en-US")} tokens/day` +
+        `${volume.defaulted ? " — a default volume, since --tokens-per-day was not given" : ""}; $ per 1k requests = the fleet's $ per token × the model's mean tokens per request: ${fleetCostRanges(decisions)}.`,
+    );
+  }
   if (bases.has("price × tokens")) notes.push("Some costs are estimated as price × mean tokens per request (the results carry no measured cost for those models).");
   if (bases.has("price per token only")) {
     notes.push("Some results carry no token counts or costs: those models are ranked by price per token (75 % input / 25 % output), and have no cost per request.");
   }
   if (bases.has("unknown")) notes.push("Some models have no cost, tokens or price: they rank after every model whose cost is known.");
   return notes;
+}
+
+/** Each fleet-costed model's $ per 1k requests over the categories, e.g. "llama-8b $4.27–$9.10 per 1k requests". */
+function fleetCostRanges(decisions: CategoryDecision[]): string {
+  const ranges = new Map<string, { low: number; high: number } | null>();
+  for (const candidate of decisions.flatMap((d) => d.candidates)) {
+    if (!isFleetBasis(candidate.costBasis)) continue;
+    const cost = candidate.costPer1kUsd;
+    const range = ranges.get(candidate.model);
+    if (cost === null) ranges.set(candidate.model, range ?? null);
+    else ranges.set(candidate.model, range ? { low: Math.min(range.low, cost), high: Math.max(range.high, cost) } : { low: cost, high: cost });
+  }
+  return [...ranges.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([model, r]) => `${model} ${r === null ? "no tokens measured" : r.low === r.high ? usd(r.low) : `${usd(r.low)}–${usd(r.high)}`} per 1k requests`)
+    .join(", ");
 }
 
 function signed(value: number): string {

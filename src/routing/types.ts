@@ -1,3 +1,4 @@
+import type { SelfHostedOption } from "../cost/project.js";
 import type { Hosting } from "../providers/types.js";
 
 /** What an app needs to call a model: the fields of one route in the emitted routing table. */
@@ -26,6 +27,11 @@ export interface ModelProfile {
   license?: string;
   /** USD per million tokens, with provenance; null when no price is known. */
   price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null;
+  /**
+   * A self-hosted model's deployment (its `selfHosted:` block, resolved as `modelpick cost` does): when set, the
+   * model is costed as a GPU fleet at the routed volume, whatever its `price`.
+   */
+  fleet?: SelfHostedOption;
 }
 
 /** The rule a route has to meet; stored in the routing file so `check` re-applies the same rule. */
@@ -50,7 +56,8 @@ export interface RoutingCriteria {
   resamples: number;
 }
 
-export type CostBasis = "measured" | "price × tokens" | "price per token only" | "unknown";
+/** How a cost was obtained; a self-hosted fleet's basis names its GPUs, volume, utilisation and sources. */
+export type CostBasis = "measured" | "price × tokens" | "price per token only" | "unknown" | `self-hosted fleet: ${string}`;
 
 /** One model measured on one category. */
 export interface CandidateStats {

@@ -64,6 +64,41 @@ describe("modelpick recommend (CLI)", () => {
     expect(result.stderr).toMatch(/│ extraction/);
   });
 
+  it("costs a self-hosted model with a selfHosted: block as its GPU fleet, in the table and the routing file's evidence", async () => {
+    const dir = tempDir();
+    const tokens = { inputTokens: 800, outputTokens: 200 };
+    const rows = results().map((r) => (r.model === "qwen-local" ? { ...r, ...tokens } : r));
+    writeResultsDir(path.join(dir, "run"), rows, MODELS);
+    const config = (selfHosted: string) =>
+      [
+        "dataset: tasks.jsonl",
+        "models:",
+        "  - { id: qwen-local, provider: openai-compatible, model: qwen2.5-7b-instruct, hosting: self-hosted, baseURL: 'http://gpu-box:8000/v1',",
+        `      selfHosted: ${selfHosted} }`,
+        "",
+      ].join("\n");
+    writeFileSync(path.join(dir, "models.yaml"), config("{ gpu: h100, gpuHourlyUsd: 2, tokensPerSecond: 1000, utilization: 0.5 }"));
+    const args = ["recommend", "--results", "run", "--config", "models.yaml", "--tokens-per-day", "100m"];
+    const result = await runModelpick([...args, "--out", "routing.json"], { cwd: dir });
+    expect(result.code).toBe(0);
+    // pii is half the items: 50m tokens/day; a replica carries 1,000 × 86,400 × 0.5 / 2 = 21.6m → 3 replicas × $2 × 730 h
+    // = $4,380 a month for 50m × 730/24 tokens = $2.88 per million, × 1,000 tokens per request = $2.88 per 1k.
+    expect(result.stdout).toMatch(/│ pii \(sensitive\)\s+│ qwen-local\s+│ [^│]+│ \$2\.88 ~\s+│ \$4380\s+│/);
+    expect(result.stdout).toMatch(/note: Self-hosted models with a selfHosted: deployment are costed as a GPU fleet/);
+    const document = JSON.parse(readFileSync(path.join(dir, "routing.json"), "utf8")) as RoutingDocument;
+    expect(document.routes.pii!.evidence.costPer1kUsd).toBe(2.88);
+    expect(document.routes.pii!.evidence.monthlyUsd).toBe(4380);
+    expect(document.routes.pii!.evidence.costBasis).toMatch(/^self-hosted fleet: 3× h100 \(3 replicas of 1\) for 50m tokens\/day, its 50% share of 100m tokens\/day/);
+    expect(document.generatedFrom.prices).toContainEqual(expect.objectContaining({ model: "qwen-local", source: expect.stringMatching(/^self-hosted fleet: GPU models\.yaml/) }));
+    const check = await runModelpick(["check", "routing.json", "--results", "run", "--config", "models.yaml"], { cwd: dir });
+    expect(check.code).toBe(0);
+
+    writeFileSync(path.join(dir, "models.yaml"), config("{ catalogProfile: no-such-profile }"));
+    const broken = await runModelpick(args, { cwd: dir });
+    expect(broken.code).toBe(0);
+    expect(broken.stdout).toMatch(/note: qwen-local is not costed as a self-hosted fleet: models\.yaml: models\[0\] \(qwen-local\)\.selfHosted\.catalogProfile: "no-such-profile" is not a catalog throughput profile/);
+  });
+
   it("exits 1 when the cheapest qualifying table is over --budget, or when the budget cannot be verified", async () => {
     const dir = tempDir();
     const priced = MODELS.map((m) => (m.id === "qwen-local" ? { ...m, price: { inputPerMTok: 0.2, outputPerMTok: 0.2, source: "own GPU estimate", date: "2026-11" } } : m));

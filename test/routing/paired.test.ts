@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notSignificantlyBelow, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
+import { bootstrapMeanInterval, seededRandom } from "../../src/report/stats.js";
+import { fastBootstrapMeanInterval, notSignificantlyBelow, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
 
 const OPTIONS = { seedText: "c/m/bar", confidence: 0.95, resamples: 2000 };
 
@@ -50,5 +51,24 @@ describe("paired bootstrap", () => {
     expect(q.mean).toBe(0.8);
     expect(q.low).toBeCloseTo(0.3755, 3);
     expect(q.high).toBeCloseTo(0.9638, 3);
+  });
+
+  it("computes exactly the intervals of report/stats bootstrapMeanInterval, bit for bit, only faster", () => {
+    const random = seededRandom(42);
+    const cases: Array<{ values: number[]; resamples: number; confidence: number }> = [
+      // Paired differences of pass/fail scores, a constant bar's non-integer differences, fractional scores, odd sizes
+      // and resample counts that are not multiples of the four computed side by side.
+      { values: Array.from({ length: 1203 }, () => Math.floor(random() * 3) - 1), resamples: 2000, confidence: 0.95 },
+      { values: Array.from({ length: 517 }, () => (random() < 0.7 ? 1 : 0) - 0.83), resamples: 2001, confidence: 0.95 },
+      { values: Array.from({ length: 33 }, () => random()), resamples: 1003, confidence: 0.9 },
+      { values: [0.3], resamples: 7, confidence: 0.95 },
+      { values: Array(50).fill(0.1), resamples: 2000, confidence: 0.95 },
+    ];
+    for (const [i, { values, resamples, confidence }] of cases.entries()) {
+      const seed = 1000 + i;
+      const expected = bootstrapMeanInterval(values, { seed, resamples, confidence });
+      expect(fastBootstrapMeanInterval(Float64Array.from(values), seed, confidence, resamples)).toStrictEqual(expected);
+    }
+    expect(fastBootstrapMeanInterval(new Float64Array(0), 1, 0.95, 2000)).toBeNull();
   });
 });

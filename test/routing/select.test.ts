@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SelfHostedOption } from "../../src/cost/project.js";
 import { recommend } from "../../src/routing/select.js";
 import type { ResultRow } from "../../src/runner/types.js";
 import { SOURCE, criteria, profile, rowsFor } from "./fixtures.js";
@@ -260,5 +261,87 @@ describe("recommend: baselines on the same items", () => {
     // Oracle: small on A's four items; mid on b0, b1, b3; only big got b2 right.
     expect(b.oracle.quality).toBe(1);
     expect(b.oracle.costPer1kUsd).toBeCloseTo(((4 * 0.001 + 3 * 0.005 + 0.01) / 8) * 1000, 12);
+  });
+});
+
+describe("recommend: self-hosted models costed as a GPU fleet", () => {
+  // One GPU at $2/h per replica, 1,000 tokens/s, 50 % utilisation at peak ×2: a replica carries
+  // 1,000 × 86,400 × 0.5 / 2 = 21.6m tokens/day and costs 2 × 730 = $1,460 a month.
+  const fleet: SelfHostedOption = {
+    id: "local",
+    gpu: { name: "h100", hourlyUsd: 2, source: "test GPU price", date: "2026-11-01" },
+    gpusPerReplica: 1,
+    throughput: { counts: "total", tokensPerSecond: 1000, source: "test throughput", date: "2026-10-01" },
+    utilization: 0.5,
+    minReplicas: 1,
+    opsMonthlyUsd: 0,
+  };
+  const tokens = { inputTokens: 800, outputTokens: 200 }; // 1,000 tokens per request
+  const models = [profile("local", { hosting: "self-hosted", fleet }), profile("api")];
+
+  it("costs the fleet for its category's share of the volume, and the API wins where that share is too small to fill it", () => {
+    // 100m tokens/day split 50/50: 50m per category → ⌈50 / 21.6⌉ = 3 replicas = $4,380/month for 50m × 730/24
+    // = 1,520.8m tokens → $2.88 per million → $2.88 per 1k requests of 1,000 tokens. (At the whole 100m it would be
+    // 5 replicas, $7,300, $2.40 per 1k — cheaper than the API's $2.50; per category it is not.)
+    const rows = [
+      ...rowsFor("local", "a", bits(40, []), tokens),
+      ...rowsFor("api", "a", bits(40, []), { ...tokens, costUsd: 0.0025 }),
+      ...rowsFor("local", "b", bits(40, []), tokens),
+    ];
+    const result = recommend({ rows, models, criteria: criteria({ tokensPerDay: 100_000_000, mix: { a: 1, b: 1 } }), source: SOURCE });
+    const [a, b] = result.decisions;
+    expect(a!.chosen?.model).toBe("api");
+    const local = a!.candidates.find((c) => c.model === "local")!;
+    expect(local.costPer1kUsd).toBeCloseTo(2.88, 10);
+    expect(local.usdPerToken).toBeCloseTo(2.88e-6, 15);
+    expect(local.costBasis).toMatch(/^self-hosted fleet: 3× h100 \(3 replicas of 1\) for 50m tokens\/day, its 50% share of 100m tokens\/day, utilisation target 50%/);
+    expect(local.costBasis).toMatch(/GPU \$2\/h from test GPU price \(2026-11-01\); throughput from test throughput \(2026-10-01\)$/);
+    expect(a!.runnerUp).toEqual({ model: "local", reason: "costs more: $2.88 vs $2.50 per 1k requests" });
+    expect(b!.chosen?.model).toBe("local");
+    expect(b!.monthlyUsd).toBeCloseTo(4380, 6);
+    expect(result.monthlyTotalUsd).toBeCloseTo(4380 + 50e6 * (730 / 24) * 2.5e-6, 6);
+    // The baselines price each of the fleet's items at its $ per token on that category.
+    expect(result.baselines.table.costPer1kUsd).not.toBeNull();
+    expect(result.notes.join(" ")).toMatch(/costed as a GPU fleet .* share of 100,000,000 tokens\/day;/);
+  });
+
+  it("without --tokens-per-day, sizes the fleet for a stated default of 100m tokens/day", () => {
+    const rows = rowsFor("local", "a", bits(40, []), tokens);
+    const result = recommend({ rows, models, criteria: criteria(), source: SOURCE });
+    const chosen = result.decisions[0]!.chosen!;
+    // The whole 100m: ⌈100 / 21.6⌉ = 5 replicas, $7,300 for 3,041.7m tokens → $2.40 per 1k requests.
+    expect(chosen.costPer1kUsd).toBeCloseTo(2.4, 10);
+    expect(chosen.costBasis).toMatch(/for 100m tokens\/day \(default volume: --tokens-per-day not given\)/);
+    expect(result.decisions[0]!.monthlyUsd).toBeNull();
+    expect(result.notes.join(" ")).toMatch(/a default volume, since --tokens-per-day was not given/);
+  });
+
+  it("costs the sensitive-data route's fleet for the sensitive categories' shares together", () => {
+    const rows = [
+      ...rowsFor("local", "pii", bits(40, []), tokens),
+      ...rowsFor("api", "pii", "s".repeat(40)),
+      ...rowsFor("local", "chat", bits(40, []), tokens),
+      ...rowsFor("api", "chat", bits(40, []), { ...tokens, costUsd: 0.0025 }),
+    ];
+    const result = recommend({ rows, models, criteria: criteria({ tokensPerDay: 100_000_000, mix: { pii: 1, chat: 3 } }), source: SOURCE });
+    // pii is 25 % of 100m = 25m → ⌈25 / 21.6⌉ = 2 replicas, $2,920 for 25m × 730/24 tokens → $3.84 per 1k.
+    expect(result.sensitiveRoute?.chosen?.model).toBe("local");
+    expect(result.sensitiveRoute?.chosen?.costPer1kUsd).toBeCloseTo(3.84, 10);
+    expect(result.decisions.find((d) => d.category === "pii")!.chosen?.costPer1kUsd).toBeCloseTo(3.84, 10);
+  });
+});
+
+describe("recommend: candidates a constraint excludes", () => {
+  it("still report their paired interval and the full reasons when something reads them", () => {
+    const rows = [...rowsFor("local", "pii", bits(40, [])), ...rowsFor("cloud", "pii", bits(40, [...Array(20).keys()]))];
+    const models = [profile("local", { hosting: "self-hosted" }), profile("cloud")];
+    const result = recommend({ rows, models, criteria: criteria({ sensitiveCategories: ["pii"] }), source: SOURCE });
+    const cloud = result.decisions[0]!.candidates.find((c) => c.model === "cloud")!;
+    expect(cloud.qualifies).toBe(false);
+    expect(cloud.vsBar).toMatchObject({ reference: "local", pairedN: 40 });
+    expect(cloud.vsBar.diff).toBeCloseTo(-0.5 + 0.02, 12); // model − (best − within)
+    expect(cloud.exclusions[0]).toMatch(/^cloud-hosted/);
+    expect(cloud.exclusions[1]).toMatch(/^significantly below the bar: −0\.480 \[/);
+    expect(result.decisions[0]!.runnerUp?.reason).toBe(cloud.exclusions.join("; "));
   });
 });
