@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { positiveInt } from "./flags.js";
 
 interface BenchLocalFlags {
   threads?: number;
@@ -13,10 +14,10 @@ export function benchLocalCommand(): Command {
   return new Command("bench-local")
     .description("Measure a local GGUF model on this machine: load time, prompt and generation tokens/s, memory")
     .argument("<model.gguf>", "the GGUF model file")
-    .option("--threads <n>", "CPU threads (default: physical cores)", positiveInt)
-    .option("--parallel <n>", "sequences decoded together for the parallel figure", positiveInt, 4)
-    .option("--prompt-tokens <n>", "prompt length for the prompt-processing figure", positiveInt, 128)
-    .option("--gen-tokens <n>", "tokens generated per sequence", positiveInt, 64)
+    .option("--threads <n>", "CPU threads (default: physical cores)", positiveInt("--threads"))
+    .option("--parallel <n>", "sequences decoded together for the parallel figure", positiveInt("--parallel"), 4)
+    .option("--prompt-tokens <n>", "prompt length for the prompt-processing figure", positiveInt("--prompt-tokens"), 128)
+    .option("--gen-tokens <n>", "tokens generated per sequence", positiveInt("--gen-tokens"), 64)
     .option("--json", "print the measurements as JSON")
     .option("--save <file>", "save a throughput profile for `modelpick cost` (selfHosted.throughputProfile)")
     .action(async (file: string, flags: BenchLocalFlags) => {
@@ -54,8 +55,3 @@ function formatTable(r: import("../providers/llama-cpp/bench.js").BenchLocalResu
   return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n")}\n`;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive whole number");
-  return n;
-}

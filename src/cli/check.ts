@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { EXIT, setExitCode } from "./exit.js";
-import { DEFAULT_RESULTS_DIR, unit } from "./recommend.js";
+import { unit } from "./flags.js";
+import { DEFAULT_RESULTS_DIR } from "./recommend.js";
 
 interface CheckFlags {
   results: string;

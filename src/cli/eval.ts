@@ -3,6 +3,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { EXIT, setExitCode } from "./exit.js";
+import { list, positiveInt, unit } from "./flags.js";
 import { startProgress } from "./progress.js";
 
 interface EvalFlags {
@@ -33,7 +34,7 @@ export function evalCommand(): Command {
     .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
     .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the built-in catalog")
     .option("--json", "print the summary as JSON instead of a table")
-    .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unitNumber("--min-score")))
+    .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unit("--min-score")))
     .option("--fail-on-error", "exit 1 when any item errored")
     .action(async (flags: EvalFlags) => {
       const code = await runEvalCommand(flags);
@@ -52,7 +53,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const priceTable = pricesFile ? (await import("../cost/prices.js")).loadPriceTable(pricesFile) : undefined;
   let items = await loadDatasets(config.datasets);
   if (flags.categories) {
-    const wanted = new Set(split(flags.categories));
+    const wanted = new Set(list(flags.categories));
     items = items.filter((item) => wanted.has(item.category));
     if (items.length === 0) throw new InputError(`--categories: no items in ${[...wanted].join(", ")}`);
   }
@@ -68,7 +69,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       outDir,
       resume: flags.resume !== undefined,
       cache: flags.cache ? new ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir())) : null,
-      modelIds: flags.models ? split(flags.models) : undefined,
+      modelIds: flags.models ? list(flags.models) : undefined,
       priceTable,
       onRow: (_row, p) => progress.update(p),
     });
@@ -116,22 +117,3 @@ function defaultOutDir(): string {
   return dir;
 }
 
-function split(list: string): string[] {
-  return list.split(",").map((s) => s.trim()).filter(Boolean);
-}
-
-export function positiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InputError(`${flag}: expected a positive whole number, got "${value}"`);
-    return n;
-  };
-}
-
-function unitNumber(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n > 1) throw new InputError(`${flag}: expected a number between 0 and 1, got "${value}"`);
-    return n;
-  };
-}

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { Command, Option } from "commander";
 import { EXIT, setExitCode } from "./exit.js";
-import { list, positive } from "./recommend.js";
+import { list, positive } from "./flags.js";
 
 interface ImportFlags {
   format: "promptfoo" | "long" | "wide";

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import type { RoutingCriteria } from "../routing/types.js";
+import { list, positive, positiveInt, unit } from "./flags.js";
 import { EXIT, setExitCode } from "./exit.js";
 
 interface RecommendFlags {
@@ -135,30 +136,3 @@ function parseMix(text: string): Record<string, number> {
   return mix;
 }
 
-export function list(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-}
-
-export function unit(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) throw new InputError(`${flag}: expected a number between 0 and 1, got "${value}"`);
-    return n;
-  };
-}
-
-export function positive(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InputError(`${flag}: expected a positive number, got "${value}"`);
-    return n;
-  };
-}
-
-export function positiveInt(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InputError(`${flag}: expected a positive whole number, got "${value}"`);
-    return n;
-  };
-}
