@@ -50,7 +50,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
 
   const config = loadConfig(flags.config);
   const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
-  const priceTable = pricesFile ? (await import("../cost/prices.js")).loadPriceTable(pricesFile) : undefined;
+  const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
   let items = await loadDatasets(config.datasets);
   if (flags.categories) {
     const wanted = new Set(list(flags.categories));

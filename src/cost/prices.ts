@@ -3,7 +3,6 @@ import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } 
 import type { PriceTable } from "./price-table.js";
 
 export type { PriceTable } from "./price-table.js";
-export { loadPriceTable } from "./price-table.js";
 
 /** A price per million tokens with its provenance: every cost figure names its source and date. */
 export interface ResolvedPrice {

@@ -87,7 +87,8 @@ async function buildProfiles(
   config: Config | null,
   pricesFile: string | undefined,
 ): Promise<ModelProfile[]> {
-  const { resolvePrice, findPrice, loadPriceTable } = await import("../cost/prices.js");
+  const { resolvePrice, findPrice } = await import("../cost/prices.js");
+  const { loadPriceTable } = await import("../cost/price-table.js");
   const table = pricesFile ? loadPriceTable(pricesFile) : config?.prices ? loadPriceTable(config.prices) : undefined;
   const ran = new Map((summary?.run.models ?? []).map((m) => [m.id, m]));
   const configured = new Map((config?.models ?? []).map((m) => [m.id, m]));
