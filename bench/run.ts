@@ -26,7 +26,9 @@ async function startup(): Promise<void> {
 }
 
 async function replayDefault(): Promise<void> {
-  const m = await measureCli(["eval", "--no-cache", "--json", "--out", `${(await import("node:os")).tmpdir()}/modelpick-bench-default`], ROOT);
+  const { mkdtempSync } = await import("node:fs");
+  const out = `${mkdtempSync(`${(await import("node:os")).tmpdir()}/modelpick-bench-`)}/default`;
+  const m = await measureCli(["eval", "--no-cache", "--json", "--out", out], ROOT);
   if (m.code !== 0) throw new Error(`default eval failed: ${m.stderr}`);
   report("replay built-in default (12,032 items × 9 models)", `${seconds(m.wallMs)}, ${m.peakRssMb.toFixed(0)} MB`, "< 5 s", m.wallMs < 5000);
 }

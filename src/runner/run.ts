@@ -84,10 +84,11 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     options.onRow?.(row, progress);
   };
   const price = (m: ResolvedModel) => resolvePrice(m, options.priceTable);
-  // Two or more API models run on threads of their own (their SDKs are CPU-heavy); a local judge would have to be
-  // loaded once per thread, so then everything stays on this thread.
+  // With two or more API models (their SDKs are CPU-heavy), all but the first run on threads of their own; the
+  // first shares this thread with the writer, which saves a V8 heap. A local judge would have to be loaded once per
+  // thread, so then everything stays on this thread.
   const threadable = models.filter(runsOnItsOwnThread);
-  const threaded = threadable.length >= 2 && judgeModel?.provider !== "llama-cpp" ? threadable : [];
+  const threaded = threadable.length >= 2 && judgeModel?.provider !== "llama-cpp" ? threadable.slice(1) : [];
   const inProcess = models.filter((m) => !threaded.includes(m));
   try {
     progress.total = models.length * items.length - countDone(done, models, items);
