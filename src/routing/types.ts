@@ -16,14 +16,7 @@ export interface ModelRoute {
 }
 
 /** Everything recommend knows about a model besides its scores. */
-export interface ModelProfile {
-  id: string;
-  model: string;
-  provider: string;
-  hosting: Hosting;
-  maxTokens: number;
-  temperature: number;
-  baseURL?: string;
+export interface ModelProfile extends Omit<ModelRoute, "humanReview"> {
   license?: string;
   /** USD per million tokens, with provenance; null when no price is known. */
   price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null;

@@ -2,9 +2,9 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { modelSchema } from "../../src/config/schema.js";
 import type { ResolvedModel } from "../../src/config/types.js";
-import type { ChatMessage, DatasetItem } from "../../src/dataset/types.js";
+import type { ChatMessage } from "../../src/dataset/types.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
-import { ProviderError, type CompletionRequest } from "../../src/providers/types.js";
+import { failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens, echoBehavior, startMockServer, type MockServer } from "../helpers/mock-server.js";
 
 const FAKE_KEY = "sk-test-OPENAI-FAKE-KEY-1234567890abcdef";
@@ -14,29 +14,6 @@ type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
 function openaiModel(overrides: Record<string, unknown> = {}): OpenAIModel {
   const parsed = modelSchema.parse({ id: "gpt-test", provider: "openai", model: "gpt-test-1", ...overrides });
   return { ...parsed, hosting: (parsed.hosting ?? "cloud") as "cloud" | "self-hosted" } as OpenAIModel;
-}
-
-function requestFor(messages: ChatMessage[], extra: Partial<CompletionRequest> = {}): CompletionRequest {
-  const item: DatasetItem = {
-    id: "item-1",
-    category: "test",
-    messages,
-    scorer: { type: "exact" },
-    sensitive: false,
-    tags: [],
-    source: { file: "inline", line: 1 },
-  };
-  return { item, messages, maxTokens: 64, temperature: 0, signal: new AbortController().signal, ...extra };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error("expected the request to fail");
 }
 
 let mock: MockServer;
