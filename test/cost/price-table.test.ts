@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ResolvedModel } from "../../src/config/types.js";
 import { InputError } from "../../src/errors.js";
-import { costUsd, loadPriceTable, resolvePrice } from "../../src/cost/prices.js";
+import { loadPriceTable } from "../../src/cost/price-table.js";
+import { costUsd, resolvePrice } from "../../src/cost/prices.js";
 
 const SAMPLE = fileURLToPath(new URL("../fixtures/litellm-sample.json", import.meta.url));
 
