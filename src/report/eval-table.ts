@@ -8,8 +8,9 @@ export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const table = new Table({ head, style });
   const estimated = new Set(summary.run.models.filter((m) => m.tokensEstimated).map((m) => m.id));
   for (const cell of summary.cells) table.push(rowOf(cell, estimated));
-  const overall = new Table({ head, style });
-  for (const cell of summary.overall) overall.push(rowOf(cell, estimated));
+  const hosting = new Map(summary.run.models.map((m) => [m.id, m.hosting]));
+  const overall = new Table({ head: [...head, "hosting"], style });
+  for (const cell of summary.overall) overall.push([...rowOf(cell, estimated), hosting.get(cell.model) ?? "—"]);
   return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${footnotes(summary, estimated)}`;
 }
 
