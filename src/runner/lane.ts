@@ -70,10 +70,14 @@ export function runsOnItsOwnThread(model: ResolvedModel): boolean {
   return model.provider === "anthropic" || model.provider === "openai" || model.provider === "openai-compatible";
 }
 
-/** Runs a lane on a worker thread and hands its rows to `onRow` on this thread, where results are written. */
-export function runLaneOnThread(job: LaneJob, onRow: (row: ResultRow) => void): Promise<void> {
+/**
+ * Runs a lane on a worker thread and hands its rows to `onRow` on this thread, where results are written. `stop`
+ * ends the thread (when another part of the run failed), so a failed run never waits for it.
+ */
+export function runLaneOnThread(job: LaneJob, onRow: (row: ResultRow) => void, stop: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./lane-worker.js", import.meta.url), { workerData: job });
+    stop.addEventListener("abort", () => void worker.terminate(), { once: true });
     let settled = false;
     worker.on("message", (message: LaneMessage) => {
       if ("rows" in message) for (const row of message.rows) onRow(row);

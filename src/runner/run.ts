@@ -90,6 +90,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const threadable = models.filter(runsOnItsOwnThread);
   const threaded = threadable.length >= 2 && judgeModel?.provider !== "llama-cpp" ? threadable.slice(1) : [];
   const inProcess = models.filter((m) => !threaded.includes(m));
+  const stopThreads = new AbortController();
   try {
     progress.total = models.length * items.length - countDone(done, models, items);
     const runs = threaded.map((model) =>
@@ -104,6 +105,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
           cacheDir: options.cache?.dir ?? null,
         },
         onRow,
+        stopThreads.signal,
       ),
     );
     if (inProcess.length > 0) {
@@ -121,6 +123,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     await Promise.all(runs);
   } finally {
     closed = true;
+    stopThreads.abort();
     writer.close();
     for (const provider of providers.values()) await provider.close?.();
   }
