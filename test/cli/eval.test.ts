@@ -1,23 +1,12 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { startMockServer, type MockServer } from "../helpers/mock-server.js";
+import { useMockServer } from "../helpers/use-mock-server.js";
 import { allFiles, makeProject, numberedItems, readRows } from "../helpers/project.js";
 
 const KEY = "sk-test-SECRET-0123456789";
-let mock: MockServer;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-});
-afterAll(async () => {
-  await mock.close();
-});
-beforeEach(() => {
-  mock.requests.length = 0;
-  mock.setBehavior(({ userText }) => ({ text: `echo: ${userText}` }));
-});
+const mock = useMockServer();
 
 function models(overrides: Record<string, unknown> = {}) {
   return [

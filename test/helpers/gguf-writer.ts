@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { seededRandom } from "../../src/report/stats.js";
+import type { LlamaCppModel } from "../../src/providers/llama-cpp/index.js";
 
 /**
  * Writes a tiny, random-weight llama-architecture GGUF (v3) model for tests: no download needed.
@@ -325,3 +326,22 @@ function u64(value: number): Buffer {
   return b;
 }
 
+
+/** The config of a llama-cpp model for a file written by writeTinyGguf: one thread, one sequence, greedy. */
+export function tinyModelConfig(file: string, overrides: Partial<LlamaCppModel> = {}): LlamaCppModel {
+  return {
+    id: "tiny",
+    provider: "llama-cpp",
+    path: file,
+    hosting: "self-hosted",
+    maxTokens: 16,
+    temperature: 0,
+    concurrency: 1,
+    timeoutMs: 30_000,
+    maxRetries: 0,
+    parallel: 1,
+    threads: 1,
+    contextSize: 512,
+    ...overrides,
+  };
+}

@@ -1,11 +1,12 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { modelSchema } from "../../src/config/schema.js";
 import type { ResolvedModel } from "../../src/config/types.js";
 import type { ChatMessage } from "../../src/dataset/types.js";
 import { createAnthropicProvider } from "../../src/providers/anthropic.js";
 import { failureOf, requestFor } from "../helpers/provider-requests.js";
-import { countMockTokens, echoBehavior, startMockServer, type MockServer } from "../helpers/mock-server.js";
+import { countMockTokens } from "../helpers/mock-server.js";
+import { useMockServer } from "../helpers/use-mock-server.js";
 
 const FAKE_KEY = "sk-ant-test-FAKE-KEY-abcdef0123456789";
 
@@ -16,18 +17,7 @@ function anthropicModel(overrides: Record<string, unknown> = {}): AnthropicModel
   return { ...parsed, hosting: "cloud" } as AnthropicModel;
 }
 
-let mock: MockServer;
-
-beforeAll(async () => {
-  mock = await startMockServer();
-});
-afterAll(async () => {
-  await mock.close();
-});
-beforeEach(() => {
-  mock.requests.length = 0;
-  mock.setBehavior(echoBehavior);
-});
+const mock = useMockServer();
 
 describe("anthropic provider against the mock server", () => {
   it("streams the answer, records the server's usage and measures time to first token", async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../../src/errors.js";
-import { createLlamaCppProvider, type LlamaCppModel } from "../../../src/providers/llama-cpp/index.js";
-import { writeTinyGguf, type TinyGgufOptions } from "../../helpers/gguf-writer.js";
+import { createLlamaCppProvider } from "../../../src/providers/llama-cpp/index.js";
+import { tinyModelConfig, writeTinyGguf, type TinyGgufOptions } from "../../helpers/gguf-writer.js";
 
 // Kept apart from provider.test.ts: a second Llama instance in the same process would take over llama.cpp's log
 // hook, and these tests check that llama.cpp's own reason reaches the user.
@@ -16,22 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function modelConfig(file: string): LlamaCppModel {
-  return {
-    id: "tiny",
-    provider: "llama-cpp",
-    path: file,
-    hosting: "self-hosted",
-    maxTokens: 16,
-    temperature: 0,
-    concurrency: 1,
-    timeoutMs: 30_000,
-    maxRetries: 0,
-    parallel: 1,
-    threads: 1,
-    contextSize: 256,
-  };
-}
+const modelConfig = (file: string) => tinyModelConfig(file, { contextSize: 256 });
 
 describe("llama-cpp provider with bad files", () => {
   const cases: Array<[string, TinyGgufOptions | null, RegExp]> = [

@@ -6,7 +6,7 @@ import type { LlamaModel, Llama } from "node-llama-cpp";
 import type { DatasetItem } from "../../../src/dataset/types.js";
 import { createLlamaCppProvider, type LlamaCppModel } from "../../../src/providers/llama-cpp/index.js";
 import { ProviderError, type CompletionRequest, type Provider } from "../../../src/providers/types.js";
-import { writeTinyGguf } from "../../helpers/gguf-writer.js";
+import { tinyModelConfig, writeTinyGguf } from "../../helpers/gguf-writer.js";
 
 let dir: string;
 let file: string;
@@ -15,23 +15,7 @@ let batched: Provider;
 let llama: Llama;
 let rawModel: LlamaModel;
 
-function modelConfig(overrides: Partial<LlamaCppModel> = {}): LlamaCppModel {
-  return {
-    id: "tiny",
-    provider: "llama-cpp",
-    path: file,
-    hosting: "self-hosted",
-    maxTokens: 16,
-    temperature: 0,
-    concurrency: 1,
-    timeoutMs: 30_000,
-    maxRetries: 0,
-    parallel: 1,
-    threads: 1,
-    contextSize: 512,
-    ...overrides,
-  };
-}
+const modelConfig = (overrides: Partial<LlamaCppModel> = {}) => tinyModelConfig(file, overrides);
 
 const ITEM: DatasetItem = {
   id: "q1",
