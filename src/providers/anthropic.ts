@@ -1,8 +1,9 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ResolvedModel } from "../config/types.js";
 import type { ChatMessage } from "../dataset/types.js";
-import { toProviderError } from "./http-errors.js";
+import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
+import { readServerSentEvents } from "./sse.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
@@ -44,49 +45,48 @@ async function streamMessage(client: Anthropic, modelName: string, request: Comp
   const { system, messages } = splitSystem(request.system, request.messages);
   // No temperature: the API version this SDK sends (2026-10-21) rejects temperature, top_p and top_k on every model
   // with HTTP 400, and the SDK's types no longer have them.
-  const stream = await client.messages.create(
-    {
-      model: modelName,
-      max_tokens: request.maxTokens,
-      ...(system ? { system } : {}),
-      messages,
-      stream: true,
-    },
-    { signal: request.signal },
-  );
+  // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
+  const response = await client.messages
+    .create({ model: modelName, max_tokens: request.maxTokens, ...(system ? { system } : {}), messages, stream: true }, { signal: request.signal })
+    .asResponse();
 
   let output = "";
   let ttftMs: number | undefined;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
   let finished = false;
-  for await (const event of stream) {
-    switch (event.type) {
+  for await (const { event, data } of readServerSentEvents(response)) {
+    if (event === "ping") continue;
+    const message = JSON.parse(data) as StreamEvent;
+    switch (message.type) {
+      case "error":
+        throw streamError(message.error?.type, message.error?.message);
       case "message_start":
-        inputTokens = event.message.usage.input_tokens;
-        outputTokens = event.message.usage.output_tokens;
+        inputTokens = message.message.usage.input_tokens;
+        outputTokens = message.message.usage.output_tokens;
         break;
       case "content_block_delta":
-        if (event.delta.type === "text_delta") {
+        if (message.delta.type === "text_delta") {
           ttftMs ??= performance.now() - startedAt;
-          output += event.delta.text;
+          output += message.delta.text;
         }
         break;
       case "message_delta":
         // message_delta carries the final, cumulative counts.
-        inputTokens = event.usage.input_tokens ?? inputTokens;
-        outputTokens = event.usage.output_tokens ?? outputTokens;
+        inputTokens = message.usage.input_tokens ?? inputTokens;
+        outputTokens = message.usage.output_tokens ?? outputTokens;
         break;
       case "message_stop":
         finished = true;
         break;
     }
   }
-  // The SDK ends the iteration quietly when the signal aborts mid-stream; a partial answer must not pass as complete.
   if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
   if (!finished) throw new ProviderError("stream ended before message_stop", { retryable: true });
   return { output, inputTokens, outputTokens, ttftMs };
 }
+
+type StreamEvent = Anthropic.RawMessageStreamEvent | { type: "error"; error?: { type?: string; message?: string } };
 
 /** Anthropic takes the system prompt as a parameter, not as a message: system turns are folded into it. */
 function splitSystem(

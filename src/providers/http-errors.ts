@@ -91,14 +91,17 @@ export function toProviderError(error: unknown, secrets: string[]): ProviderErro
     return new ProviderError(redact(message, secrets), { retryable: true });
   }
   const streamErrorType = anthropicErrorType(error);
-  if (streamErrorType !== undefined) {
-    const detail = providerMessage(error);
-    return new ProviderError(redact(`stream error ${streamErrorType}${detail ? `: ${detail}` : ""}`, secrets), {
-      retryable: RETRYABLE_STREAM_ERROR_TYPES.has(streamErrorType),
-    });
-  }
+  if (streamErrorType !== undefined) return streamError(streamErrorType, providerMessage(error), secrets);
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError(redact(message, secrets), { retryable: false });
+}
+
+/** An error event inside a stream (no HTTP status): retryable when its type says the server had a passing problem. */
+export function streamError(type: string | undefined, message: string | undefined, secrets: string[] = []): ProviderError {
+  const detail = message ? `: ${oneLine(message)}` : "";
+  return new ProviderError(redact(`stream error${type ? ` ${type}` : ""}${detail}`, secrets), {
+    retryable: type !== undefined && RETRYABLE_STREAM_ERROR_TYPES.has(type),
+  });
 }
 
 /**
@@ -135,9 +138,12 @@ function providerMessage(error: unknown): string | undefined {
   const candidates = [field(error, "apiMessage"), field(field(body, "error"), "message"), field(body, "message"), body];
   const found = candidates.find((candidate): candidate is string => typeof candidate === "string" && candidate !== "");
   const text = found ?? (error instanceof Error ? error.message.replace(/^\d{3}\s+/, "") : undefined);
-  if (!text) return undefined;
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > MAX_PROVIDER_MESSAGE_LENGTH ? `${oneLine.slice(0, MAX_PROVIDER_MESSAGE_LENGTH)}…` : oneLine;
+  return text ? oneLine(text) : undefined;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > MAX_PROVIDER_MESSAGE_LENGTH ? `${line.slice(0, MAX_PROVIDER_MESSAGE_LENGTH)}…` : line;
 }
 
 function anthropicErrorType(error: unknown): string | undefined {

@@ -1,7 +1,8 @@
 import OpenAI from "openai";
 import type { ResolvedModel } from "../config/types.js";
-import { toProviderError } from "./http-errors.js";
+import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
+import { readServerSentEvents } from "./sse.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
@@ -62,17 +63,28 @@ function buildParams(model: OpenAIModel, request: CompletionRequest): StreamPara
   return params;
 }
 
+type ChatChunk = OpenAI.Chat.Completions.ChatCompletionChunk & { error?: { type?: string; message?: string } };
+
 async function streamChat(client: OpenAI, model: OpenAIModel, request: CompletionRequest): Promise<CompletionResult> {
   const startedAt = performance.now();
-  const stream = await client.chat.completions.create(buildParams(model, request), { signal: request.signal });
+  // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
+  const response = await client.chat.completions.create(buildParams(model, request), { signal: request.signal }).asResponse();
 
   let output = "";
   let ttftMs: number | undefined;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
   let finished = false;
-  for await (const chunk of stream) {
-    const choice = chunk.choices[0];
+  let done = false;
+  for await (const { data } of readServerSentEvents(response)) {
+    // Read on to the end of the body after [DONE], so the connection can be reused.
+    if (done || data.startsWith("[DONE]")) {
+      done = true;
+      continue;
+    }
+    const chunk = JSON.parse(data) as ChatChunk;
+    if (chunk.error) throw streamError(chunk.error.type, chunk.error.message);
+    const choice = chunk.choices?.[0];
     const content = choice?.delta?.content;
     if (content) {
       ttftMs ??= performance.now() - startedAt;
@@ -85,7 +97,6 @@ async function streamChat(client: OpenAI, model: OpenAIModel, request: Completio
       outputTokens = chunk.usage.completion_tokens;
     }
   }
-  // The SDK ends the iteration quietly when the signal aborts mid-stream; a partial answer must not pass as complete.
   if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
   if (!finished) throw new ProviderError("stream ended before the model finished", { retryable: true });
   return { output, inputTokens, outputTokens, ttftMs };

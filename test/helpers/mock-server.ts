@@ -16,6 +16,8 @@ export interface LoggedRequest {
   headers: IncomingHttpHeaders;
   /** Date.now() when the request arrived. */
   receivedAt: number;
+  /** The client's port: requests on one kept-alive connection share it. */
+  remotePort: number | undefined;
 }
 
 export interface MockRequestContext {
@@ -53,7 +55,14 @@ export interface MockHang {
   hang: true;
 }
 
-export type MockBehavior = MockAnswer | MockRateLimit | MockHttpError | MockHang;
+/** A stream that starts (HTTP 200, first events) and then fails: with an error event, or by dropping the connection. */
+export interface MockStreamFailure {
+  streamFailure: "error-event" | "disconnect";
+  /** Error type of the error event (server_error for OpenAI, overloaded_error for Anthropic by default). */
+  errorType?: string;
+}
+
+export type MockBehavior = MockAnswer | MockRateLimit | MockHttpError | MockHang | MockStreamFailure;
 export type MockBehaviorFn = (request: MockRequestContext) => MockBehavior | Promise<MockBehavior>;
 
 export interface MockServerOptions {
@@ -102,7 +111,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         } catch {
           return sendError(res, api, 400, "request body is not valid JSON");
         }
-        if (logRequests) requests.push({ api, path, body, headers: req.headers, receivedAt: Date.now() });
+        if (logRequests) requests.push({ api, path, body, headers: req.headers, receivedAt: Date.now(), remotePort: req.socket.remotePort });
         const context: MockRequestContext = { api, body, index: requestCount++, userText: lastUserText(body) };
         const chosen = await behavior(context);
         await respond(res, api, body, context, chosen, defaultLatencyMs);
@@ -187,6 +196,7 @@ async function respond(
   defaultLatencyMs: number,
 ): Promise<void> {
   if ("hang" in behavior) return; // the socket stays open until the client gives up or the server closes
+  if ("streamFailure" in behavior) return failStream(res, api, behavior);
   if ("status" in behavior) {
     if (defaultLatencyMs > 0) await sleep(defaultLatencyMs);
     const headers: Record<string, string> = {};
@@ -331,6 +341,23 @@ async function streamAnthropic(res: ServerResponse, id: string, model: string, a
   });
   out += event("message_stop", {});
   res.end(out);
+}
+
+function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailure): void {
+  startEventStream(res);
+  const started =
+    api === "openai"
+      ? `data: ${JSON.stringify({ id: "chatcmpl-mock-fail", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { role: "assistant", content: "partial" }, logprobs: null, finish_reason: null }] })}\n\n`
+      : `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_mock_fail", type: "message", role: "assistant", model: "mock", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`;
+  if (failure.streamFailure === "disconnect") {
+    res.write(started, () => res.destroy());
+    return;
+  }
+  const error =
+    api === "openai"
+      ? `data: ${JSON.stringify({ error: { message: "The server had an error while processing your request.", type: failure.errorType ?? "server_error", param: null, code: null } })}\n\n`
+      : `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: failure.errorType ?? "overloaded_error", message: "Overloaded" } })}\n\n`;
+  res.end(started + error);
 }
 
 function startEventStream(res: ServerResponse): void {
