@@ -1,6 +1,5 @@
 import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { InputError, errorMessage } from "../errors.js";
@@ -29,52 +28,74 @@ export async function loadDatasets(files: string[], cwd = process.cwd()): Promis
   for (const file of files) {
     const shown = path.relative(cwd, file) || file;
     if (!existsSync(file)) throw new InputError(`${shown}: dataset file not found`);
-    for await (const item of readDataset(file, shown)) {
-      const first = seen.get(item.id);
-      if (first) {
-        throw new InputError(
-          `${shown}:${item.source.line}: id "${item.id}" is a duplicate of ${first.source.file}:${first.source.line}`,
-        );
+    for await (const batch of readDataset(file, shown)) {
+      for (const item of batch) {
+        const first = seen.get(item.id);
+        if (first) {
+          throw new InputError(
+            `${shown}:${item.source.line}: id "${item.id}" is a duplicate of ${first.source.file}:${first.source.line}`,
+          );
+        }
+        seen.set(item.id, item);
+        items.push(item);
       }
-      seen.set(item.id, item);
-      items.push(item);
     }
   }
   if (items.length === 0) throw new InputError(`${files.join(", ")}: the dataset has no items`);
   return items;
 }
 
-async function* readDataset(file: string, shown: string): AsyncGenerator<DatasetItem> {
+/** Items in batches (a chunk of lines at a time): an await per item would cost more than parsing it. */
+async function* readDataset(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const format = formatOf(file);
   if (format === "jsonl") yield* readJsonl(file, shown);
   else if (format === "csv") yield* readCsv(file, shown);
   else yield* readYaml(file, shown);
 }
 
-async function* readJsonl(file: string, shown: string): AsyncGenerator<DatasetItem> {
-  const lines = createInterface({ input: openText(file), crlfDelay: Infinity });
+async function* readJsonl(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === "") continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`${shown}:${lineNo}: not valid JSON (${errorMessage(error)})`);
+  for await (const lines of readLines(openText(file))) {
+    const batch: DatasetItem[] = [];
+    for (const line of lines) {
+      lineNo++;
+      if (line.trim() === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (error) {
+        throw new InputError(`${shown}:${lineNo}: not valid JSON (${errorMessage(error)})`);
+      }
+      batch.push(toItem(record, shown, lineNo));
     }
-    yield toItem(record, shown, lineNo);
+    yield batch;
   }
 }
 
-async function* readCsv(file: string, shown: string): AsyncGenerator<DatasetItem> {
+/** The stream's lines (LF or CRLF), a chunk's worth at a time. */
+async function* readLines(stream: Readable): AsyncGenerator<string[]> {
+  stream.setEncoding("utf8");
+  let partial = "";
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    yield lines.map(stripCR);
+  }
+  if (partial !== "") yield [stripCR(partial)];
+}
+
+function stripCR(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+async function* readCsv(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { parse } = await import("csv-parse");
   const parser = openText(file).pipe(
     parse({ columns: true, skip_empty_lines: true, bom: true, info: true, relax_column_count: false }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      yield toItem(csvRecordToItem(record, shown, info.lines), shown, info.lines);
+      yield [toItem(csvRecordToItem(record, shown, info.lines), shown, info.lines)];
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -104,7 +125,7 @@ function csvRecordToItem(record: Record<string, string>, file: string, line: num
   return out;
 }
 
-async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem> {
+async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { readFile } = await import("node:fs/promises");
   const { LineCounter, parseDocument, isSeq, isNode } = await import("yaml");
   const counter = new LineCounter();
@@ -119,9 +140,8 @@ async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetIte
   const root = doc.contents;
   const seq = isSeq(root) ? root : (doc.get("items", true) as unknown);
   if (!isSeq(seq)) throw new InputError(`${shown}: expected a list of items (or a top-level "items:" list)`);
-  for (const node of seq.items) {
+  yield seq.items.map((node) => {
     const line = isNode(node) && node.range ? counter.linePos(node.range[0]).line : 0;
-    const record = isNode(node) ? node.toJSON() : node;
-    yield toItem(record, shown, line);
-  }
+    return toItem(isNode(node) ? node.toJSON() : node, shown, line);
+  });
 }

@@ -28,27 +28,54 @@ export function laneFor(model: ResolvedModel, provider: Provider, secrets: strin
 }
 
 /**
- * Runs one model over the items: a bounded number of items in progress (so memory stays flat on huge datasets);
- * the model's `concurrency` limits requests in flight, separately, inside callWithRetries.
+ * Runs one model over the items. An item starts when the model has a request slot to give it (or when others wait
+ * out a retry or a judge), so only about `concurrency` items are in progress: memory stays flat on huge datasets and
+ * short-lived requests die young. Items waiting out a retry-after hold no slot, so others take their place, up to a
+ * hard bound of `IN_PROGRESS_PER_SLOT` items per slot in all.
  */
-export async function runLane(
+export function runLane(
   lane: ModelLane,
   items: DatasetItem[],
   done: Set<string>,
   ctx: EvaluateContext,
   onRow: (row: ResultRow) => void,
 ): Promise<void> {
+  const limiter = lane.call.limiter;
+  const maxInProgress = Math.max(limiter.limit * IN_PROGRESS_PER_SLOT, 64);
   let next = 0;
-  const inProgressLimit = Math.max(lane.call.limiter.limit * 8, 64);
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      if (done.has(rowKey(lane.model.id, item.id))) continue;
-      onRow(await evaluateItem(item, lane, ctx));
+  let inProgress = 0;
+  return new Promise<void>((resolve, reject) => {
+    const stopListening = limiter.onFree(() => launch());
+    const finish = (row: ResultRow) => {
+      inProgress--;
+      onRow(row);
+      launch();
+    };
+    const fail = (error: unknown) => {
+      stopListening();
+      next = items.length;
+      reject(error);
+    };
+    function launch(): void {
+      while (next < items.length && inProgress < maxInProgress && limiter.queued < READY_QUEUE) {
+        const item = items[next++]!;
+        if (done.has(rowKey(lane.model.id, item.id))) continue;
+        inProgress++;
+        evaluateItem(item, lane, ctx).then(finish, fail);
+      }
+      if (next >= items.length && inProgress === 0) {
+        stopListening();
+        resolve();
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(inProgressLimit, items.length) }, worker));
+    launch();
+  });
 }
+
+/** Items kept waiting for a slot, so a freed slot is taken at once. */
+const READY_QUEUE = 4;
+/** Hard bound on items in progress per slot, reached only while many items wait out retries. */
+const IN_PROGRESS_PER_SLOT = 8;
 
 /** Everything a worker thread needs to run one model's lane: plain data, cloned into the thread. */
 export interface LaneJob {

@@ -56,4 +56,14 @@ describe("loadDatasets", () => {
     const dup = file("t.jsonl", '{"id":"a","category":"c","input":"x"}\n{"id":"a","category":"c","input":"y"}\n');
     expect(await errorOf([dup])).toBe('t.jsonl:2: id "a" is a duplicate of t.jsonl:1');
   });
+
+  it("keeps line numbers right across read chunks, with CRLF line ends and multi-byte text", async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `q${i}`, category: "c", input: `question ${i} — ünïcödé 🌍` }));
+    lines.push('{"id":"last","input":"no category"}');
+    const crlf = file("big.jsonl", lines.join("\r\n") + "\r\n");
+    expect(await errorOf([crlf])).toBe("big.jsonl:3001: category: Invalid input: expected string, received undefined");
+    const good = await loadDatasets([file("good.jsonl", lines.slice(0, -1).join("\r\n"))]);
+    expect(good).toHaveLength(3000);
+    expect(good[2999]).toMatchObject({ id: "q2999", messages: [{ content: "question 2999 — ünïcödé 🌍" }], source: { line: 3000 } });
+  });
 });
