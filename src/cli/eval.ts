@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
+import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { list, positiveInt, unit } from "./flags.js";
@@ -45,36 +46,35 @@ export function evalCommand(): Command {
 async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const { loadConfig } = await import("../config/load.js");
   const { loadDatasets } = await import("../dataset/load.js");
-  const { runEval, linkLatest } = await import("../runner/run.js");
+  const { runEval, prepareEval, linkLatest } = await import("../runner/run.js");
   const { ResponseCache, defaultCacheDir } = await import("../runner/cache.js");
 
   const config = loadConfig(flags.config);
   const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
   const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
-  let items = await loadDatasets(config.datasets);
-  if (flags.categories) {
-    const wanted = new Set(list(flags.categories));
-    items = items.filter((item) => wanted.has(item.category));
-    if (items.length === 0) throw new InputError(`--categories: no items in ${[...wanted].join(", ")}`);
-  }
-  if (flags.limit) items = items.slice(0, flags.limit);
-
+  const modelIds = flags.models ? list(flags.models) : undefined;
+  // Model threads warm up (load their SDKs) while the dataset is read.
+  const prepared = prepareEval(config, modelIds);
   const outDir = path.resolve(flags.resume ?? flags.out ?? defaultOutDir());
-  const progress = startProgress(flags.json === true);
   let outcome;
+  let progress;
   try {
+    const items = filterItems(await loadDatasets(config.datasets), flags);
+    progress = startProgress(flags.json === true);
     outcome = await runEval({
       config,
       items,
       outDir,
       resume: flags.resume !== undefined,
       cache: flags.cache ? new ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir())) : null,
-      modelIds: flags.models ? list(flags.models) : undefined,
+      modelIds,
       priceTable,
-      onRow: (_row, p) => progress.update(p),
+      prepared,
+      onRow: (_row, p) => progress!.update(p),
     });
   } finally {
-    progress.stop();
+    progress?.stop();
+    prepared.dispose();
   }
   if (!flags.out && !flags.resume) linkLatest(outDir);
 
@@ -87,6 +87,16 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
   return verdict(summary.overall, outcome.progress.errors, flags);
+}
+
+function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
+  let kept = items;
+  if (flags.categories) {
+    const wanted = new Set(list(flags.categories));
+    kept = kept.filter((item) => wanted.has(item.category));
+    if (kept.length === 0) throw new InputError(`--categories: no items in ${[...wanted].join(", ")}`);
+  }
+  return flags.limit ? kept.slice(0, flags.limit) : kept;
 }
 
 function verdict(

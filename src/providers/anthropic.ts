@@ -4,6 +4,7 @@ import type { ChatMessage } from "../dataset/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { readServerSentEvents } from "./sse.js";
+import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
@@ -50,40 +51,33 @@ async function streamMessage(client: Anthropic, modelName: string, request: Comp
     .create({ model: modelName, max_tokens: request.maxTokens, ...(system ? { system } : {}), messages, stream: true }, { signal: request.signal })
     .asResponse();
 
-  let output = "";
-  let ttftMs: number | undefined;
-  let inputTokens: number | undefined;
-  let outputTokens: number | undefined;
-  let finished = false;
-  for await (const { event, data } of readServerSentEvents(response)) {
-    if (event === "ping") continue;
-    const message = JSON.parse(data) as StreamEvent;
-    switch (message.type) {
-      case "error":
-        throw streamError(message.error?.type, message.error?.message);
-      case "message_start":
-        inputTokens = message.message.usage.input_tokens;
-        outputTokens = message.message.usage.output_tokens;
-        break;
-      case "content_block_delta":
-        if (message.delta.type === "text_delta") {
-          ttftMs ??= performance.now() - startedAt;
-          output += message.delta.text;
-        }
-        break;
-      case "message_delta":
-        // message_delta carries the final, cumulative counts.
-        inputTokens = message.usage.input_tokens ?? inputTokens;
-        outputTokens = message.usage.output_tokens ?? outputTokens;
-        break;
-      case "message_stop":
-        finished = true;
-        break;
-    }
+  const answer = new StreamedAnswer(startedAt);
+  for await (const events of readServerSentEvents(response)) {
+    for (const { event, data } of events) if (event !== "ping") addEvent(answer, JSON.parse(data) as StreamEvent);
   }
-  if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-  if (!finished) throw new ProviderError("stream ended before message_stop", { retryable: true });
-  return { output, inputTokens, outputTokens, ttftMs };
+  return answer.result(request.signal, "stream ended before message_stop");
+}
+
+function addEvent(answer: StreamedAnswer, message: StreamEvent): void {
+  switch (message.type) {
+    case "error":
+      throw streamError(message.error?.type, message.error?.message);
+    case "message_start":
+      answer.inputTokens = message.message.usage.input_tokens;
+      answer.outputTokens = message.message.usage.output_tokens;
+      break;
+    case "content_block_delta":
+      if (message.delta.type === "text_delta") answer.addText(message.delta.text);
+      break;
+    case "message_delta":
+      // message_delta carries the final, cumulative counts.
+      answer.inputTokens = message.usage.input_tokens ?? answer.inputTokens;
+      answer.outputTokens = message.usage.output_tokens ?? answer.outputTokens;
+      break;
+    case "message_stop":
+      answer.finished = true;
+      break;
+  }
 }
 
 type StreamEvent = Anthropic.RawMessageStreamEvent | { type: "error"; error?: { type?: string; message?: string } };

@@ -39,6 +39,12 @@ export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv =
 }
 
 /** Creates one provider; SDKs and node-llama-cpp are imported only for the providers a run uses. */
+/** Loads a provider's module (its SDK) ahead of time, so a thread that will run it can warm up while others work. */
+export async function preloadProvider(kind: ResolvedModel["provider"]): Promise<void> {
+  if (kind === "anthropic") await import("./anthropic.js");
+  else if (kind === "openai" || kind === "openai-compatible") await import("./openai.js");
+}
+
 export async function createProvider(model: ResolvedModel, apiKey: string | undefined): Promise<Provider> {
   switch (model.provider) {
     case "anthropic":

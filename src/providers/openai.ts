@@ -3,6 +3,7 @@ import type { ResolvedModel } from "../config/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { readServerSentEvents } from "./sse.js";
+import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
@@ -70,34 +71,26 @@ async function streamChat(client: OpenAI, model: OpenAIModel, request: Completio
   // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
   const response = await client.chat.completions.create(buildParams(model, request), { signal: request.signal }).asResponse();
 
-  let output = "";
-  let ttftMs: number | undefined;
-  let inputTokens: number | undefined;
-  let outputTokens: number | undefined;
-  let finished = false;
+  const answer = new StreamedAnswer(startedAt);
   let done = false;
-  for await (const { data } of readServerSentEvents(response)) {
-    // Read on to the end of the body after [DONE], so the connection can be reused.
-    if (done || data.startsWith("[DONE]")) {
-      done = true;
-      continue;
-    }
-    const chunk = JSON.parse(data) as ChatChunk;
-    if (chunk.error) throw streamError(chunk.error.type, chunk.error.message);
-    const choice = chunk.choices?.[0];
-    const content = choice?.delta?.content;
-    if (content) {
-      ttftMs ??= performance.now() - startedAt;
-      output += content;
-    }
-    if (choice?.finish_reason) finished = true;
-    // Only the provider's own count is recorded; servers that send no usage leave the tokens unknown.
-    if (chunk.usage) {
-      inputTokens = chunk.usage.prompt_tokens;
-      outputTokens = chunk.usage.completion_tokens;
+  for await (const events of readServerSentEvents(response)) {
+    for (const { data } of events) {
+      // Read on to the end of the body after [DONE], so the connection can be reused.
+      done ||= data.startsWith("[DONE]");
+      if (!done) addChunk(answer, JSON.parse(data) as ChatChunk);
     }
   }
-  if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-  if (!finished) throw new ProviderError("stream ended before the model finished", { retryable: true });
-  return { output, inputTokens, outputTokens, ttftMs };
+  return answer.result(request.signal, "stream ended before the model finished");
+}
+
+function addChunk(answer: StreamedAnswer, chunk: ChatChunk): void {
+  if (chunk.error) throw streamError(chunk.error.type, chunk.error.message);
+  const choice = chunk.choices?.[0];
+  answer.addText(choice?.delta?.content);
+  if (choice?.finish_reason) answer.finished = true;
+  // Only the provider's own count is recorded; servers that send no usage leave the tokens unknown.
+  if (chunk.usage) {
+    answer.inputTokens = chunk.usage.prompt_tokens;
+    answer.outputTokens = chunk.usage.completion_tokens;
+  }
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError, errorMessage } from "../errors.js";
-import { createProvider } from "../providers/index.js";
+import { createProvider, preloadProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { ResponseCache } from "./cache.js";
 import { laneFor, runLane, type LaneJob, type LaneMessage } from "./lane.js";
@@ -49,4 +49,6 @@ function post(message: LaneMessage): void {
   parentPort!.postMessage(message);
 }
 
-void main(workerData as LaneJob);
+// Warm up while the main thread reads the dataset; the job follows as the first message.
+const warm = Promise.all([import("../scoring/index.js"), preloadProvider((workerData as { provider: LaneJob["model"]["provider"] }).provider)]);
+parentPort!.once("message", (job: LaneJob) => void warm.then(() => main(job), () => main(job)));

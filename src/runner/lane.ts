@@ -98,30 +98,57 @@ export function runsOnItsOwnThread(model: ResolvedModel): boolean {
 }
 
 /**
- * Runs a lane on a worker thread and hands its rows to `onRow` on this thread, where results are written. `stop`
- * ends the thread (when another part of the run failed), so a failed run never waits for it.
+ * Which models run on threads of their own: with two or more API models (their SDKs are CPU-heavy), all but the
+ * first; the first shares the main thread with the writer, which saves a V8 heap. A local judge would have to be
+ * loaded once per thread, so then everything stays on the main thread.
  */
-export function runLaneOnThread(job: LaneJob, onRow: (row: ResultRow) => void, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./lane-worker.js", import.meta.url), { workerData: job });
-    stop.addEventListener("abort", () => void worker.terminate(), { once: true });
-    let settled = false;
-    worker.on("message", (message: LaneMessage) => {
-      if ("rows" in message) for (const row of message.rows) onRow(row);
-      else if ("error" in message) {
+export function threadedModels(models: ResolvedModel[], judge: ResolvedModel | null | undefined): ResolvedModel[] {
+  const threadable = models.filter(runsOnItsOwnThread);
+  return threadable.length >= 2 && judge?.provider !== "llama-cpp" ? threadable.slice(1) : [];
+}
+
+/**
+ * A worker thread for one model's lane. It starts loading its modules (and the model's SDK) as soon as it is
+ * created, so it can be created before the dataset is read; it keeps the process alive only once it has a job.
+ */
+export class LaneThread {
+  private readonly worker: Worker;
+
+  constructor(readonly provider: ResolvedModel["provider"]) {
+    this.worker = new Worker(new URL("./lane-worker.js", import.meta.url), { workerData: { provider } });
+    this.worker.unref();
+  }
+
+  /** Runs the lane and hands its rows to `onRow` here, where results are written; `stop` ends the thread early. */
+  run(job: LaneJob, onRow: (row: ResultRow) => void, stop: AbortSignal): Promise<void> {
+    const worker = this.worker;
+    worker.ref();
+    worker.postMessage(job);
+    return new Promise((resolve, reject) => {
+      stop.addEventListener("abort", () => void worker.terminate(), { once: true });
+      let settled = false;
+      worker.on("message", (message: LaneMessage) => {
+        if ("rows" in message) for (const row of message.rows) onRow(row);
+        else if ("error" in message) {
+          settled = true;
+          reject(message.input ? new InputError(message.error) : new Error(message.error));
+        } else {
+          settled = true;
+          resolve();
+        }
+      });
+      worker.on("error", (error) => {
         settled = true;
-        reject(message.input ? new InputError(message.error) : new Error(message.error));
-      } else {
-        settled = true;
-        resolve();
-      }
+        reject(error);
+      });
+      worker.on("exit", (code) => {
+        if (!settled) reject(new Error(`the thread running model "${job.model.id}" stopped (exit code ${code})`));
+      });
     });
-    worker.on("error", (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on("exit", (code) => {
-      if (!settled) reject(new Error(`the thread running model "${job.model.id}" stopped (exit code ${code})`));
-    });
-  });
+  }
+
+  /** Ends a thread that was prepared but is not needed after all. */
+  dispose(): void {
+    void this.worker.terminate();
+  }
 }

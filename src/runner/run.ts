@@ -11,7 +11,7 @@ import { SummaryBuilder } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
-import { laneFor, runLane, runLaneOnThread, runsOnItsOwnThread } from "./lane.js";
+import { LaneThread, laneFor, runLane, threadedModels } from "./lane.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
 import type { ResultRow } from "./types.js";
 
@@ -30,6 +30,28 @@ export interface EvalOptions {
   env?: NodeJS.ProcessEnv;
   /** User prices (--prices or the config's prices: file), ahead of the built-in catalog. */
   priceTable?: PriceTable;
+  /** Threads started early by prepareEval; runEval starts any it needs that are not here. */
+  prepared?: PreparedEval;
+}
+
+/** Model threads started before the dataset is read, so they load their SDKs meanwhile. */
+export interface PreparedEval {
+  threads: Map<string, LaneThread>;
+  /** Ends the threads nobody took; safe to call more than once. */
+  dispose(): void;
+}
+
+/** Starts the threads that runEval will most likely want (it decides for sure once it has the items). */
+export function prepareEval(config: Config, modelIds?: string[]): PreparedEval {
+  const judge = config.judge ? config.models.find((m) => m.id === config.judge) : undefined;
+  const threads = new Map(threadedModels(selectModels(config, modelIds), judge).map((m) => [m.id, new LaneThread(m.provider)]));
+  return {
+    threads,
+    dispose() {
+      for (const thread of threads.values()) thread.dispose();
+      threads.clear();
+    },
+  };
 }
 
 export interface Progress {
@@ -84,17 +106,13 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     options.onRow?.(row, progress);
   };
   const price = (m: ResolvedModel) => resolvePrice(m, options.priceTable);
-  // With two or more API models (their SDKs are CPU-heavy), all but the first run on threads of their own; the
-  // first shares this thread with the writer, which saves a V8 heap. A local judge would have to be loaded once per
-  // thread, so then everything stays on this thread.
-  const threadable = models.filter(runsOnItsOwnThread);
-  const threaded = threadable.length >= 2 && judgeModel?.provider !== "llama-cpp" ? threadable.slice(1) : [];
+  const threaded = threadedModels(models, judgeModel);
   const inProcess = models.filter((m) => !threaded.includes(m));
   const stopThreads = new AbortController();
   try {
     progress.total = models.length * items.length - countDone(done, models, items);
     const runs = threaded.map((model) =>
-      runLaneOnThread(
+      takeThread(options.prepared, model).run(
         {
           model,
           price: price(model),
@@ -124,6 +142,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   } finally {
     closed = true;
     stopThreads.abort();
+    options.prepared?.dispose();
     writer.close();
     for (const provider of providers.values()) await provider.close?.();
   }
@@ -131,6 +150,13 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
   writeFileSync(path.join(options.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
+}
+
+function takeThread(prepared: PreparedEval | undefined, model: ResolvedModel): LaneThread {
+  const thread = prepared?.threads.get(model.id);
+  if (!thread) return new LaneThread(model.provider);
+  prepared!.threads.delete(model.id);
+  return thread;
 }
 
 function selectModels(config: Config, ids: string[] | undefined): ResolvedModel[] {

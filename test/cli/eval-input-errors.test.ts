@@ -28,6 +28,16 @@ describe("bad input: exit 2 with the place and the fix, never a stack trace", ()
     expect(result.code).toBe(2);
   });
 
+  it("exits at once on a bad dataset even when model threads were started to warm up meanwhile", async () => {
+    const api = (id: string) => `  - { id: ${id}, provider: openai-compatible, model: x, hosting: self-hosted, baseURL: "http://127.0.0.1:9/v1" }\n`;
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n${api("a")}${api("b")}${api("c")}`, '{"id":"a","category":"c"}\n');
+    const started = Date.now();
+    const result = await runCli(["eval", "--no-cache", "--out", "out"], { cwd: dir, timeoutMs: 20_000 });
+    expect(result.stderr).toMatch(/tasks.jsonl:1: input: give either input/);
+    expect(result.code).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("rejects bad flags with exit 2", async () => {
     const result = await runCli(["eval", "--min-score", "7"]);
     expect(result.code).toBe(2);

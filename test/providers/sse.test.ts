@@ -14,7 +14,7 @@ function responseOf(pieces: Uint8Array[]): Response {
 
 async function eventsOf(pieces: Uint8Array[]): Promise<ServerSentEvent[]> {
   const events: ServerSentEvent[] = [];
-  for await (const event of readServerSentEvents(responseOf(pieces))) events.push(event);
+  for await (const batch of readServerSentEvents(responseOf(pieces))) events.push(...batch);
   return events;
 }
 
