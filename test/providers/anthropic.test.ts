@@ -6,6 +6,7 @@ import type { ChatMessage } from "../../src/dataset/types.js";
 import { createAnthropicProvider } from "../../src/providers/anthropic.js";
 import { failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens } from "../helpers/mock-server.js";
+import { streamingTests } from "../helpers/stream-tests.js";
 import { useMockServer } from "../helpers/use-mock-server.js";
 
 const FAKE_KEY = "sk-ant-test-FAKE-KEY-abcdef0123456789";
@@ -116,40 +117,7 @@ describe("anthropic provider failures", () => {
     expect(error.message).toBe("HTTP 401 unauthorized (check the API key): invalid x-api-key ***");
   });
 
-  it("turns an error event in the middle of the stream into a retryable error, not a partial answer", async () => {
-    mock.setBehavior(() => ({ streamFailure: "error-event" }));
-    const provider = createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.message).toContain("stream error overloaded_error");
-    expect(error.retryable).toBe(true);
-  });
-
-  it("treats an error event of a request-level type as final", async () => {
-    mock.setBehavior(() => ({ streamFailure: "error-event", errorType: "invalid_request_error" }));
-    const provider = createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.message).toContain("stream error invalid_request_error");
-    expect(error.retryable).toBe(false);
-  });
-
-  it("treats a connection dropped in the middle of the stream as retryable", async () => {
-    mock.setBehavior(() => ({ streamFailure: "disconnect" }));
-    const provider = createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.retryable).toBe(true);
-    expect(error.message).not.toContain("partial");
-  });
-
-  it("reads each stream to its end, so one kept-alive connection serves request after request", async () => {
-    const provider = createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY);
-    for (let i = 0; i < 5; i++) {
-      const result = await provider.complete(requestFor([{ role: "user", content: `question ${i}` }]));
-      expect(result.output).toBe(`echo: question ${i}`);
-    }
-    const ports = new Set(mock.requests.map((request) => request.remotePort));
-    expect(mock.requests).toHaveLength(5);
-    expect(ports.size).toBe(1);
-  });
+  streamingTests(mock, () => createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY), "overloaded_error");
 
   it("treats a refused connection as retryable", async () => {
     const port = await closedPort();

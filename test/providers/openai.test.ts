@@ -6,6 +6,7 @@ import type { ChatMessage } from "../../src/dataset/types.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
 import { failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens } from "../helpers/mock-server.js";
+import { streamingTests } from "../helpers/stream-tests.js";
 import { useMockServer } from "../helpers/use-mock-server.js";
 
 const FAKE_KEY = "sk-test-OPENAI-FAKE-KEY-1234567890abcdef";
@@ -157,40 +158,7 @@ describe("openai provider failures", () => {
     expect(String(error.stack)).not.toContain(FAKE_KEY);
   });
 
-  it("turns an error event in the middle of the stream into a retryable error, not a partial answer", async () => {
-    mock.setBehavior(() => ({ streamFailure: "error-event" }));
-    const provider = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.message).toContain("stream error server_error");
-    expect(error.retryable).toBe(true);
-  });
-
-  it("treats an error event of a request-level type as final", async () => {
-    mock.setBehavior(() => ({ streamFailure: "error-event", errorType: "invalid_request_error" }));
-    const provider = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.message).toContain("stream error invalid_request_error");
-    expect(error.retryable).toBe(false);
-  });
-
-  it("treats a connection dropped in the middle of the stream as retryable", async () => {
-    mock.setBehavior(() => ({ streamFailure: "disconnect" }));
-    const provider = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY);
-    const error = await failureOf(provider.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.retryable).toBe(true);
-    expect(error.message).not.toContain("partial");
-  });
-
-  it("reads each stream to its end, so one kept-alive connection serves request after request", async () => {
-    const provider = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY);
-    for (let i = 0; i < 5; i++) {
-      const result = await provider.complete(requestFor([{ role: "user", content: `question ${i}` }]));
-      expect(result.output).toBe(`echo: question ${i}`);
-    }
-    const ports = new Set(mock.requests.map((request) => request.remotePort));
-    expect(mock.requests).toHaveLength(5);
-    expect(ports.size).toBe(1);
-  });
+  streamingTests(mock, () => createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY), "server_error");
 
   it("treats a refused connection as retryable", async () => {
     const port = await closedPort();
