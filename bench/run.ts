@@ -8,7 +8,8 @@ import { ROOT, benchProject, measureCli, report, seconds } from "./harness.js";
 const only = process.argv[2];
 
 async function main(): Promise<void> {
-  console.log(`modelpick benchmarks — node ${process.version}, ${(await import("node:os")).availableParallelism()} cores\n`);
+  console.log(`modelpick benchmarks — node ${process.version}, ${(await import("node:os")).availableParallelism()} cores`);
+  console.log(`machine speed: a fixed CPU workload took ${cpuCalibrationMs().toFixed(0)} ms (about 2,100 ms when the README figures were taken)\n`);
   if (!only || only === "startup") await startup();
   if (!only || only === "replay") await replayDefault();
   if (!only || only === "mock") await againstMock();
@@ -16,6 +17,19 @@ async function main(): Promise<void> {
     const { benchLocal } = await import("./local.js");
     await benchLocal();
   }
+}
+
+/**
+ * A fixed single-threaded workload (arithmetic and small allocations), so that figures from a VM whose speed drifts
+ * (this one varies by ±25 % over an hour) can be read against the machine's speed at the time.
+ */
+function cpuCalibrationMs(): number {
+  const started = performance.now();
+  let x = 0;
+  for (let i = 0; i < 3e8; i++) x = (x + i * 7) % 1000003;
+  const objects: Array<{ a: number; b: string }> = [];
+  for (let i = 0; i < 2e6; i++) objects.push({ a: i + x, b: String(i) });
+  return performance.now() - started;
 }
 
 async function startup(): Promise<void> {
