@@ -114,7 +114,7 @@ export function threadedModels(models: ResolvedModel[], judge: ResolvedModel | n
 export class LaneThread {
   private readonly worker: Worker;
 
-  constructor(readonly provider: ResolvedModel["provider"]) {
+  constructor(provider: ResolvedModel["provider"]) {
     this.worker = new Worker(new URL("./lane-worker.js", import.meta.url), { workerData: { provider } });
     this.worker.unref();
   }
