@@ -3,6 +3,7 @@
  * with the machine; the targets come from the issues and from how promptfoo performed here.
  */
 import { startMockServer, type MockServer } from "../test/helpers/mock-server.js";
+import path from "node:path";
 import { ROOT, benchProject, measureCli, report, seconds } from "./harness.js";
 
 const only = process.argv[2];
@@ -72,9 +73,12 @@ async function againstMock(): Promise<void> {
     const concurrency = 32;
     const ideal = (items * latencyMs) / concurrency;
     mock.setBehavior(({ userText }) => ({ text: `echo: ${userText}`, latencyMs }));
-    const slow = await measureCli(["eval", "--no-cache", "--json", "--out", "out-latency"], benchProject(items, models(mock, concurrency)));
+    const slowProject = benchProject(items, models(mock, concurrency));
+    const slow = await measureCli(["eval", "--no-cache", "--json", "--out", "out-latency"], slowProject);
     check(slow, items * 2);
     report(`${items} items × 2 models, 50 ms latency, concurrency 32`, `${seconds(slow.wallMs)} (ideal ${seconds(ideal)})`, "within 15 % of ideal", slow.wallMs <= ideal * 1.15);
+    const meanLatency = await meanLatencyMs(path.join(slowProject, "out-latency"));
+    console.log(`      mean request ${meanLatency.toFixed(1)} ms against the mock's ${latencyMs} ms: ${seconds((items / concurrency) * meanLatency)} of requests per model, the rest is start-up and finish`);
 
     const limited = new Set<string>();
     mock.setBehavior(({ userText, body }) => {
@@ -93,6 +97,18 @@ async function againstMock(): Promise<void> {
   } finally {
     await mock.close();
   }
+}
+
+async function meanLatencyMs(outDir: string): Promise<number> {
+  const { readResultRows } = await import("../src/runner/results-store.js");
+  let sum = 0;
+  let n = 0;
+  for await (const row of readResultRows(path.join(outDir, "results.jsonl"))) {
+    if (row.latencyMs === null) continue;
+    sum += row.latencyMs;
+    n++;
+  }
+  return sum / n;
 }
 
 function check(m: { code: number | null; stdout: string; stderr: string }, rows: number): void {
