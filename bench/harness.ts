@@ -12,6 +12,8 @@ const PRELOAD = path.join(ROOT, "bench", "peak-rss.cjs");
 export interface Measured {
   wallMs: number;
   peakRssMb: number;
+  /** CPU time of the process, all threads, user + system. */
+  cpuMs: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -35,12 +37,15 @@ export function measureCli(args: string[], cwd: string): Promise<Measured> {
     child.on("close", (code) => {
       const wallMs = performance.now() - started;
       let peakRssMb = NaN;
+      let cpuMs = NaN;
       try {
-        peakRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
+        const [peakKb, cpu] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+        peakRssMb = peakKb! / 1024;
+        cpuMs = cpu!;
       } catch {
         // The process died before it could report.
       }
-      resolve({ wallMs, peakRssMb, code, stdout, stderr });
+      resolve({ wallMs, peakRssMb, cpuMs, code, stdout, stderr });
     });
   });
 }

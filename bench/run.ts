@@ -67,6 +67,7 @@ async function againstMock(): Promise<void> {
     const fast = await measureCli(["eval", "--no-cache", "--json", "--out", "out"], big);
     check(fast, 20_000);
     report("10,000 items × 2 models, 0 ms latency", `${seconds(fast.wallMs)}, ${fast.peakRssMb.toFixed(0)} MB`, "< 10 s, < 250 MB (promptfoo: 91–104 s, 1.1–1.7 GB)", fast.wallMs < 10_000 && fast.peakRssMb < 250);
+    console.log(`      CPU ${seconds(fast.cpuMs)} on both threads, ${(fast.cpuMs / 20_000).toFixed(2)} ms per request`);
 
     const items = 10_000; // the same 10,000 items as the 0 ms run
     const latencyMs = 50;

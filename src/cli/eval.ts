@@ -57,7 +57,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const prepared = prepareEval(config, modelIds);
   const outDir = path.resolve(flags.resume ?? flags.out ?? defaultOutDir());
   let outcome;
-  let progress;
+  let progress: ReturnType<typeof startProgress> | undefined;
   try {
     const items = filterItems(await loadDatasets(config.datasets), flags);
     progress = startProgress(flags.json === true);
@@ -70,7 +70,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       modelIds,
       priceTable,
       prepared,
-      onRow: (_row, p) => progress!.update(p),
+      onRow: (_row, p) => progress?.update(p),
     });
   } finally {
     progress?.stop();
