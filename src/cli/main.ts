@@ -29,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  // Relative to the bundle, dist/main.js (see scripts/build.js).
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }

@@ -5,7 +5,7 @@ import type { Scorer } from "./types.js";
 import { normalizeAnswer, preview } from "./normalize.js";
 
 // ajv takes ~90 ms to load, so it is required synchronously on the first schema, not when this module loads.
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 let ajv: Ajv | undefined;
 const validatorsBySchema = new WeakMap<object, ValidateFunction | Error>();
 const validatorsByText = new Map<string, ValidateFunction | Error>();
@@ -17,7 +17,7 @@ export function compileSchema(schema: object): ValidateFunction | Error {
   const text = JSON.stringify(schema);
   validator = validatorsByText.get(text);
   if (!validator) {
-    ajv ??= new (require("ajv") as typeof import("ajv")).Ajv({ allErrors: true, strict: false, logger: false });
+    ajv ??= new (requireHere("ajv") as typeof import("ajv")).Ajv({ allErrors: true, strict: false, logger: false });
     try {
       validator = ajv.compile(schema);
     } catch (error) {
