@@ -3,7 +3,8 @@ import { InputError, errorMessage } from "../errors.js";
 import { createProvider, preloadProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { ResponseCache } from "./cache.js";
-import { laneFor, runLane, type LaneJob, type LaneMessage } from "./lane.js";
+import { BatchFeed } from "./item-feed.js";
+import { laneFor, runLane, type ItemBatch, type LaneJob, type LaneMessage } from "./lane.js";
 import type { ResultRow } from "./types.js";
 
 /** Worker-thread entry: runs one model's lane and posts its rows back in batches. */
@@ -32,7 +33,10 @@ async function main(job: LaneJob): Promise<void> {
       scoreOutput: scoring.scoreOutput,
       needsJudge: scoring.needsJudge,
     };
-    await runLane(lane, job.items, new Set(job.done), ctx, (row) => {
+    const feed = new BatchFeed(() => post({ more: true }));
+    feed.push(job.items.items, job.items.last);
+    parentPort!.on("message", (batch: ItemBatch) => feed.push(batch.items, batch.last));
+    await runLane(lane, feed, ctx, (row) => {
       if (batch.push(row) === 1) setImmediate(flush);
     });
     flush();

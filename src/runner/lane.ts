@@ -5,8 +5,8 @@ import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import type { Provider } from "../providers/types.js";
 import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
+import { FEED_BATCH, type ItemFeed } from "./item-feed.js";
 import { Limiter } from "./limiter.js";
-import { rowKey } from "./results-store.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import type { ResultRow } from "./types.js";
 
@@ -28,24 +28,19 @@ export function laneFor(model: ResolvedModel, provider: Provider, secrets: strin
 }
 
 /**
- * Runs one model over the items. An item starts when the model has a request slot to give it (or when others wait
- * out a retry or a judge), so only about `concurrency` items are in progress: memory stays flat on huge datasets and
- * short-lived requests die young. Items waiting out a retry-after hold no slot, so others take their place, up to a
- * hard bound of `IN_PROGRESS_PER_SLOT` items per slot in all.
+ * Runs one model over the feed's items. An item starts when the model has a request slot to give it (or when others
+ * wait out a retry or a judge), so only about `concurrency` items are in progress: memory stays flat on huge datasets
+ * and short-lived requests die young. Items waiting out a retry-after hold no slot, so others take their place, up to
+ * a hard bound of `IN_PROGRESS_PER_SLOT` items per slot in all.
  */
-export function runLane(
-  lane: ModelLane,
-  items: DatasetItem[],
-  done: Set<string>,
-  ctx: EvaluateContext,
-  onRow: (row: ResultRow) => void,
-): Promise<void> {
+export function runLane(lane: ModelLane, feed: ItemFeed, ctx: EvaluateContext, onRow: (row: ResultRow) => void): Promise<void> {
   const limiter = lane.call.limiter;
   const maxInProgress = Math.max(limiter.limit * IN_PROGRESS_PER_SLOT, 64);
-  let next = 0;
   let inProgress = 0;
+  let failed = false;
   return new Promise<void>((resolve, reject) => {
     const stopListening = limiter.onFree(() => launch());
+    feed.onItems(() => launch());
     const finish = (row: ResultRow) => {
       inProgress--;
       onRow(row);
@@ -53,17 +48,17 @@ export function runLane(
     };
     const fail = (error: unknown) => {
       stopListening();
-      next = items.length;
+      failed = true;
       reject(error);
     };
     function launch(): void {
-      while (next < items.length && inProgress < maxInProgress && limiter.queued < READY_QUEUE) {
-        const item = items[next++]!;
-        if (done.has(rowKey(lane.model.id, item.id))) continue;
+      while (!failed && inProgress < maxInProgress && limiter.queued < READY_QUEUE) {
+        const item = feed.next();
+        if (!item) break;
         inProgress++;
         evaluateItem(item, lane, ctx).then(finish, fail);
       }
-      if (next >= items.length && inProgress === 0) {
+      if (feed.ended && inProgress === 0) {
         stopListening();
         resolve();
       }
@@ -84,13 +79,19 @@ export interface LaneJob {
   judge: { model: ResolvedModel; price: ResolvedPrice | null } | null;
   /** API keys by model id; they stay in memory, as in the main thread. */
   keys: Record<string, string>;
-  items: DatasetItem[];
-  /** Keys (rowKey) of rows already finished, for --resume. */
-  done: string[];
   cacheDir: string | null;
+  /** The first batch of items; the thread asks for the rest (`more`) as it goes. */
+  items: ItemBatch;
 }
 
-export type LaneMessage = { rows: ResultRow[] } | { error: string; input: boolean } | { finished: true };
+/** Items for a thread, sent a batch at a time; `last` says no more will come. */
+export interface ItemBatch {
+  items: DatasetItem[];
+  last: boolean;
+}
+
+/** What a thread sends back. */
+export type LaneMessage = { rows: ResultRow[] } | { more: true } | { error: string; input: boolean } | { finished: true };
 
 /** API models only: their SDKs spend most of a request's CPU, so each gets a thread of its own. */
 export function runsOnItsOwnThread(model: ResolvedModel): boolean {
@@ -119,16 +120,26 @@ export class LaneThread {
     this.worker.unref();
   }
 
-  /** Runs the lane and hands its rows to `onRow` here, where results are written; `stop` ends the thread early. */
-  run(job: LaneJob, onRow: (row: ResultRow) => void, stop: AbortSignal): Promise<void> {
+  /**
+   * Runs the lane over `items` (those still to do), sending them a batch at a time as the thread asks, and hands its
+   * rows to `onRow` here, where results are written; `stop` ends the thread early.
+   */
+  run(job: Omit<LaneJob, "items">, items: DatasetItem[], onRow: (row: ResultRow) => void, stop: AbortSignal): Promise<void> {
     const worker = this.worker;
+    let sent = 0;
+    const nextBatch = (): ItemBatch => {
+      const batch = items.slice(sent, sent + FEED_BATCH);
+      sent += batch.length;
+      return { items: batch, last: sent >= items.length };
+    };
     worker.ref();
-    worker.postMessage(job);
+    worker.postMessage({ ...job, items: nextBatch() } satisfies LaneJob);
     return new Promise((resolve, reject) => {
       stop.addEventListener("abort", () => void worker.terminate(), { once: true });
       let settled = false;
       worker.on("message", (message: LaneMessage) => {
         if ("rows" in message) for (const row of message.rows) onRow(row);
+        else if ("more" in message) worker.postMessage(nextBatch());
         else if ("error" in message) {
           settled = true;
           reject(message.input ? new InputError(message.error) : new Error(message.error));

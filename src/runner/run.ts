@@ -11,6 +11,7 @@ import { SummaryBuilder } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
+import { arrayFeed } from "./item-feed.js";
 import { LaneThread, laneFor, runLane, threadedModels } from "./lane.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
 import type { ResultRow } from "./types.js";
@@ -106,6 +107,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     options.onRow?.(row, progress);
   };
   const price = (m: ResolvedModel) => resolvePrice(m, options.priceTable);
+  const pending = (m: ResolvedModel) => (done.size === 0 ? items : items.filter((item) => !done.has(rowKey(m.id, item.id))));
   const threaded = threadedModels(models, judgeModel);
   const inProcess = models.filter((m) => !threaded.includes(m));
   const stopThreads = new AbortController();
@@ -118,10 +120,9 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
           price: price(model),
           judge: judgeModel ? { model: judgeModel, price: price(judgeModel) } : null,
           keys: Object.fromEntries(keys),
-          items,
-          done: [...done].filter((key) => key.startsWith(rowKey(model.id, ""))),
           cacheDir: options.cache?.dir ?? null,
         },
+        pending(model),
         onRow,
         stopThreads.signal,
       ),
@@ -136,7 +137,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
         scoreOutput: scoring.scoreOutput,
         needsJudge: scoring.needsJudge,
       };
-      runs.push(...inProcess.map((m) => runLane(lane(m), items, done, ctx, onRow)));
+      runs.push(...inProcess.map((m) => runLane(lane(m), arrayFeed(pending(m)), ctx, onRow)));
     }
     await Promise.all(runs);
   } finally {

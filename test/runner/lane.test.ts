@@ -4,6 +4,7 @@ import type { ResolvedModel } from "../../src/config/types.js";
 import type { DatasetItem } from "../../src/dataset/types.js";
 import { ProviderError, type CompletionRequest, type Provider } from "../../src/providers/types.js";
 import type { EvaluateContext } from "../../src/runner/evaluate.js";
+import { BatchFeed, FEED_BATCH, arrayFeed } from "../../src/runner/item-feed.js";
 import { laneFor, runLane } from "../../src/runner/lane.js";
 import { Limiter } from "../../src/runner/limiter.js";
 import type { ResultRow } from "../../src/runner/types.js";
@@ -68,7 +69,7 @@ describe("runLane", () => {
       maxStarted = Math.max(maxStarted, ++started - rows.length);
       return original();
     };
-    await runLane(lane, items(200), new Set(), ctx, (row) => rows.push(row));
+    await runLane(lane, arrayFeed(items(200)), ctx, (row) => rows.push(row));
     expect(rows).toHaveLength(200);
     expect(rows.every((row) => row.score === 1)).toBe(true);
     expect(maxInFlight).toBe(4);
@@ -85,7 +86,7 @@ describe("runLane", () => {
     });
     const lane = laneFor(model, provider, [], null);
     const order: string[] = [];
-    await runLane(lane, items(100), new Set(), ctx, (row) => order.push(row.itemId));
+    await runLane(lane, arrayFeed(items(100)), ctx, (row) => order.push(row.itemId));
     expect(order).toHaveLength(100);
     // The 98 others finish long before the rate-limited two come back.
     expect(order.slice(-2).sort()).toEqual(["i0", "i1"]);
@@ -93,14 +94,35 @@ describe("runLane", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it("skips finished items and resolves at once when nothing is left", async () => {
+  it("resolves at once when there is nothing to do", async () => {
     const { provider, attempts } = fakeProvider(async () => {});
-    const lane = laneFor(model, provider, [], null);
-    const done = new Set(items(5).map((item) => `m\u0000${item.id}`));
     const rows: ResultRow[] = [];
-    await runLane(lane, items(5), done, ctx, (row) => rows.push(row));
+    await runLane(laneFor(model, provider, [], null), arrayFeed([]), ctx, (row) => rows.push(row));
     expect(rows).toHaveLength(0);
     expect(attempts.size).toBe(0);
+  });
+
+  it("runs over a feed that arrives in batches, asking for the next one before it runs dry", async () => {
+    const all = items(FEED_BATCH * 2 + 10);
+    let sent = 0;
+    let asks = 0;
+    const feed: BatchFeed = new BatchFeed(() => {
+      asks++;
+      // The answer comes later, as a thread's does.
+      setTimeout(() => {
+        const batch = all.slice(sent, sent + FEED_BATCH);
+        sent += batch.length;
+        feed.push(batch, sent >= all.length);
+      }, 5);
+    });
+    feed.push(all.slice(0, FEED_BATCH), false);
+    sent = FEED_BATCH;
+    const { provider } = fakeProvider(async () => {});
+    const rows: ResultRow[] = [];
+    await runLane(laneFor(model, provider, [], null), feed, ctx, (row) => rows.push(row));
+    expect(rows.map((row) => row.itemId)).toEqual(all.map((item) => item.id));
+    expect(asks).toBe(2);
+    expect(feed.ended).toBe(true);
   });
 });
 
