@@ -3,8 +3,9 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
+import { cacheDirOf } from "./cache.js";
 import { EXIT, setExitCode } from "./exit.js";
-import { list, positiveInt, unit } from "./flags.js";
+import { duration, list, positiveInt, unit } from "./flags.js";
 import { startProgress } from "./progress.js";
 
 interface EvalFlags {
@@ -13,6 +14,7 @@ interface EvalFlags {
   resume?: string;
   cache: boolean;
   cacheDir?: string;
+  maxCacheAge?: number;
   models?: string;
   categories?: string;
   limit?: number;
@@ -30,6 +32,11 @@ export function evalCommand(): Command {
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
     .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
+    .addOption(
+      new Option("--max-cache-age <duration>", "use cached answers received at most this long ago, e.g. 14d, 36h, 90m; 0: ask again, but still cache (default: 14d)").argParser(
+        duration("--max-cache-age"),
+      ),
+    )
     .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
     .option("--categories <names>", "comma-separated categories to run (default: all)")
     .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
@@ -47,8 +54,10 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const { loadConfig } = await import("../config/load.js");
   const { loadDatasets } = await import("../dataset/load.js");
   const { runEval, prepareEval, linkLatest } = await import("../runner/run.js");
-  const { ResponseCache, defaultCacheDir } = await import("../runner/cache.js");
+  const { ResponseCache } = await import("../runner/cache.js");
 
+  const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
+  if (!flags.cache && flags.maxCacheAge !== undefined) throw new InputError("--max-cache-age has no effect with --no-cache; drop one of them");
   const config = loadConfig(flags.config);
   const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
   const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
@@ -66,7 +75,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       items,
       outDir,
       resume: flags.resume !== undefined,
-      cache: flags.cache ? new ResponseCache(path.resolve(flags.cacheDir ?? defaultCacheDir())) : null,
+      cache,
       modelIds,
       priceTable,
       prepared,

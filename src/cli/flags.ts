@@ -25,3 +25,17 @@ function number(flag: string, expected: string, ok: (n: number) => boolean): (va
     return n;
   };
 }
+
+const DURATION_UNITS_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
+
+/** A duration in milliseconds from "14d", "36h", "90m", "45s" or "0" (whole numbers only). */
+export function duration(flag: string): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+)([dhms])$/.exec(value.trim());
+    const ms = value.trim() === "0" ? 0 : match ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS] : NaN;
+    if (!Number.isSafeInteger(ms)) {
+      throw new InputError(`${flag}: expected a duration such as 14d, 36h, 90m, 45s or 0, got "${value}"`);
+    }
+    return ms;
+  };
+}

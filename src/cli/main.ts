@@ -11,6 +11,7 @@ const COMMANDS: Array<() => Promise<Command>> = [
   async () => (await import("./check.js")).checkCommand(),
   async () => (await import("./import.js")).importCommand(),
   async () => (await import("./bench-local.js")).benchLocalCommand(),
+  async () => (await import("./cache.js")).cacheCommand(),
 ];
 
 export async function main(argv: string[]): Promise<number> {

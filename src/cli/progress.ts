@@ -43,7 +43,8 @@ function describe(p: Progress): string {
   const rate = p.done / Math.max(elapsed, 0.001);
   // An ETA from the first second or first few rows is noise.
   const eta = elapsed >= 1 && p.done >= 5 && p.total > p.done ? ` · ETA ${formatSeconds((p.total - p.done) / rate)}` : "";
-  return `${p.done}/${p.total} done · ${p.errors} errors · ${p.skipped} skipped${eta}`;
+  const cached = p.cached > 0 ? ` · ${p.cached} cached` : "";
+  return `${p.done}/${p.total} done · ${p.errors} errors · ${p.skipped} skipped${cached}${eta}`;
 }
 
 function formatSeconds(seconds: number): string {

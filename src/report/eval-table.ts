@@ -1,3 +1,4 @@
+import { ageInWords } from "./age.js";
 import type { RunSummary, SummaryCell } from "./types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
@@ -35,7 +36,23 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
   if (summary.cells.some((c) => c.skipped > 0)) {
     notes.push("skipped: sensitive items are never sent to cloud-hosted models (nor to a cloud judge).");
   }
+  const cached = cacheNote(summary);
+  if (cached) notes.push(cached);
   return notes.join("\n");
+}
+
+/** Says how many rows the response cache answered, and how old its oldest answer was when the run ended. */
+function cacheNote(summary: RunSummary): string | null {
+  const cachedRows = summary.run.cachedRows ?? 0;
+  if (cachedRows === 0) return null;
+  const rows = summary.overall.reduce((sum, cell) => sum + cell.n + cell.errors + cell.skipped, 0);
+  const oldest = summary.run.oldestCachedAt ? Date.parse(summary.run.oldestCachedAt) : NaN;
+  const age = Number.isFinite(oldest) ? `answers up to ${ageInWords(Math.max(0, Date.parse(summary.run.endedAt) - oldest))} old; ` : "";
+  return `${count(cachedRows)} of ${count(rows)} rows came from the response cache (${age}--no-cache or --max-cache-age to refresh).`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 function fmt(value: number | null): string {

@@ -6,21 +6,38 @@ import type { RunSummary, SummaryCell } from "./types.js";
 export class SummaryBuilder {
   private readonly cells = new Map<string, CellAccumulator>();
   private readonly overall = new Map<string, CellAccumulator>();
+  private readonly cachedByModel = new Map<string, number>();
+  private oldestCachedAt: number = Infinity;
 
   add(row: ResultRow): void {
     this.accumulator(this.cells, row.category, row.model).add(row);
     this.accumulator(this.overall, "(all)", row.model).add(row);
+    if (row.cached) this.addCached(row);
   }
 
+  /** The run record with the cache counts of the rows added so far. */
   build(run: RunSummary["run"]): RunSummary {
     const order = new Map(run.models.map((m, i) => [m.id, i]));
     const byCategoryThenModel = (a: SummaryCell, b: SummaryCell) =>
       a.category.localeCompare(b.category) || (order.get(a.model) ?? 0) - (order.get(b.model) ?? 0);
+    let cachedRows = 0;
+    for (const count of this.cachedByModel.values()) cachedRows += count;
     return {
-      run,
+      run: {
+        ...run,
+        models: run.models.map((m) => ({ ...m, cachedRows: this.cachedByModel.get(m.id) ?? 0 })),
+        cachedRows,
+        oldestCachedAt: Number.isFinite(this.oldestCachedAt) ? new Date(this.oldestCachedAt).toISOString() : null,
+      },
       cells: [...this.cells.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
       overall: [...this.overall.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
     };
+  }
+
+  private addCached(row: ResultRow): void {
+    this.cachedByModel.set(row.model, (this.cachedByModel.get(row.model) ?? 0) + 1);
+    const receivedAt = row.cachedAt === undefined ? NaN : Date.parse(row.cachedAt);
+    if (receivedAt < this.oldestCachedAt) this.oldestCachedAt = receivedAt;
   }
 
   private accumulator(map: Map<string, CellAccumulator>, category: string, model: string): CellAccumulator {
@@ -47,6 +64,7 @@ class CellAccumulator {
   private costRows = 0;
   private errors = 0;
   private skipped = 0;
+  private cached = 0;
 
   constructor(
     private readonly category: string,
@@ -54,6 +72,7 @@ class CellAccumulator {
   ) {}
 
   add(row: ResultRow): void {
+    if (row.cached) this.cached++;
     if (row.skipped) {
       this.skipped++;
       return;
@@ -94,6 +113,7 @@ class CellAccumulator {
       costPer1kUsd: this.costRows ? round((this.cost / this.costRows) * 1000, 6) : null,
       errors: this.errors,
       skipped: this.skipped,
+      cached: this.cached,
     };
   }
 

@@ -15,6 +15,8 @@ export interface SummaryCell {
   costPer1kUsd: number | null;
   errors: number;
   skipped: number;
+  /** Rows answered from the response cache rather than by the model during this run. */
+  cached: number;
 }
 
 export interface ModelRunInfo {
@@ -26,6 +28,8 @@ export interface ModelRunInfo {
   /** Where this model's prices came from, and their date; null when no price is known. */
   price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null;
   tokensEstimated?: boolean;
+  /** Rows of this model answered from the response cache (summary.json; absent in run.json). */
+  cachedRows?: number;
   /** Measured by local models: load time, tokens/s, peak memory. */
   throughput?: Record<string, number>;
 }
@@ -43,6 +47,9 @@ export interface RunSummary {
     startedAt: string;
     endedAt: string;
     priceSource: string;
+    /** Rows answered from the response cache, and when the oldest of those answers was received (ISO, or null). */
+    cachedRows?: number;
+    oldestCachedAt?: string | null;
   };
   cells: SummaryCell[];
   /** The same statistics over all categories, one per model. */

@@ -5,7 +5,7 @@ import type { CompletionRequest, CompletionResult, Provider } from "../providers
 import { errorMessage } from "../errors.js";
 import type { JudgeContext } from "../scoring/types.js";
 import { ResponseCache } from "./cache.js";
-import { callWithRetries, type CallSettings } from "./call.js";
+import { callWithRetries, type CallOutcome, type CallSettings } from "./call.js";
 import type { ResultRow } from "./types.js";
 
 /** Everything needed to answer and score items for one model. */
@@ -43,7 +43,8 @@ export async function evaluateItem(item: DatasetItem, lane: ModelLane, ctx: Eval
     inputTokens: result.inputTokens ?? null,
     outputTokens: result.outputTokens ?? null,
     costUsd: rowCost(result, lane.price),
-    cached: answer.cached,
+    cached: answer.cachedAt !== undefined,
+    ...(answer.cachedAt !== undefined ? { cachedAt: answer.cachedAt } : {}),
     attempts: answer.attempts,
     ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
   };
@@ -86,18 +87,24 @@ function judgeContext(item: DatasetItem, judge: ModelLane, cache: ResponseCache 
   };
 }
 
-async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "signal">, cache: ResponseCache | null) {
+/** A call's outcome; `cachedAt` (ISO) is when a cached answer was received, absent for a fresh answer. */
+type Answer = CallOutcome & { cachedAt?: string };
+
+async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "signal">, cache: ResponseCache | null): Promise<Answer> {
   const provider: Provider = lane.call.provider;
   const key = cache && provider.cacheable ? ResponseCache.key(provider.cacheIdentity, request) : null;
   if (key && cache) {
     const hit = cache.get(key);
-    if (hit) return { result: hit, attempts: 0, cached: true, latencyMs: hit.latencyMs ?? undefined };
+    if (hit) {
+      const { result, receivedAt } = hit;
+      return { result, attempts: 0, cachedAt: receivedAt.toISOString(), latencyMs: result.latencyMs ?? undefined };
+    }
   }
   const outcome = await callWithRetries(lane.call, request);
   if (key && cache && outcome.result) {
     cache.set(key, { ...outcome.result, latencyMs: outcome.result.latencyMs ?? round1(outcome.latencyMs) });
   }
-  return { ...outcome, cached: false };
+  return outcome;
 }
 
 function buildRequest(item: DatasetItem, model: ResolvedModel): Omit<CompletionRequest, "signal"> {

@@ -28,7 +28,7 @@ async function main(job: LaneJob): Promise<void> {
       ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), secrets, job.judge.price)
       : null;
     const ctx = {
-      cache: job.cacheDir ? new ResponseCache(job.cacheDir) : null,
+      cache: job.cacheDir ? new ResponseCache(job.cacheDir, { maxAgeMs: job.cacheMaxAgeMs }) : null,
       judge,
       scoreOutput: scoring.scoreOutput,
       needsJudge: scoring.needsJudge,

@@ -80,6 +80,7 @@ export interface LaneJob {
   /** API keys by model id; they stay in memory, as in the main thread. */
   keys: Record<string, string>;
   cacheDir: string | null;
+  cacheMaxAgeMs: number;
   /** The first batch of items; the thread asks for the rest (`more`) as it goes. */
   items: ItemBatch;
 }

@@ -60,6 +60,8 @@ export interface Progress {
   total: number;
   errors: number;
   skipped: number;
+  /** Rows answered from the response cache. */
+  cached: number;
   startedAt: number;
 }
 
@@ -94,7 +96,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
 
   const providers = new Map<string, Provider>();
   const writer = new ResultsWriter(resultsFile);
-  const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, startedAt: Date.now() };
+  const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, cached: 0, startedAt: Date.now() };
   let closed = false;
   const onRow = (row: ResultRow) => {
     if (closed) return; // a thread still finishing after another failed: the run is over
@@ -103,6 +105,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     progress.done++;
     if (row.error !== null) progress.errors++;
     if (row.skipped !== null) progress.skipped++;
+    if (row.cached) progress.cached++;
     if (row.tokensEstimated) estimated.add(row.model);
     options.onRow?.(row, progress);
   };
@@ -121,6 +124,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
           judge: judgeModel ? { model: judgeModel, price: price(judgeModel) } : null,
           keys: Object.fromEntries(keys),
           cacheDir: options.cache?.dir ?? null,
+          cacheMaxAgeMs: options.cache?.maxAgeMs ?? 0,
         },
         pending(model),
         onRow,

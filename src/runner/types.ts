@@ -16,6 +16,8 @@ export interface ResultRow {
   outputTokens: number | null;
   costUsd: number | null;
   cached: boolean;
+  /** When a cached answer was received from the model (ISO date); present only when `cached`. */
+  cachedAt?: string;
   attempts: number;
   /** True when token counts are estimates rather than the provider's own usage. */
   tokensEstimated?: boolean;
