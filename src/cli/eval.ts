@@ -3,6 +3,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import { cacheDirOf } from "./cache.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { duration, list, positiveInt, unit } from "./flags.js";
@@ -102,8 +103,12 @@ function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
   let kept = items;
   if (flags.categories) {
     const wanted = new Set(list(flags.categories));
+    if (wanted.size === 0) throw new InputError("--categories: name at least one category");
+    const known = [...new Set(items.map((item) => item.category))];
+    for (const category of wanted) {
+      if (!known.includes(category)) throw new InputError(`--categories: ${unknownName("category", category, known)} (the categories of the dataset)`);
+    }
     kept = kept.filter((item) => wanted.has(item.category));
-    if (kept.length === 0) throw new InputError(`--categories: no items in ${[...wanted].join(", ")}`);
   }
   return flags.limit ? kept.slice(0, flags.limit) : kept;
 }

@@ -108,7 +108,7 @@ async function describeLocal(file: string, json: boolean): Promise<string> {
     contextLength: info.contextLength,
     license: info.license,
   };
-  if (json) return `${JSON.stringify(fields, null, 2)}\n`;
+  if (json) return `${JSON.stringify({ ...fields, notes: info.notes }, null, 2)}\n`;
   const { default: Table } = await import("cli-table3");
   const table = new Table({ style: { head: [], border: [] } });
   const shown: Record<string, string> = {
@@ -116,5 +116,6 @@ async function describeLocal(file: string, json: boolean): Promise<string> {
     parameters: `${(info.parameters / 1e9).toFixed(2)}B (${info.parameters.toLocaleString("en-US")})`,
   };
   table.push(...Object.entries(shown).map(([k, v]) => ({ [k]: v })));
-  return `${table.toString()}\n`;
+  const notes = info.notes.map((note) => `note: ${note}\n`).join("");
+  return `${table.toString()}\n${notes}`;
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import type { RoutingCriteria } from "../routing/types.js";
 import { list, positive, positiveInt, unit } from "./flags.js";
 import { EXIT, setExitCode } from "./exit.js";
@@ -55,9 +56,7 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
   const format = await outputFormat(flags);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
   if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
-  for (const category of [...criteria.humanReview, ...criteria.sensitiveCategories, ...Object.keys(criteria.mix ?? {})]) {
-    if (!inputs.rows.some((r) => r.category === category)) throw new InputError(`no category "${category}" in ${flags.results} (check --human-review, --sensitive, --mix)`);
-  }
+  checkCategories(criteria, [...new Set(inputs.rows.map((r) => r.category))], flags.results);
   const recommendation = recommend({ ...inputs, criteria });
   const { renderRecommendation } = await import("../routing/render.js");
   const table = await renderRecommendation(recommendation);
@@ -88,6 +87,20 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     return EXIT.checkFailed;
   }
   return EXIT.ok;
+}
+
+/** Categories named by flags must be in the results: a misspelt --sensitive category would protect nothing. */
+function checkCategories(criteria: RoutingCriteria, known: string[], resultsDir: string): void {
+  const named: Array<[flag: string, categories: string[]]> = [
+    ["--human-review", criteria.humanReview],
+    ["--sensitive", criteria.sensitiveCategories],
+    ["--mix", Object.keys(criteria.mix ?? {})],
+  ];
+  for (const [flag, categories] of named) {
+    for (const category of categories) {
+      if (!known.includes(category)) throw new InputError(`${flag}: ${unknownName("category", category, known)} (the categories in ${resultsDir})`);
+    }
+  }
 }
 
 /** --format, else the --out file's extension; the two must agree, or `check` could not read the file back. */

@@ -4,8 +4,11 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import type { z } from "zod";
-import { InputError } from "../errors.js";
-import { configSchema } from "./schema.js";
+import { InputError, at } from "../errors.js";
+import { unknownName } from "../suggest.js";
+import { vendorCloudHost } from "../providers/vendor-hosts.js";
+import { configSchema, type ModelConfig } from "./schema.js";
+import { unknownKeysFirst } from "./strict.js";
 import type { Config, ResolvedModel } from "./types.js";
 
 export const DEFAULT_CONFIG_NAMES = ["modelpick.yaml", "modelpick.yml"];
@@ -35,16 +38,17 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
     const line = lineCounter.linePos(first.pos[0]).line;
     throw new InputError(`${shown}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
   }
-  const parsed = configSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    throw new InputError(formatIssues(shown, parsed.error.issues, (p) => lineOf(doc, lineCounter, p)));
-  }
+  const input: unknown = doc.toJS();
+  const parsed = configSchema.safeParse(input);
+  const lineAt = (p: readonly PropertyKey[]) => lineOf(doc, lineCounter, p);
+  if (!parsed.success) throw new InputError(formatIssues(shown, parsed.error.issues, lineAt, input));
   const raw = parsed.data;
   const dir = path.dirname(file);
-  const models = raw.models.map((m) => resolveModel(m, dir));
+  const models = raw.models.map((m, i) => resolveModel(m, dir, (field) => `${at(shown, lineAt(["models", i, field]))}: models[${i}].${field}`));
   checkUniqueIds(shown, models);
   if (raw.judge !== undefined && !models.some((m) => m.id === raw.judge)) {
-    throw new InputError(`${shown}: judge: "${raw.judge}" is not the id of a model in models`);
+    const ids = models.map((m) => m.id);
+    throw new InputError(`${at(shown, lineAt(["judge"]))}: judge: ${unknownName("model id", raw.judge, ids)} (the judge must be one of the models)`);
   }
   return {
     file,
@@ -62,18 +66,34 @@ export function resolvePath(dir: string, p: string): string {
   return path.resolve(dir, p);
 }
 
-function resolveModel(m: z.output<typeof configSchema>["models"][number], dir: string): ResolvedModel {
+/** `where(field)` is "file:line: models[i].field", for errors about one of the model's fields. */
+function resolveModel(m: ModelConfig, dir: string, where: (field: string) => string): ResolvedModel {
   switch (m.provider) {
     case "anthropic":
     case "openai":
-      return { ...m, hosting: m.hosting ?? "cloud" };
     case "openai-compatible":
-      return { ...m, hosting: m.hosting };
+      checkNotVendorCloud(m, where);
+      return { ...m, hosting: m.hosting ?? "cloud" };
     case "recorded":
       return { ...m, file: resolvePath(dir, m.file), hosting: m.hosting ?? "cloud" };
     case "llama-cpp":
       return { ...m, path: resolvePath(dir, m.path), hosting: "self-hosted" };
   }
+}
+
+/**
+ * Sensitive items go only to self-hosted models, so "self-hosted" must be true of the endpoint: a vendor's cloud API
+ * (the SDK's default host, or a baseURL on a vendor's domain) is cloud whatever the config says.
+ */
+function checkNotVendorCloud(m: ModelConfig & { baseURL?: string }, where: (field: string) => string): void {
+  if (m.hosting !== "self-hosted") return;
+  const host = vendorCloudHost(m);
+  if (host === undefined) return;
+  const endpoint = m.baseURL === undefined ? `with no baseURL, ${m.provider} requests go to ${host}` : `${host} is a vendor's cloud API`;
+  throw new InputError(
+    `${where("hosting")}: self-hosted, but ${endpoint}: sensitive items would leave your infrastructure. ` +
+      "Set baseURL to your own server, or hosting: cloud",
+  );
 }
 
 function checkUniqueIds(file: string, models: ResolvedModel[]): void {
@@ -89,10 +109,19 @@ function checkUniqueIds(file: string, models: ResolvedModel[]): void {
 
 type Issue = z.core.$ZodIssue;
 
-export function formatIssues(file: string, issues: Issue[], lineOf?: (p: PropertyKey[]) => number | undefined): string {
-  const lines = issues.slice(0, 10).map((issue) => {
+/**
+ * One line per issue (at most 10), unknown keys first: "file:line: field.path: problem". `input` (the parsed document)
+ * tells a missing field from a wrong one.
+ */
+export function formatIssues(
+  file: string,
+  issues: Issue[],
+  lineOf?: (p: readonly PropertyKey[]) => number | undefined,
+  input?: unknown,
+): string {
+  const lines = unknownKeysFirst(issues).slice(0, 10).map((issue) => {
     const line = lineOf?.(issue.path);
-    return `${file}${line ? `:${line}` : ""}: ${formatPath(issue.path) || "(top level)"}: ${describeIssue(issue)}`;
+    return `${file}${line ? `:${line}` : ""}: ${formatPath(issue.path) || "(top level)"}: ${describeIssue(issue, input)}`;
   });
   if (issues.length > 10) lines.push(`…and ${issues.length - 10} more problems`);
   return lines.join("\n");
@@ -104,17 +133,23 @@ export function formatPath(p: readonly PropertyKey[]): string {
     .join("");
 }
 
-function describeIssue(issue: Issue): string {
-  if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
-    return "unknown provider: expected anthropic, openai, openai-compatible, recorded or llama-cpp";
-  }
-  if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
+function describeIssue(issue: Issue, input: unknown): string {
+  if (issue.code === "invalid_type" && input !== undefined && valueAt(input, issue.path) === undefined) {
     return `required (${issue.expected})`;
   }
   return issue.message;
 }
 
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, p: PropertyKey[]): number | undefined {
+function valueAt(value: unknown, p: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of p) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, p: readonly PropertyKey[]): number | undefined {
   for (let depth = p.length; depth >= 0; depth--) {
     const node = doc.getIn(p.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;

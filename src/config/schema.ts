@@ -1,121 +1,162 @@
 import { z } from "zod";
+import { closestName, unknownName } from "../suggest.js";
+import { MAX_CONTEXT_TOKENS } from "../providers/usage.js";
+import { strictObject } from "./strict.js";
+
+/** A whole number in [min, max]; out of range is refused with the range, never wrapped or clamped. */
+function wholeNumber(min: number, max: number) {
+  const range = `expected a whole number from ${min} to ${max}`;
+  return z.number().int(range).min(min, range).max(max, range);
+}
+
+/** A finite number in [min, max] (zod refuses NaN and ±Infinity). */
+function numberIn(min: number, max: number, exclusiveMin = false) {
+  const range = `expected a number ${exclusiveMin ? "above" : "from"} ${min} ${exclusiveMin ? "and up to" : "to"} ${max}`;
+  return (exclusiveMin ? z.number().gt(min, range) : z.number().min(min, range)).max(max, range);
+}
+
+/** One of a few words; a near miss gets a suggestion. */
+function oneOf<const Values extends readonly [string, ...string[]]>(what: string, values: Values) {
+  return z.enum(values, { error: (issue) => (typeof issue.input === "string" ? unknownName(what, issue.input, values) : undefined) });
+}
+
+/** Node's setTimeout wraps delays above 2^31−1 ms to 1 ms; an hour is more than any single answer needs. */
+export const MAX_TIMEOUT_MS = 3_600_000;
+/** Tokens one request may ask for: above the longest outputs any model offers. */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
+export const MAX_CONCURRENCY = 1024;
+export const MAX_RETRIES = 20;
+/** USD per million tokens, or per GPU hour: beyond this it is a typo (a price per token written per million…). */
+const MAX_PRICE = 1_000_000;
+const usd = numberIn(0, MAX_PRICE);
 
 /** A price in USD per million tokens; `modelpick cost` and `--prices` files of modelpick's own format use it too. */
-export const price = z
-  .object({
-    inputPerMTok: z.number().nonnegative(),
-    outputPerMTok: z.number().nonnegative(),
-    cacheReadPerMTok: z.number().nonnegative().optional(),
-    /** Cache write at the default retention (Anthropic 5 minutes). */
-    cacheWritePerMTok: z.number().nonnegative().optional(),
-    cacheWrite1hPerMTok: z.number().nonnegative().optional(),
-    batchInputPerMTok: z.number().nonnegative().optional(),
-    batchOutputPerMTok: z.number().nonnegative().optional(),
-    /** The whole request costs these prices when its prompt has more than `aboveInputTokens` tokens. */
-    longContext: z
-      .object({
-        aboveInputTokens: z.number().int().positive(),
-        inputPerMTok: z.number().nonnegative(),
-        outputPerMTok: z.number().nonnegative(),
-        cacheReadPerMTok: z.number().nonnegative().optional(),
-        cacheWritePerMTok: z.number().nonnegative().optional(),
-      })
-      .strict()
-      .optional(),
-    source: z.string().optional(),
-    date: z.string().optional(),
-  })
-  .strict();
+export const price = strictObject({
+  inputPerMTok: usd,
+  outputPerMTok: usd,
+  cacheReadPerMTok: usd.optional(),
+  /** Cache write at the default retention (Anthropic 5 minutes). */
+  cacheWritePerMTok: usd.optional(),
+  cacheWrite1hPerMTok: usd.optional(),
+  batchInputPerMTok: usd.optional(),
+  batchOutputPerMTok: usd.optional(),
+  /** The whole request costs these prices when its prompt has more than `aboveInputTokens` tokens. */
+  longContext: strictObject({
+    aboveInputTokens: wholeNumber(1, MAX_CONTEXT_TOKENS),
+    inputPerMTok: usd,
+    outputPerMTok: usd,
+    cacheReadPerMTok: usd.optional(),
+    cacheWritePerMTok: usd.optional(),
+  }).optional(),
+  source: z.string().optional(),
+  date: z.string().optional(),
+});
 
 /** How a self-hosted model is deployed, for `modelpick cost`. */
-const selfHosted = z
-  .object({
-    gpu: z.string().optional(),
-    gpuHourlyUsd: z.number().positive().optional(),
-    /** Defaults to the catalog profile's GPU count, else 1. */
-    gpusPerReplica: z.number().int().positive().optional(),
-    /** Total (prompt + generated) tokens/s one replica sustains. */
-    tokensPerSecond: z.number().positive().optional(),
-    inputTokensPerSecond: z.number().positive().optional(),
-    outputTokensPerSecond: z.number().positive().optional(),
-    /** A `bench-local` throughput profile JSON file, relative to modelpick.yaml. */
-    throughputProfile: z.string().optional(),
-    /** A built-in throughput profile id (see `modelpick models --kind throughput`). */
-    catalogProfile: z.string().optional(),
-    utilization: z.number().gt(0).max(1).optional(),
-    minReplicas: z.number().int().positive().optional(),
-    /** Power per GPU; defaults to the catalog's board power for the GPU. */
-    watts: z.number().nonnegative().optional(),
-    electricityUsdPerKWh: z.number().nonnegative().optional(),
-    opsMonthlyUsd: z.number().nonnegative().optional(),
-  })
-  .passthrough();
+const selfHosted = strictObject({
+  gpu: z.string().optional(),
+  gpuHourlyUsd: numberIn(0, MAX_PRICE, true).optional(),
+  /** Defaults to the catalog profile's GPU count, else 1. */
+  gpusPerReplica: wholeNumber(1, 1024).optional(),
+  /** Total (prompt + generated) tokens/s one replica sustains. */
+  tokensPerSecond: numberIn(0, 1e9, true).optional(),
+  inputTokensPerSecond: numberIn(0, 1e9, true).optional(),
+  outputTokensPerSecond: numberIn(0, 1e9, true).optional(),
+  /** A `bench-local` throughput profile JSON file, relative to modelpick.yaml. */
+  throughputProfile: z.string().optional(),
+  /** A built-in throughput profile id (see `modelpick models --kind throughput`). */
+  catalogProfile: z.string().optional(),
+  utilization: numberIn(0, 1, true).optional(),
+  minReplicas: wholeNumber(1, 100_000).optional(),
+  /** Power per GPU; defaults to the catalog's board power for the GPU. */
+  watts: numberIn(0, 100_000).optional(),
+  electricityUsdPerKWh: numberIn(0, 1000).optional(),
+  opsMonthlyUsd: numberIn(0, 1e12).optional(),
+});
+
+const HOSTING = ["cloud", "self-hosted"] as const;
 
 const common = {
   id: z.string().min(1).regex(/^[^\s]+$/, "must not contain spaces"),
   model: z.string().min(1).optional(),
-  hosting: z.enum(["cloud", "self-hosted"]).optional(),
-  maxTokens: z.number().int().positive().default(512),
-  temperature: z.number().min(0).max(2).default(0),
-  concurrency: z.number().int().positive().default(4),
-  timeoutMs: z.number().int().positive().default(60_000),
-  maxRetries: z.number().int().min(0).default(4),
+  hosting: oneOf("hosting", HOSTING).optional(),
+  maxTokens: wholeNumber(1, MAX_OUTPUT_TOKENS).default(512),
+  temperature: numberIn(0, 2).default(0),
+  concurrency: wholeNumber(1, MAX_CONCURRENCY).default(4),
+  timeoutMs: wholeNumber(1, MAX_TIMEOUT_MS).default(60_000),
+  maxRetries: wholeNumber(0, MAX_RETRIES).default(4),
   price: price.optional(),
   license: z.string().optional(),
   selfHosted: selfHosted.optional(),
 };
 
+/** An http:// or https:// URL: the SDKs would "retry" a file: or javascript: URL until they gave up. */
+const httpUrl = z.string().superRefine((value, ctx) => {
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "expected a URL" });
+    return;
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, not ${protocol}` });
+  }
+});
+
 const apiModel = {
   ...common,
   model: z.string().min(1),
-  baseURL: z.string().url("expected a URL").optional(),
+  baseURL: httpUrl.optional(),
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
 };
 
-const anthropicModel = z.object({ ...apiModel, provider: z.literal("anthropic") }).passthrough();
-const openaiModel = z.object({ ...apiModel, provider: z.literal("openai") }).passthrough();
-const compatibleModel = z
-  .object({
-    ...apiModel,
-    provider: z.literal("openai-compatible"),
-    baseURL: z.string().url("expected a URL"),
-    hosting: z.enum(["cloud", "self-hosted"], {
-      error: "required for openai-compatible: cloud or self-hosted",
-    }),
-  })
-  .passthrough();
-const recordedModel = z
-  .object({ ...common, provider: z.literal("recorded"), file: z.string().min(1), concurrency: common.concurrency })
-  .passthrough();
-const llamaCppModel = z
-  .object({
-    ...common,
-    provider: z.literal("llama-cpp"),
-    path: z.string().min(1),
-    hosting: z.literal("self-hosted", { error: "a llama-cpp model is always self-hosted" }).optional(),
-    contextSize: z.number().int().positive().optional(),
-    threads: z.number().int().positive().optional(),
-    parallel: z.number().int().positive().default(1),
-    gpuLayers: z.number().int().min(0).optional(),
-  })
-  .passthrough();
+const anthropicModel = strictObject({ ...apiModel, provider: z.literal("anthropic") });
+const openaiModel = strictObject({ ...apiModel, provider: z.literal("openai") });
+const compatibleModel = strictObject({
+  ...apiModel,
+  provider: z.literal("openai-compatible"),
+  baseURL: httpUrl,
+  hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
+});
+const recordedModel = strictObject({ ...common, provider: z.literal("recorded"), file: z.string().min(1) });
+const llamaCppModel = strictObject({
+  ...common,
+  provider: z.literal("llama-cpp"),
+  path: z.string().min(1),
+  hosting: z.literal("self-hosted", { error: "a llama-cpp model is always self-hosted" }).optional(),
+  contextSize: wholeNumber(1, MAX_CONTEXT_TOKENS).optional(),
+  threads: wholeNumber(1, 1024).optional(),
+  parallel: wholeNumber(1, 1024).default(1),
+  gpuLayers: wholeNumber(0, 100_000).optional(),
+});
 
-export const modelSchema = z.discriminatedUnion("provider", [
-  anthropicModel,
-  openaiModel,
-  compatibleModel,
-  recordedModel,
-  llamaCppModel,
-]);
+const MODEL_KINDS = [anthropicModel, openaiModel, compatibleModel, recordedModel, llamaCppModel] as const;
+export const PROVIDERS: readonly string[] = MODEL_KINDS.map((kind) => kind.shape.provider.value);
 
-export const configSchema = z
-  .object({
+export const modelSchema = z.discriminatedUnion("provider", MODEL_KINDS, {
+  error: (issue) => {
+    if (issue.code !== "invalid_union") return undefined;
+    const given = (issue.input as { provider?: unknown } | undefined)?.provider;
+    if (given === undefined) return `required: one of ${PROVIDERS.join(", ")}`;
+    return unknownName("provider", typeof given === "string" ? given : JSON.stringify(given), PROVIDERS);
+  },
+});
+
+const MODEL_KEYS = [...new Set(MODEL_KINDS.flatMap((kind) => Object.keys(kind.shape)))];
+
+export const configSchema = strictObject(
+  {
     dataset: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     models: z.array(modelSchema).min(1, "list at least one model"),
     judge: z.string().optional(),
     prices: z.string().optional(),
-  })
-  .passthrough();
+  },
+  (key) => {
+    const modelKey = closestName(key, MODEL_KEYS);
+    return modelKey === undefined ? "" : `; \`${modelKey}\` is set per model, under each entry of models:`;
+  },
+);
 
 export type ModelConfigInput = z.input<typeof modelSchema>;
 export type ModelConfig = z.output<typeof modelSchema>;

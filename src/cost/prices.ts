@@ -1,6 +1,7 @@
 import type { ResolvedModel } from "../config/types.js";
 import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
 import type { PriceTable } from "./price-table.js";
+import { vendorOfUrl } from "../providers/vendor-hosts.js";
 
 export type { PriceTable } from "./price-table.js";
 
@@ -101,34 +102,7 @@ export function costUsd(price: ResolvedPrice, inputTokens: number, outputTokens:
 export function providerHint(model: ResolvedModel): string | undefined {
   if (model.provider === "anthropic" || model.provider === "openai") return model.provider;
   if (model.provider !== "openai-compatible") return undefined;
-  const host = safeHost(model.baseURL);
-  return HOSTS.find(([suffix]) => host?.endsWith(suffix))?.[1];
-}
-
-const HOSTS: Array<[string, string]> = [
-  ["together.xyz", "together"],
-  ["together.ai", "together"],
-  ["fireworks.ai", "fireworks"],
-  ["groq.com", "groq"],
-  ["deepinfra.com", "deepinfra"],
-  ["openrouter.ai", "openrouter"],
-  ["mistral.ai", "mistral"],
-  ["deepseek.com", "deepseek"],
-  ["cerebras.ai", "cerebras"],
-  ["lambdalabs.com", "lambda"],
-  ["lambda.ai", "lambda"],
-  ["hyperbolic.xyz", "hyperbolic"],
-  ["generativelanguage.googleapis.com", "google"],
-  ["api.openai.com", "openai"],
-  ["api.anthropic.com", "anthropic"],
-];
-
-function safeHost(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
+  return vendorOfUrl(model.baseURL);
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

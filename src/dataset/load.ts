@@ -3,7 +3,8 @@ import path from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { InputError, errorMessage } from "../errors.js";
-import { toItem } from "./item.js";
+import { didYouMeanKey } from "../suggest.js";
+import { ITEM_KEYS, toItem, yesNo } from "./item.js";
 import type { DatasetItem } from "./types.js";
 
 export type DatasetFormat = "jsonl" | "csv" | "yaml";
@@ -91,7 +92,7 @@ function stripCR(line: string): string {
 async function* readCsv(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { parse } = await import("csv-parse");
   const parser = openText(file).pipe(
-    parse({ columns: true, skip_empty_lines: true, bom: true, info: true, relax_column_count: false }),
+    parse({ columns: (header: string[]) => checkCsvColumns(header, shown), skip_empty_lines: true, bom: true, info: true, relax_column_count: false }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -103,10 +104,28 @@ async function* readCsv(file: string, shown: string): AsyncGenerator<DatasetItem
   }
 }
 
+const METADATA_COLUMN = "metadata.";
+
+/** Every column must be an item field or `metadata.<name>`: an unknown one is refused before any row is read. */
+function checkCsvColumns(header: string[], file: string): string[] {
+  const fields = [...ITEM_KEYS].filter((key) => key !== "metadata");
+  for (const column of header) {
+    if (ITEM_KEYS.has(column) && column !== "metadata") continue;
+    if (column.startsWith(METADATA_COLUMN) && column.length > METADATA_COLUMN.length) continue;
+    const hint = didYouMeanKey(column, fields) || `; name free-form columns ${METADATA_COLUMN}<name>`;
+    throw new InputError(`${file}:1: column "${column}": unknown${hint}`);
+  }
+  return header;
+}
+
 /** CSV cells are strings: decode the JSON-valued columns and the boolean, drop empty optional cells. */
 function csvRecordToItem(record: Record<string, string>, file: string, line: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
+    if (key === "sensitive") {
+      out[key] = csvSensitive(value, file, line);
+      continue;
+    }
     if (value === "" || value === undefined) continue;
     if (key === "messages" || (key === "scorer" && value.trim().startsWith("{"))) {
       try {
@@ -114,15 +133,23 @@ function csvRecordToItem(record: Record<string, string>, file: string, line: num
       } catch {
         throw new InputError(`${file}:${line}: ${key}: expected JSON, got ${JSON.stringify(value.slice(0, 40))}`);
       }
-    } else if (key === "sensitive") {
-      out[key] = /^(true|1|yes)$/i.test(value.trim());
     } else if (key === "tags") {
       out[key] = value.split(/[|,]/).map((t) => t.trim()).filter(Boolean);
+    } else if (key.startsWith(METADATA_COLUMN)) {
+      ((out.metadata ??= {}) as Record<string, string>)[key.slice(METADATA_COLUMN.length)] = value;
     } else {
       out[key] = value;
     }
   }
   return out;
+}
+
+function csvSensitive(value: string | undefined, file: string, line: number): boolean {
+  const sensitive = yesNo(value ?? "");
+  if (sensitive === undefined) {
+    throw new InputError(`${file}:${line}: sensitive: ${JSON.stringify(value)} is not a yes/no value; write true/false, yes/no or 1/0 (empty means false)`);
+  }
+  return sensitive;
 }
 
 async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem[]> {

@@ -23,6 +23,8 @@ export interface DatasetItem {
   tags: string[];
   /** Optional rubric for judge-scored items. */
   rubric?: string;
+  /** Free-form fields (`metadata:` in the dataset, `metadata.<name>` columns in CSV), carried along unread. */
+  metadata?: Record<string, unknown>;
   /** Where the item came from, for error messages. */
   source: { file: string; line: number };
 }

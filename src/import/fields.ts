@@ -1,3 +1,4 @@
+import { yesNo } from "../dataset/item.js";
 import { InputError } from "../errors.js";
 import type { ResultRow } from "../runner/types.js";
 
@@ -65,6 +66,20 @@ export function truthy(value: unknown): boolean {
   if (typeof value === "boolean") return value;
   if (typeof value === "number") return value !== 0;
   return typeof value === "string" && /^(true|yes|y|1)$/i.test(value.trim());
+}
+
+/**
+ * Whether a record marks its item sensitive: a boolean, 0/1, or true/false, yes/no, 1/0 in any case; missing or empty
+ * is no. Anything else is refused, as reading it as "no" would route sensitive data to cloud models.
+ */
+export function sensitiveFlag(value: unknown, where: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  const flag = typeof value === "number" ? (value === 1 ? true : value === 0 ? false : undefined) : typeof value === "string" ? yesNo(value) : undefined;
+  if (flag === undefined) {
+    throw new InputError(`${where}: sensitive: ${JSON.stringify(value)} is not a yes/no value; write true/false, yes/no or 1/0 (empty means false)`);
+  }
+  return flag;
 }
 
 export function optionalBoolean(value: unknown): boolean | null {

@@ -1,5 +1,5 @@
 import { InputError, at } from "../errors.js";
-import { optionalBoolean, optionalNumber, resolveColumns, scoreOf, text, toResultRow, truthy } from "./fields.js";
+import { optionalBoolean, optionalNumber, resolveColumns, scoreOf, sensitiveFlag, text, toResultRow } from "./fields.js";
 import { readTableRecords } from "./records.js";
 import type { ImportedResults, ImportOptions } from "./types.js";
 
@@ -21,7 +21,7 @@ export async function importLong(file: string, options: ImportOptions): Promise<
     const itemId = required(record[col.itemId!], where, "itemId");
     const model = required(record[col.model!], where, "model");
     models.add(model);
-    if (col.sensitive && truthy(record[col.sensitive])) sensitiveItems.add(itemId);
+    if (col.sensitive && sensitiveFlag(record[col.sensitive], where)) sensitiveItems.add(itemId);
     const error = col.error ? text(record[col.error]) : null;
     rows.push(
       toResultRow(

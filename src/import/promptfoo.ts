@@ -1,5 +1,5 @@
 import { InputError, errorMessage } from "../errors.js";
-import { optionalNumber, text, toResultRow, truthy } from "./fields.js";
+import { optionalNumber, sensitiveFlag, text, toResultRow } from "./fields.js";
 import { readText } from "./records.js";
 import type { ImportedModel, ImportedResults, ImportOptions } from "./types.js";
 
@@ -50,7 +50,7 @@ export async function importPromptfoo(file: string, options: ImportOptions): Pro
     const vars = { ...(result.testCase?.vars ?? {}), ...(result.vars ?? {}) };
     const metadata = { ...(result.testCase?.metadata ?? {}), ...(result.metadata ?? {}) };
     const itemId = itemIdOf(result, vars, metadata, options, where);
-    if (truthy(vars[options.columns.sensitive ?? "sensitive"]) || truthy(metadata.sensitive)) sensitiveItems.add(itemId);
+    if (sensitiveFlag(vars[options.columns.sensitive ?? "sensitive"], where) || sensitiveFlag(metadata.sensitive, where)) sensitiveItems.add(itemId);
     const error = errorOf(result);
     const usage = result.response?.tokenUsage ?? result.tokenUsage;
     return toResultRow(

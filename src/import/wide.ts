@@ -1,5 +1,5 @@
 import { InputError, at } from "../errors.js";
-import { optionalNumber, resolveColumns, scoreOf, text, toResultRow, truthy, type Field } from "./fields.js";
+import { optionalNumber, resolveColumns, scoreOf, sensitiveFlag, text, toResultRow, type Field } from "./fields.js";
 import { required } from "./long.js";
 import { readTableRecords, type SourceRecord } from "./records.js";
 import type { ImportedResults, ImportOptions } from "./types.js";
@@ -41,7 +41,7 @@ export async function importWide(file: string, options: ImportOptions): Promise<
     const where = at(file, line);
     const itemId = required(record[col.itemId], where, "itemId");
     const category = col.category ? required(record[col.category], where, "category") : options.defaultCategory!;
-    if (col.sensitive && truthy(record[col.sensitive])) sensitiveItems.add(itemId);
+    if (col.sensitive && sensitiveFlag(record[col.sensitive], where)) sensitiveItems.add(itemId);
     for (const model of modelColumns) {
       const extra = companions.get(model) ?? {};
       rows.push(

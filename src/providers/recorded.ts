@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import type { ResolvedModel } from "../config/types.js";
 import { formatOf, openText } from "../dataset/load.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import { MAX_CONTEXT_TOKENS, tokenCount } from "./usage.js";
 
 interface RecordedRow {
   output: string;
@@ -57,6 +58,9 @@ function toRecordedRow(record: Record<string, unknown>, file: string, line: numb
     const value = Number(raw);
     if (!Number.isFinite(value) || value < 0) throw new InputError(`${file}:${line}: ${key}: expected a number ≥ 0, got ${JSON.stringify(raw)}`);
     if (key === "score" && value > 1) throw new InputError(`${file}:${line}: score: expected a number in [0, 1], got ${value}`);
+    if ((key === "inputTokens" || key === "outputTokens") && tokenCount(value) === undefined) {
+      throw new InputError(`${file}:${line}: ${key}: expected a whole number from 0 to ${MAX_CONTEXT_TOKENS}, got ${JSON.stringify(raw)}`);
+    }
     row[key] = value;
   }
   return row;

@@ -197,7 +197,7 @@ export function validateDocument(value: unknown, file: string): RoutingDocument 
   const parsed = documentSchema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
-      `${formatIssues(file, parsed.error.issues)}\n(${file} is not a routing table written by modelpick recommend)`,
+      `${formatIssues(file, parsed.error.issues, undefined, value)}\n(${file} is not a routing table written by modelpick recommend)`,
     );
   }
   for (const key of Object.keys(parsed.data.routes)) assertSafeKey(key);

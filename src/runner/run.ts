@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import { resolvePrice, type PriceTable } from "../cost/prices.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
@@ -168,7 +169,7 @@ function selectModels(config: Config, ids: string[] | undefined): ResolvedModel[
   if (!ids || ids.length === 0) return config.models;
   return ids.map((id) => {
     const model = config.models.find((m) => m.id === id);
-    if (!model) throw new InputError(`--models: no model "${id}" in ${config.file}; known: ${config.models.map((m) => m.id).join(", ")}`);
+    if (!model) throw new InputError(`--models: ${unknownName("model id", id, config.models.map((m) => m.id))} (the ids in ${config.file})`);
     return model;
   });
 }

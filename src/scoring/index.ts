@@ -9,6 +9,7 @@ import { numberScorer, parseExpectedNumber } from "./number.js";
 import { compileSchema, isPlainObject, json } from "./json.js";
 import { f1 } from "./f1.js";
 import { judge } from "./judge.js";
+import { suggestName, unknownName } from "../suggest.js";
 
 const SYNC_SCORERS: Record<string, Scorer> = { exact, contains, regex, choice, number: numberScorer, json, f1 };
 
@@ -46,13 +47,10 @@ export function validateScorer(item: DatasetItem): string | undefined {
   const { type, ...options } = item.scorer;
   if (type === "none") return "no scorer: give expected, a rubric or a scorer";
   const known = OPTIONS[type];
-  if (!known) return `unknown scorer type "${type}"; known scorers: ${SCORER_NAMES.join(", ")}`;
+  if (!known) return unknownName("scorer type", type, SCORER_NAMES);
   for (const [name, value] of Object.entries(options)) {
     const kind = name === "threshold" ? "fraction" : known[name];
-    if (kind === undefined) {
-      const names = [...Object.keys(known), "threshold"].join(", ");
-      return `unknown option "${name}" for scorer ${type}; its options are ${names}`;
-    }
+    if (kind === undefined) return `unknown option "${name}" for scorer ${type}; ${suggestName(name, [...Object.keys(known), "threshold"])}`;
     const problem = optionProblem(value, kind);
     if (problem) return `${type} option ${name} must be ${problem}`;
   }

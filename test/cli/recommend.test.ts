@@ -126,7 +126,7 @@ describe("modelpick recommend (CLI)", () => {
       [["--min-quality", "0.8", "--within", "0.02"], /cannot be used with option '--within/],
       [["--budget", "100"], /--budget needs --tokens-per-day/],
       [["--tokens-per-day", "lots"], /--tokens-per-day: "lots" is not a positive volume/],
-      [["--human-review", "legal"], /no category "legal" in run/],
+      [["--human-review", "legal"], /--human-review: unknown category "legal"; known: .* \(the categories in run\)/],
       [["--results", "nowhere"], /nowhere: no results\.jsonl here/],
       [["--out", "routing.txt"], /routing\.txt: unknown routing file type/],
       [["--out", "routing.ts", "--format", "yaml"], /--out routing\.ts is a ts file but --format is yaml/],

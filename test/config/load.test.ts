@@ -59,8 +59,29 @@ models:
     );
   });
 
+  it("lists unknown keys first, one per line with its own line number, then the other problems", () => {
+    const message = errorOf(
+      configIn(`dataset: t.jsonl
+models:
+  - id: c
+    provider: openai-compatible
+    model: llama
+    hosting: self-hosted
+    baseUrl: http://localhost:8000/v1
+    Concurrency: 2
+`),
+    );
+    expect(message.split("\n")).toEqual([
+      "modelpick.yaml:7: models[0].baseUrl: unknown key; did you mean `baseURL`?",
+      "modelpick.yaml:8: models[0].Concurrency: unknown key; did you mean `concurrency`?",
+      "modelpick.yaml:3: models[0].baseURL: required (string)",
+    ]);
+  });
+
   it("checks that the judge is a configured model, and reports invalid YAML with its line", () => {
-    expect(errorOf(configIn("dataset: t.jsonl\njudge: nobody\nmodels:\n  - { id: a, provider: openai, model: m }\n"))).toMatch(/judge: "nobody"/);
+    expect(errorOf(configIn("dataset: t.jsonl\njudge: nobody\nmodels:\n  - { id: a, provider: openai, model: m }\n"))).toBe(
+      'modelpick.yaml:2: judge: unknown model id "nobody"; known: a (the judge must be one of the models)',
+    );
     expect(errorOf(configIn("dataset: t.jsonl\nmodels:\n  - { id: a\n"))).toMatch(/^modelpick.yaml:\d+: invalid YAML/);
   });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseItem, plainItem } from "../../src/dataset/item.js";
 
-const KNOWN = ["id", "category", "input", "messages", "system", "expected", "scorer", "rubric", "sensitive", "tags"] as const;
+const KNOWN = ["id", "category", "input", "messages", "system", "expected", "scorer", "rubric", "sensitive", "tags", "metadata"] as const;
 const known = (item: Record<string, unknown>) => Object.fromEntries(KNOWN.map((key) => [key, item[key]]));
 
 const VALID: unknown[] = [
   { id: "a", category: "c", input: "hi" },
-  { id: 7, category: "c", input: "hi", expected: "yo", extra: { kept: "by the schema, unused" } },
-  { id: "b", category: "c", messages: [{ role: "system", content: "s" }, { role: "user", content: "u", name: "dropped" }, { role: "assistant", content: "" }] },
+  { id: 7, category: "c", input: "hi", expected: "yo", metadata: { kept: "by the schema, unused", n: 3 } },
+  { id: "b", category: "c", messages: [{ role: "system", content: "s" }, { role: "user", content: "u" }, { role: "assistant", content: "" }] },
   { id: "c", category: "c", input: "x", system: "be brief", rubric: "r", sensitive: true, tags: ["t1", "t2"], expected: [1, 2] },
   { id: "d", category: "c", input: "x", scorer: "regex" },
   { id: "e", category: "c", input: "x", scorer: { type: "number", tolerance: 0.5 }, expected: 3, sensitive: false, tags: [] },
@@ -36,6 +36,11 @@ const NOT_PLAIN: unknown[] = [
   { id: "a", category: "c", input: "x", scorer: "" },
   { id: "a", category: "c", input: "x", scorer: { type: "" } },
   { id: "a", category: "c", input: "x", scorer: ["exact"] },
+  { id: "a", category: "c", input: "x", sensitve: true },
+  { id: "a", category: "c", input: "x", extra: "free-form, but not under metadata" },
+  { id: "a", category: "c", input: "x", metadata: "notes" },
+  { id: "a", category: "c", input: "x", metadata: ["notes"] },
+  { id: "a", category: "c", messages: [{ role: "user", content: "u", name: "a name modelpick would not send" }] },
 ];
 
 describe("plainItem, the fast check in front of the dataset item schema", () => {
@@ -52,5 +57,22 @@ describe("plainItem, the fast check in front of the dataset item schema", () => 
     expect(() => parseItem({ id: "a", category: "c", messages: [{ role: "robot", content: "y" }] }, "t.jsonl", 4)).toThrow(
       /^t.jsonl:4: messages\[0\]\.role: /,
     );
+  });
+});
+
+describe("unknown item keys", () => {
+  it.each([
+    [{ id: "a", category: "c", input: "x", sensitve: true }, "t.jsonl:4: sensitve: unknown key; did you mean `sensitive`?"],
+    [{ id: "a", category: "c", input: "x", Sensitive: true }, "t.jsonl:4: Sensitive: unknown key; did you mean `sensitive`?"],
+    [{ id: "a", category: "c", inptu: "x" }, "t.jsonl:4: inptu: unknown key; did you mean `input`?"],
+    [{ id: "a", category: "c", input: "x", source: "crm" }, "t.jsonl:4: source: unknown key; put free-form fields under metadata"],
+    [{ id: "a", category: "c", messages: [{ role: "user", contnet: "u" }] }, "t.jsonl:4: messages[0].contnet: unknown key; did you mean `content`?"],
+  ])("%j is refused with the key, its line and a suggestion", (record, message) => {
+    expect(plainItem(record)).toBeUndefined();
+    expect(() => parseItem(record, "t.jsonl", 4)).toThrow(message);
+  });
+
+  it("keeps free-form fields under metadata", () => {
+    expect(parseItem({ id: "a", category: "c", input: "x", metadata: { source: "crm", n: 1 } }, "t.jsonl", 1).metadata).toEqual({ source: "crm", n: 1 });
   });
 });

@@ -41,7 +41,8 @@ describe("validateScorer", () => {
   });
 
   it.each<[string, DatasetItem, string]>([
-    ["unknown type", item({ type: "bleu" }), `unknown scorer type "bleu"; known scorers: ${SCORER_NAMES.join(", ")}`],
+    ["unknown type", item({ type: "bleu" }), `unknown scorer type "bleu"; known: ${SCORER_NAMES.join(", ")}`],
+    ["misspelt type", item({ type: "exatc" }, "x"), 'unknown scorer type "exatc"; did you mean "exact"?'],
     ["no scorer", item({ type: "none" }), "no scorer: give expected, a rubric or a scorer"],
     ["exact without expected", item({ type: "exact" }), "exact needs expected: a string or a list of strings"],
     ["f1 with an object", item({ type: "f1" }, { a: 1 }), "f1 needs expected: a string or a list of strings"],
@@ -54,7 +55,9 @@ describe("validateScorer", () => {
     ["bad mode", item({ type: "contains", mode: "some" }, "x"), 'contains option mode must be "all" or "any"'],
     ["bad list", item({ type: "json", required: "a" }), "json option required must be a list of non-empty strings"],
     ["bad threshold", item({ type: "f1", threshold: 2 }, "x"), "f1 option threshold must be a number from 0 to 1"],
-    ["misspelt option", item({ type: "number", tolerence: 0.1 }, 1), 'unknown option "tolerence" for scorer number; its options are tolerance, relTolerance, threshold'],
+    ["misspelt option", item({ type: "number", tolerence: 0.1 }, 1), 'unknown option "tolerence" for scorer number; did you mean "tolerance"?'],
+    ["snake_case option", item({ type: "exact", case_sensitive: true }, "x"), 'unknown option "case_sensitive" for scorer exact; did you mean "caseSensitive"?'],
+    ["unknown option", item({ type: "number", margin: 0.1 }, 1), 'unknown option "margin" for scorer number; known: tolerance, relTolerance, threshold'],
   ])("%s", (_, badItem, message) => {
     expect(validateScorer(badItem)).toBe(message);
   });

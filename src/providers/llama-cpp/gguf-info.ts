@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { InputError, errorMessage } from "../../errors.js";
+import { MAX_CONTEXT_TOKENS } from "../usage.js";
 
 /** What a GGUF file says about its model, read from the header without loading the weights. */
 export interface GgufInfo {
@@ -17,6 +18,7 @@ export interface GgufInfo {
   fileType: string | null;
   /** The ggml type holding most of the weights (e.g. Q4_K, F16). */
   quantisation: string | null;
+  /** The training context, in tokens: null when the file gives none or a nonsensical one, clamped when absurdly large. */
   contextLength: number | null;
   embeddingLength: number | null;
   blockCount: number | null;
@@ -28,6 +30,8 @@ export interface GgufInfo {
   tensorCount: number;
   /** Metadata that would make llama.cpp fail or abort the process; empty for a loadable file. */
   problems: string[];
+  /** Metadata modelpick corrected (e.g. an absurd context length), each saying what the file had and what is used. */
+  notes: string[];
 }
 
 export interface GgufRead {
@@ -61,6 +65,7 @@ export async function readGguf(file: string): Promise<GgufRead> {
   const arch = architecture ?? "";
   const tokens = metadata.get("tokenizer.ggml.tokens");
   const fileTypeNumber = numberAt(metadata, "general.file_type");
+  const notes: string[] = [];
   const info: GgufInfo = {
     file,
     sizeBytes: size,
@@ -72,7 +77,7 @@ export async function readGguf(file: string): Promise<GgufRead> {
     parameters: tensors.reduce((sum, t) => sum + t.dims.reduce((p, d) => p * d, 1), 0),
     fileType: fileTypeNumber === null ? null : (llamaCpp.GgufFileType[fileTypeNumber] ?? `type ${fileTypeNumber}`),
     quantisation: dominantType(tensors),
-    contextLength: numberAt(metadata, `${arch}.context_length`),
+    contextLength: saneContextLength(metadata.get(`${arch}.context_length`), `${arch}.context_length`, notes),
     embeddingLength: numberAt(metadata, `${arch}.embedding_length`),
     blockCount: numberAt(metadata, `${arch}.block_count`),
     headCount: numberAt(metadata, `${arch}.attention.head_count`),
@@ -82,6 +87,7 @@ export async function readGguf(file: string): Promise<GgufRead> {
     hasChatTemplate: typeof metadata.get("tokenizer.chat_template") === "string",
     tensorCount: Number(raw.totalTensorCount),
     problems: [],
+    notes,
   };
   const headerEnd = Number(raw.infoEndOffset ?? 0);
   info.problems =
@@ -270,6 +276,24 @@ function numberAt(metadata: Metadata, key: string): number | null {
   if (typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
   return null;
+}
+
+/**
+ * The file's context length if it is plausible; clamped to MAX_CONTEXT_TOKENS when larger (llama.cpp reads it into a
+ * 32-bit int, so 2^31 would become −2^31), null when not a positive whole number. Either correction adds a note.
+ */
+function saneContextLength(value: unknown, key: string, notes: string[]): number | null {
+  if (value === undefined) return null;
+  const length = typeof value === "bigint" ? Number(value) : value;
+  if (typeof length !== "number" || !Number.isInteger(length) || length < 1) {
+    notes.push(`${key} is ${String(value)}, not a positive whole number: the context length is unknown`);
+    return null;
+  }
+  if (length > MAX_CONTEXT_TOKENS) {
+    notes.push(`${key} is ${String(value)}, more than any model has: clamped to ${MAX_CONTEXT_TOKENS}`);
+    return MAX_CONTEXT_TOKENS;
+  }
+  return length;
 }
 
 function isPositiveOrPositiveArray(value: unknown): boolean {

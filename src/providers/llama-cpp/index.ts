@@ -40,7 +40,8 @@ export async function createLlamaCppProvider(model: LlamaCppModel): Promise<Prov
   const started = performance.now();
   const loaded = await loadGgufModel({ file: model.path, threads, gpuLayers: model.gpuLayers });
   try {
-    const contextSize = model.contextSize ?? Math.min(loaded.model.trainContextSize || DEFAULT_CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE);
+    // The GGUF's context length as read and checked by gguf-info: llama.cpp's own trainContextSize is a 32-bit int.
+    const contextSize = model.contextSize ?? Math.min(loaded.info.contextLength ?? DEFAULT_CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE);
     const context = await loaded.model
       .createContext({ contextSize, sequences: parallel, threads })
       .catch((error: unknown) => Promise.reject(explainContextError(model.path, error)));

@@ -52,6 +52,7 @@ describe("readGgufInfo", () => {
       hasChatTemplate: true,
       tensorCount: 21,
       problems: [],
+      notes: [],
     });
     expect(() => validateGguf(info)).not.toThrow();
   });
@@ -62,6 +63,22 @@ describe("readGgufInfo", () => {
     const q8 = await readGgufInfo(tiny("q8", { fileType: "Q8_0" }).file);
     expect([q8.fileType, q8.quantisation]).toEqual(["MOSTLY_Q8_0", "Q8_0"]);
     expect(q8.problems).toEqual([]);
+  });
+
+  it.each([
+    [2 ** 31, 2 ** 24, "llama.context_length is 2147483648, more than any model has: clamped to 16777216"],
+    [2 ** 32 - 1, 2 ** 24, "llama.context_length is 4294967295, more than any model has: clamped to 16777216"],
+    [0, null, "llama.context_length is 0, not a positive whole number: the context length is unknown"],
+  ])("clamps a context_length of %d to a sane one, with a note", async (contextLength, expected, note) => {
+    const info = await readGgufInfo(tiny(`context-${contextLength}`, { contextLength }).file);
+    expect(info.contextLength).toBe(expected);
+    expect(info.notes).toEqual([note]);
+  });
+
+  it("notes a context_length that is not a number", async () => {
+    const info = await readGgufInfo(tiny("context-text", { extraMetadata: { "llama.context_length": { type: "string", value: "lots" } } }).file);
+    expect(info.contextLength).toBeNull();
+    expect(info.notes).toEqual(["llama.context_length is lots, not a positive whole number: the context length is unknown"]);
   });
 
   it("reports a missing licence as null", async () => {

@@ -1,0 +1,58 @@
+/**
+ * Hosts of vendors' cloud APIs (a host is theirs when it is the domain or one of its subdomains), with the name the
+ * price catalog uses for the vendor. The one list that decides both "this endpoint is a vendor's cloud" (a model
+ * talking to it can never be self-hosted) and which vendor's prices an OpenAI-compatible endpoint is billed at.
+ */
+export const VENDOR_HOSTS: ReadonlyArray<readonly [domain: string, vendor: string]> = [
+  ["api.openai.com", "openai"],
+  ["api.anthropic.com", "anthropic"],
+  ["generativelanguage.googleapis.com", "google"],
+  ["together.xyz", "together"],
+  ["together.ai", "together"],
+  ["fireworks.ai", "fireworks"],
+  ["groq.com", "groq"],
+  ["deepinfra.com", "deepinfra"],
+  ["openrouter.ai", "openrouter"],
+  ["mistral.ai", "mistral"],
+  ["deepseek.com", "deepseek"],
+  ["cerebras.ai", "cerebras"],
+  ["lambdalabs.com", "lambda"],
+  ["lambda.ai", "lambda"],
+  ["hyperbolic.xyz", "hyperbolic"],
+];
+
+/** Where each provider's SDK sends requests when the config gives no baseURL. */
+const SDK_DEFAULT_HOSTS: Readonly<Record<string, string>> = {
+  openai: "api.openai.com",
+  anthropic: "api.anthropic.com",
+};
+
+/** The vendor whose cloud serves this URL, or undefined (your own server, or not a URL). */
+export function vendorOfUrl(url: string | undefined): string | undefined {
+  const host = hostOf(url);
+  return host === undefined ? undefined : vendorOfHost(host);
+}
+
+function vendorOfHost(host: string): string | undefined {
+  return VENDOR_HOSTS.find(([domain]) => host === domain || host.endsWith(`.${domain}`))?.[1];
+}
+
+/**
+ * The host of a vendor's cloud API that a model's requests go to, or undefined when they go elsewhere (your own
+ * server, a local model, recorded answers).
+ */
+export function vendorCloudHost(model: { provider: string; baseURL?: string }): string | undefined {
+  if (model.baseURL === undefined) return SDK_DEFAULT_HOSTS[model.provider];
+  const host = hostOf(model.baseURL);
+  return host !== undefined && vendorOfHost(host) !== undefined ? host : undefined;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    // Without the trailing dot of a fully qualified name (api.openai.com. is api.openai.com).
+    return new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+  } catch {
+    return undefined;
+  }
+}
