@@ -133,7 +133,7 @@ function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const evidenceSchema = z.object({
+const evidenceSchema = z.strictObject({
   mean: z.number(),
   ciLow: z.number(),
   ciHigh: z.number(),
@@ -141,12 +141,12 @@ const evidenceSchema = z.object({
   costPer1kUsd: z.number().nullable(),
   costBasis: z.string(),
   p95LatencyMs: z.number().nullable(),
-  bar: z.object({ kind: z.enum(["min-quality", "within"]), level: z.number().nullable(), reference: z.string().nullable() }),
-  vsBar: z.object({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
+  bar: z.strictObject({ kind: z.enum(["min-quality", "within"]), level: z.number().nullable(), reference: z.string().nullable() }),
+  vsBar: z.strictObject({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
   monthlyUsd: z.number().nullable(),
 });
 
-const routeSchema = z.object({
+const routeSchema = z.strictObject({
   id: z.string().min(1),
   model: z.string(),
   provider: z.string(),
@@ -158,7 +158,7 @@ const routeSchema = z.object({
   evidence: evidenceSchema,
 });
 
-const criteriaSchema = z.object({
+const criteriaSchema = z.strictObject({
   minQuality: z.number().min(0).max(1).optional(),
   within: z.number().min(0).max(1).optional(),
   minItems: z.number().int().positive(),
@@ -174,7 +174,7 @@ const criteriaSchema = z.object({
   resamples: z.number().int().positive(),
 });
 
-const documentSchema = z.object({
+const documentSchema = z.strictObject({
   modelpickRouting: z.literal(ROUTING_FORMAT_VERSION, {
     error: `expected ${ROUTING_FORMAT_VERSION}; regenerate the file with this version of modelpick recommend`,
   }),
@@ -182,24 +182,95 @@ const documentSchema = z.object({
   noRoute: z.record(z.string(), z.string()),
   sensitiveCategories: z.array(z.string()),
   sensitiveRoute: routeSchema.nullable(),
-  generatedFrom: z.object({
+  generatedFrom: z.strictObject({
     runId: z.string(),
     runDate: z.string().nullable(),
     resultsSha256: z.string(),
-    prices: z.array(z.object({ model: z.string(), source: z.string(), date: z.string().nullable() })),
+    prices: z.array(z.strictObject({ model: z.string(), source: z.string(), date: z.string().nullable() })),
     criteria: criteriaSchema,
     monthlyTotalUsd: z.number().nullable(),
   }),
 });
 
-/** Validates a routing table read back from a file; errors name the file and the field. */
+/**
+ * Validates a routing table read back from a file; errors name the file and the field. Unknown keys are refused
+ * (with the closest known key): a key the table does not know, such as a misspelt `baseUrl`, would otherwise be
+ * dropped without a word.
+ */
 export function validateDocument(value: unknown, file: string): RoutingDocument {
   const parsed = documentSchema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
-      `${formatIssues(file, parsed.error.issues)}\n(${file} is not a routing table written by modelpick recommend)`,
+      `${formatIssues(file, parsed.error.issues.flatMap(explainUnknownKeys))}\n(${file} is not a routing table written by modelpick recommend)`,
     );
   }
   for (const key of Object.keys(parsed.data.routes)) assertSafeKey(key);
   return parsed.data as RoutingDocument;
+}
+
+/**
+ * The document with its keys in the schema's order, whatever order its builder used: the emitters write this, so a
+ * file regenerated from the document read back from it has the same bytes.
+ */
+export function canonicalDocument(document: RoutingDocument): RoutingDocument {
+  return documentSchema.parse(document) as RoutingDocument;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One issue per unknown key, naming the key and the closest known one. */
+function explainUnknownKeys(issue: Issue): Issue[] {
+  if (issue.code !== "unrecognized_keys") return [issue];
+  const known = knownKeysAt(issue.path);
+  return issue.keys.map((key) => {
+    const suggestion = closestKey(key, known);
+    const hint = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
+    return { code: "custom", path: issue.path, input: undefined, message: `unknown key ${JSON.stringify(key.slice(0, 60))}${hint}` };
+  });
+}
+
+/** The keys the schema allows for the object at `at` in the document. */
+function knownKeysAt(at: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = documentSchema;
+  for (const key of at) {
+    if (schema === undefined) return [];
+    schema = unwrapped(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return [];
+  }
+  const target = schema && unwrapped(schema);
+  return target instanceof z.ZodObject ? Object.keys(target.shape) : [];
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodNullable || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  return inner;
+}
+
+/** The known key a misspelt one most likely meant: same letters in another case, or a few edits away. */
+function closestKey(key: string, known: string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
