@@ -130,8 +130,10 @@ function checkRoute(
   base.fresh = candidate;
   const sensitive = sensitiveRoute || decision.sensitive || document.sensitiveCategories.includes(category);
   const profile = profiles.get(route.id);
-  if (sensitive && (route.hosting !== "self-hosted" || profile?.hosting !== "self-hosted")) {
-    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? route.hosting}`);
+  if (sensitive && route.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but the route sends it to ${route.id} as ${route.hosting}`);
+  } else if (sensitive && profile?.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? "of unknown hosting"}`);
   }
   for (const exclusion of candidate.exclusions) {
     if (exclusion.startsWith("significantly below") || exclusion.startsWith("cloud-hosted")) continue;

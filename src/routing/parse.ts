@@ -85,7 +85,9 @@ export function textDiff(expected: string, actual: string): TextDiff | null {
 }
 
 function hunkSide(sign: "-" | "+", lines: string[], start: number, end: number): string[] {
-  const shown = lines.slice(start, Math.min(end, start + MAX_DIFF_LINES)).map((line, i) => `${sign} ${start + i + 1}: ${shownLine(line)}`);
+  const shown = lines
+    .slice(start, Math.min(end, start + MAX_DIFF_LINES))
+    .map((line, i) => `${sign} ${start + i + 1}: ${start + i === lines.length - 1 && line === "" ? "(end of file, after a final newline)" : shownLine(line)}`);
   if (end - start > MAX_DIFF_LINES) shown.push(`${sign} … and ${end - start - MAX_DIFF_LINES} more line(s)`);
   return shown;
 }

@@ -104,7 +104,15 @@ describe("check on a hand-edited routing .ts file", () => {
     const noNewline = await check("no-newline.ts", pristine.trimEnd());
     expectNoCrash(noNewline);
     expect(noNewline.code).toBe(1);
-    expect(noNewline.stdout).toMatch(/edited by hand/);
+    expect(noNewline.stdout).toMatch(/^ {2}- \d+: \(end of file, after a final newline\)$/m);
+  });
+
+  it("an edit to the embedded data itself (a sensitive route declared cloud) fails the route check (exit 1)", async () => {
+    const result = await check("data-edit.ts", pristine.replace(/"hosting": "self-hosted"/g, '"hosting": "cloud"'));
+    expectNoCrash(result);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✗ pii → local/m);
+    expect(result.stdout).toContain("sensitive data must stay self-hosted, but the route sends it to local as cloud");
   });
 
   it("keeps the diff short when every line differs, and escapes control characters", async () => {
