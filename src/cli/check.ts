@@ -30,13 +30,13 @@ async function runCheck(file: string, flags: CheckFlags): Promise<number> {
   const { readRoutingFile } = await import("../routing/parse.js");
   const { loadRoutingInputs } = await import("../routing/inputs.js");
   const { checkRouting } = await import("../routing/check.js");
-  const { renderCheckText, renderCheckMarkdown, renderJunit } = await import("../routing/check-report.js");
-  const { writeFileSync, appendFileSync } = await import("node:fs");
+  const { renderCheckText, renderCheckMarkdown, renderJunit, describeUpdate } = await import("../routing/check-report.js");
+  const { writeFileSync, appendFileSync, readFileSync } = await import("node:fs");
 
-  const { format, document } = readRoutingFile(file);
+  const { format, document, handEdit } = readRoutingFile(file);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
   if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
-  const report = checkRouting(document, inputs, flags.tolerance);
+  const report = checkRouting(document, inputs, flags.tolerance, handEdit);
 
   process.stdout.write(`${renderCheckText(report, file)}\n`);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
@@ -46,8 +46,15 @@ async function runCheck(file: string, flags: CheckFlags): Promise<number> {
   if (flags.update) {
     const { toDocument } = await import("../routing/document.js");
     const { emitRouting } = await import("../routing/emit.js");
-    writeFileSync(file, emitRouting(toDocument(report.fresh), format));
-    process.stdout.write(`${file} rewritten with the recommendation from ${flags.results}\n`);
+    const { writeFileAtomic } = await import("../io/atomic.js");
+    const fresh = toDocument(report.fresh);
+    const text = emitRouting(fresh, format);
+    if (text === readFileSync(file, "utf8")) {
+      process.stdout.write(`${file} is already what ${flags.results} recommends: not rewritten\n`);
+    } else {
+      writeFileAtomic(file, text);
+      process.stdout.write(`${describeUpdate(document, fresh, file, handEdit !== null)}\n`);
+    }
     return EXIT.ok;
   }
   return report.ok ? EXIT.ok : EXIT.checkFailed;

@@ -2,6 +2,8 @@ import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
+// Static: in the esbuild bundle a dynamic import of this CommonJS package exposes only `default`.
+import { LineCounter, isNode, isSeq, parseDocument } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { didYouMeanKey } from "../suggest.js";
 import { ITEM_KEYS, toItem, yesNo } from "./item.js";
@@ -154,7 +156,6 @@ function csvSensitive(value: string | undefined, file: string, line: number): bo
 
 async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { readFile } = await import("node:fs/promises");
-  const { LineCounter, parseDocument, isSeq, isNode } = await import("yaml");
   const counter = new LineCounter();
   const text = file.endsWith(".gz")
     ? await new Response(openText(file) as unknown as ReadableStream).text()

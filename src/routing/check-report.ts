@@ -1,14 +1,17 @@
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
-import { usd } from "./select.js";
+import type { RoutingDocument } from "./document.js";
+import type { TextDiff } from "./parse.js";
+import { SENSITIVE_ROUTE_NAME, usd } from "./select.js";
 
-/** The per-category diff printed by `modelpick check`. */
+/** The per-category diff printed by `modelpick check`, after the hand edits of a .ts file if it has any. */
 export function renderCheckText(report: CheckReport, file: string): string {
-  const failing = report.routes.filter((r) => r.status === "fails").length;
-  const lines = [
-    report.ok
-      ? `modelpick check: every route in ${file} still holds (tolerance ${report.tolerance})`
-      : `modelpick check: ${failing} of ${report.routes.length} route(s) in ${file} no longer hold${report.budget && !report.budget.ok ? ", and the table is over budget" : ""} (tolerance ${report.tolerance})`,
-  ];
+  const lines: string[] = [];
+  if (report.handEdit) {
+    lines.push(`modelpick check: ${file} was edited by hand: ${whereItDiffers(report.handEdit)}`);
+    lines.push(...report.handEdit.lines.map((line) => `  ${line}`));
+    lines.push(`  ${regenerateHint(file)}`);
+  }
+  lines.push(routesHeadline(report, file));
   for (const route of report.routes) {
     const mark = route.status === "fails" ? "✗" : route.status === "holds" ? "✓" : "·";
     lines.push(`${mark} ${route.category} → ${route.model ?? "no route"}${qualityChange(route)}`);
@@ -18,6 +21,41 @@ export function renderCheckText(report: CheckReport, file: string): string {
   if (report.budget) lines.push(budgetLine(report.budget));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return lines.join("\n");
+}
+
+function routesHeadline(report: CheckReport, file: string): string {
+  const where = report.handEdit ? `the data of ${file}` : file;
+  if (report.routesOk) return `modelpick check: every route in ${where} still holds (tolerance ${report.tolerance})`;
+  const failing = report.routes.filter((r) => r.status === "fails").length;
+  const overBudget = report.budget && !report.budget.ok ? ", and the table is over budget" : "";
+  return `modelpick check: ${failing} of ${report.routes.length} route(s) in ${where} no longer hold${overBudget} (tolerance ${report.tolerance})`;
+}
+
+function whereItDiffers(diff: TextDiff): string {
+  const span = Math.max(diff.removed, diff.added);
+  const lines = span <= 1 ? `line ${diff.line} differs` : `lines ${diff.line}–${diff.line + span - 1} differ`;
+  return `${lines} from the module modelpick generates from the routing data it embeds (- generated, + in the file)`;
+}
+
+function regenerateHint(file: string): string {
+  return `regenerate it with \`modelpick check ${file} --update\` (or \`modelpick recommend --format ts --out ${file}\`)`;
+}
+
+/**
+ * What `check --update` did, in one line: e.g. "routing.ts rewritten: 1 of 4 routes changed (task0: best → cheap)".
+ * Routes are the categories of either table and the sensitive-data route; a route changes when its model does.
+ */
+export function describeUpdate(before: RoutingDocument, after: RoutingDocument, file: string, handEdited: boolean): string {
+  const modelOf = (document: RoutingDocument, category: string) =>
+    (category === SENSITIVE_ROUTE_NAME ? document.sensitiveRoute : document.routes[category])?.id ?? "no route";
+  const categories = [...new Set([...Object.keys(after.routes), ...Object.keys(before.routes)])];
+  if (before.sensitiveRoute || after.sensitiveRoute) categories.push(SENSITIVE_ROUTE_NAME);
+  const changes = categories
+    .filter((category) => modelOf(before, category) !== modelOf(after, category))
+    .map((category) => `${category}: ${modelOf(before, category)} → ${modelOf(after, category)}`);
+  const shown = changes.length > 5 ? [...changes.slice(0, 5), `… ${changes.length - 5} more`] : changes;
+  const what = changes.length === 0 ? "no route changed" : `${changes.length} of ${categories.length} routes changed (${shown.join(", ")})`;
+  return `${file} rewritten: ${what}${handEdited ? "; hand edits replaced" : ""}`;
 }
 
 function qualityChange(route: RouteCheck): string {
@@ -41,14 +79,15 @@ function budgetLine(budget: NonNullable<CheckReport["budget"]>): string {
 
 /** The Markdown summary for $GITHUB_STEP_SUMMARY. */
 export function renderCheckMarkdown(report: CheckReport, file: string): string {
-  const lines = [
-    `## modelpick check: ${report.ok ? "✅ every route holds" : "❌ routes no longer hold"}`,
-    "",
+  const title = report.handEdit ? `❌ ${cell(file)} was edited by hand` : report.ok ? "✅ every route holds" : "❌ routes no longer hold";
+  const lines = [`## modelpick check: ${title}`, ""];
+  if (report.handEdit) lines.push(...handEditMarkdown(report.handEdit, file), "");
+  lines.push(
     `Routing file \`${cell(file)}\`, fresh run \`${cell(report.fresh.source.runId)}\`, tolerance ${report.tolerance}.`,
     "",
     "| | category | model | quality then → now [95% CI] | bar | $ / 1k req then → now | details |",
     "|---|---|---|---|---|---|---|",
-  ];
+  );
   for (const route of report.routes) {
     const mark = route.status === "fails" ? "❌" : route.status === "holds" ? "✅" : "➖";
     const quality = route.fresh
@@ -64,6 +103,13 @@ export function renderCheckMarkdown(report: CheckReport, file: string): string {
   if (report.budget) lines.push("", budgetLine(report.budget));
   for (const warning of report.warnings) lines.push("", `⚠️ ${cell(warning)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The hand edits as a fenced diff, its fence longer than any run of backticks in the lines. */
+function handEditMarkdown(diff: TextDiff, file: string): string[] {
+  const longestRun = Math.max(0, ...diff.lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return [`${cell(whereItDiffers(diff))}; ${cell(regenerateHint(file))}.`, "", `${fence}diff`, ...diff.lines, fence];
 }
 
 /** Text inside a Markdown table cell: pipes, newlines and HTML cannot break the table. */
@@ -96,7 +142,14 @@ export function renderJunit(report: CheckReport, file: string): string {
       `    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`,
     );
   }
-  const failures = report.routes.filter((r) => r.status === "fails").length + (report.budget && !report.budget.ok ? 1 : 0);
+  if (report.handEdit) {
+    const message = `edited by hand: ${whereItDiffers(report.handEdit)}; ${regenerateHint(file)}`;
+    cases.push(
+      `    <testcase classname="modelpick.routing" name="${xml(`${file} is as generated`)}">\n      <failure message="${xml(message)}">${xml(report.handEdit.lines.join("\n"))}</failure>\n    </testcase>`,
+    );
+  }
+  const failures =
+    report.routes.filter((r) => r.status === "fails").length + (report.budget && !report.budget.ok ? 1 : 0) + (report.handEdit ? 1 : 0);
   const skipped = report.routes.filter((r) => r.status === "no-route").length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,5 +1,6 @@
 import { monthlyUsd } from "./costs.js";
 import type { DocumentRoute, RoutingDocument } from "./document.js";
+import type { TextDiff } from "./parse.js";
 import { recommend, SENSITIVE_ROUTE_NAME, type RecommendInput } from "./select.js";
 import type { CandidateVerdict, CategoryDecision, ModelProfile, Recommendation } from "./types.js";
 
@@ -20,7 +21,12 @@ export interface RouteCheck {
 }
 
 export interface CheckReport {
+  /** Every route holds, the table is within budget, and the file is what modelpick generates from its data. */
   ok: boolean;
+  /** Every route in the file's data holds and the table is within budget. */
+  routesOk: boolean;
+  /** Where a .ts file differs from the module its data regenerates (hand edits); null when it does not. */
+  handEdit: TextDiff | null;
   tolerance: number;
   routes: RouteCheck[];
   /** The committed table's monthly cost on the fresh figures, against the budget. */
@@ -39,6 +45,7 @@ export function checkRouting(
   document: RoutingDocument,
   input: Omit<RecommendInput, "criteria"> & { described?: Set<string> },
   tolerance: number,
+  handEdit: TextDiff | null = null,
 ): CheckReport {
   const criteria = document.generatedFrom.criteria;
   const fresh = recommend({
@@ -64,8 +71,8 @@ export function checkRouting(
     .filter((d) => !(d.category in document.routes))
     .map((d) => `category "${d.category}" is in the results but has no route in the file; run check --update to add it`);
   const budget = checkBudget(document, decisions);
-  const ok = routes.every((r) => r.status !== "fails") && (budget?.ok ?? true);
-  return { ok, tolerance, routes, budget, warnings, fresh };
+  const routesOk = routes.every((r) => r.status !== "fails") && (budget?.ok ?? true);
+  return { ok: routesOk && handEdit === null, routesOk, handEdit, tolerance, routes, budget, warnings, fresh };
 }
 
 /**
@@ -123,8 +130,10 @@ function checkRoute(
   base.fresh = candidate;
   const sensitive = sensitiveRoute || decision.sensitive || document.sensitiveCategories.includes(category);
   const profile = profiles.get(route.id);
-  if (sensitive && (route.hosting !== "self-hosted" || profile?.hosting !== "self-hosted")) {
-    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? route.hosting}`);
+  if (sensitive && route.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but the route sends it to ${route.id} as ${route.hosting}`);
+  } else if (sensitive && profile?.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? "of unknown hosting"}`);
   }
   for (const exclusion of candidate.exclusions) {
     if (exclusion.startsWith("significantly below") || exclusion.startsWith("cloud-hosted")) continue;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../errors.js";
+import { unknownName } from "../suggest.js";
 import { formatIssues } from "../config/load.js";
 import type { CategoryDecision, ModelProfile, ModelRoute, Recommendation, RoutingCriteria } from "./types.js";
 
@@ -133,7 +134,7 @@ function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const evidenceSchema = z.object({
+const evidenceSchema = z.strictObject({
   mean: z.number(),
   ciLow: z.number(),
   ciHigh: z.number(),
@@ -141,12 +142,12 @@ const evidenceSchema = z.object({
   costPer1kUsd: z.number().nullable(),
   costBasis: z.string(),
   p95LatencyMs: z.number().nullable(),
-  bar: z.object({ kind: z.enum(["min-quality", "within"]), level: z.number().nullable(), reference: z.string().nullable() }),
-  vsBar: z.object({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
+  bar: z.strictObject({ kind: z.enum(["min-quality", "within"]), level: z.number().nullable(), reference: z.string().nullable() }),
+  vsBar: z.strictObject({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
   monthlyUsd: z.number().nullable(),
 });
 
-const routeSchema = z.object({
+const routeSchema = z.strictObject({
   id: z.string().min(1),
   model: z.string(),
   provider: z.string(),
@@ -158,7 +159,7 @@ const routeSchema = z.object({
   evidence: evidenceSchema,
 });
 
-const criteriaSchema = z.object({
+const criteriaSchema = z.strictObject({
   minQuality: z.number().min(0).max(1).optional(),
   within: z.number().min(0).max(1).optional(),
   minItems: z.number().int().positive(),
@@ -174,7 +175,7 @@ const criteriaSchema = z.object({
   resamples: z.number().int().positive(),
 });
 
-const documentSchema = z.object({
+const documentSchema = z.strictObject({
   modelpickRouting: z.literal(ROUTING_FORMAT_VERSION, {
     error: `expected ${ROUTING_FORMAT_VERSION}; regenerate the file with this version of modelpick recommend`,
   }),
@@ -182,24 +183,68 @@ const documentSchema = z.object({
   noRoute: z.record(z.string(), z.string()),
   sensitiveCategories: z.array(z.string()),
   sensitiveRoute: routeSchema.nullable(),
-  generatedFrom: z.object({
+  generatedFrom: z.strictObject({
     runId: z.string(),
     runDate: z.string().nullable(),
     resultsSha256: z.string(),
-    prices: z.array(z.object({ model: z.string(), source: z.string(), date: z.string().nullable() })),
+    prices: z.array(z.strictObject({ model: z.string(), source: z.string(), date: z.string().nullable() })),
     criteria: criteriaSchema,
     monthlyTotalUsd: z.number().nullable(),
   }),
 });
 
-/** Validates a routing table read back from a file; errors name the file and the field. */
+/**
+ * Validates a routing table read back from a file; errors name the file and the field. Unknown keys are refused
+ * (with the closest known key): a key the table does not know, such as a misspelt `baseUrl`, would otherwise be
+ * dropped without a word.
+ */
 export function validateDocument(value: unknown, file: string): RoutingDocument {
   const parsed = documentSchema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
-      `${formatIssues(file, parsed.error.issues, undefined, value)}\n(${file} is not a routing table written by modelpick recommend)`,
+      `${formatIssues(file, parsed.error.issues.flatMap(explainUnknownKeys), undefined, value)}\n(${file} is not a routing table written by modelpick recommend)`,
     );
   }
   for (const key of Object.keys(parsed.data.routes)) assertSafeKey(key);
   return parsed.data as RoutingDocument;
+}
+
+/**
+ * The document with its keys in the schema's order, whatever order its builder used: the emitters write this, so a
+ * file regenerated from the document read back from it has the same bytes.
+ */
+export function canonicalDocument(document: RoutingDocument): RoutingDocument {
+  return documentSchema.parse(document) as RoutingDocument;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One issue per unknown key, naming the key and the closest known one. */
+function explainUnknownKeys(issue: Issue): Issue[] {
+  if (issue.code !== "unrecognized_keys") return [issue];
+  const known = knownKeysAt(issue.path);
+  return issue.keys.map((key) => {
+    return { code: "custom", path: issue.path, input: undefined, message: unknownName("key", key.slice(0, 60), known) };
+  });
+}
+
+/** The keys the schema allows for the object at `at` in the document. */
+function knownKeysAt(at: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = documentSchema;
+  for (const key of at) {
+    if (schema === undefined) return [];
+    schema = unwrapped(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else return [];
+  }
+  const target = schema && unwrapped(schema);
+  return target instanceof z.ZodObject ? Object.keys(target.shape) : [];
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodNullable || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  return inner;
 }

@@ -1,16 +1,21 @@
 import { stringify } from "yaml";
-import type { DocumentRoute, RoutingDocument } from "./document.js";
+import { canonicalDocument, type DocumentRoute, type RoutingDocument } from "./document.js";
 import { commentText, jsonForSource, quotedForComment } from "./safe-text.js";
 
 export type RoutingFormat = "ts" | "yaml" | "json";
 
+/**
+ * The routing file's text: a pure function of the document's content (not of the order its keys were built in), so
+ * `modelpick check` can regenerate a .ts file from the data it embeds and compare the bytes.
+ */
 export function emitRouting(document: RoutingDocument, format: RoutingFormat): string {
-  if (format === "ts") return emitTypeScript(document);
-  if (format === "yaml") return emitYaml(document);
-  return `${JSON.stringify(document, null, 2)}\n`;
+  const canonical = canonicalDocument(document);
+  if (format === "ts") return emitTypeScript(canonical);
+  if (format === "yaml") return emitYaml(canonical);
+  return `${JSON.stringify(canonical, null, 2)}\n`;
 }
 
-export function emitYaml(document: RoutingDocument): string {
+function emitYaml(document: RoutingDocument): string {
   const header = headerLines(document).map((line) => `# ${line}`);
   const body = stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
   return `${header.join("\n")}\n${body}`;
@@ -19,9 +24,10 @@ export function emitYaml(document: RoutingDocument): string {
 /**
  * A standalone TypeScript module (no imports) that compiles under `tsc --strict`. Every value from the results goes
  * through JSON.stringify, every comment through `commentText`, so no model or category name can inject code.
- * `modelpick check` reads the three `export const` JSON blocks back; keep them as plain JSON.
+ * `modelpick check` reads the three `export const` JSON blocks back (keep them as plain JSON), regenerates the module
+ * from them and compares: everything else in the module must follow from the document alone.
  */
-export function emitTypeScript(document: RoutingDocument): string {
+function emitTypeScript(document: RoutingDocument): string {
   const categories = Object.keys(document.routes).filter((c) => document.routes[c] !== null);
   const lines: string[] = [];
   for (const line of headerLines(document)) lines.push(`// ${line}`);

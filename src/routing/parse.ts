@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { validateDocument, type DocumentRoute, type RoutingDocument } from "./document.js";
-import type { RoutingFormat } from "./emit.js";
+import { emitRouting, type RoutingFormat } from "./emit.js";
 
 export function formatOfRoutingFile(file: string): RoutingFormat {
   const name = file.toLowerCase();
@@ -12,12 +12,36 @@ export function formatOfRoutingFile(file: string): RoutingFormat {
   throw new InputError(`${file}: unknown routing file type; use .ts, .yaml, .yml or .json`);
 }
 
+export interface RoutingFile {
+  format: RoutingFormat;
+  document: RoutingDocument;
+  /**
+   * For a .ts file, where its text differs from the module modelpick generates from the data it embeds (null when
+   * it is byte for byte the same). The code around the data — `routeRequest` above all — is checked this way, since
+   * only the data is read.
+   */
+  handEdit: TextDiff | null;
+}
+
+/** Where a file differs from the text it should have: one hunk, from the first differing line to the last. */
+export interface TextDiff {
+  /** 1-based line of the first difference. */
+  line: number;
+  /** Lines in the hunk: as generated, and as in the file. */
+  removed: number;
+  added: number;
+  /** `- N: text` (generated) and `+ N: text` (file) lines, bounded in number and length, control characters escaped. */
+  lines: string[];
+}
+
 /** Reads a committed routing table (TS, YAML or JSON) back into its document. */
-export function readRoutingFile(file: string): { format: RoutingFormat; document: RoutingDocument } {
+export function readRoutingFile(file: string): RoutingFile {
   if (!existsSync(file)) throw new InputError(`${file}: routing file not found`);
   const format = formatOfRoutingFile(file);
-  const text = readFileSync(file, "utf8");
-  return { format, document: parseRouting(text, format, file) };
+  // Line endings are not an edit: a checkout may turn LF into CRLF, and TypeScript reads both the same.
+  const text = format === "ts" ? readFileSync(file, "utf8").replace(/\r\n/g, "\n") : readFileSync(file, "utf8");
+  const document = parseRouting(text, format, file);
+  return { format, document, handEdit: format === "ts" ? textDiff(emitRouting(document, "ts"), text) : null };
 }
 
 export function parseRouting(text: string, format: RoutingFormat, file: string): RoutingDocument {
@@ -28,9 +52,55 @@ export function parseRouting(text: string, format: RoutingFormat, file: string):
     else value = documentFromTypeScript(text, file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${file}: cannot read the routing table: ${errorMessage(error)}`);
+    throw new InputError(`${file}: cannot read the routing table: ${printable(errorMessage(error))}`);
   }
   return validateDocument(value, file);
+}
+
+const MAX_DIFF_LINES = 10;
+const MAX_LINE_LENGTH = 200;
+
+/**
+ * The hunk between the first and the last line that differ (common leading and trailing lines trimmed): linear, and
+ * enough to point at a hand edit; null when the texts are equal.
+ */
+export function textDiff(expected: string, actual: string): TextDiff | null {
+  if (expected === actual) return null;
+  const want = expected.split("\n");
+  const got = actual.split("\n");
+  let start = 0;
+  while (start < want.length && start < got.length && want[start] === got[start]) start++;
+  let wantEnd = want.length;
+  let gotEnd = got.length;
+  while (wantEnd > start && gotEnd > start && want[wantEnd - 1] === got[gotEnd - 1]) {
+    wantEnd--;
+    gotEnd--;
+  }
+  return {
+    line: start + 1,
+    removed: wantEnd - start,
+    added: gotEnd - start,
+    lines: [...hunkSide("-", want, start, wantEnd), ...hunkSide("+", got, start, gotEnd)],
+  };
+}
+
+function hunkSide(sign: "-" | "+", lines: string[], start: number, end: number): string[] {
+  const shown = lines
+    .slice(start, Math.min(end, start + MAX_DIFF_LINES))
+    .map((line, i) => `${sign} ${start + i + 1}: ${start + i === lines.length - 1 && line === "" ? "(end of file, after a final newline)" : shownLine(line)}`);
+  if (end - start > MAX_DIFF_LINES) shown.push(`${sign} … and ${end - start - MAX_DIFF_LINES} more line(s)`);
+  return shown;
+}
+
+function shownLine(line: string): string {
+  if (line === "") return "(empty line)";
+  const text = printable(line);
+  return text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}…` : text;
+}
+
+/** Control characters as `\uXXXX`, so text from a file cannot drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Rebuilds the document from the JSON blocks the TypeScript emitter writes. */
@@ -58,18 +128,28 @@ function documentFromTypeScript(text: string, file: string): unknown {
  * newline, so the first `;` at a line end closes the block; whole-line `//` comments inside it are dropped.
  */
 function jsonBlock(text: string, name: string, file: string): unknown {
+  const regenerate = `regenerate it with \`modelpick recommend --format ts --out ${file}\``;
   const start = new RegExp(`^export const ${name}\\b[^=\\n]*=[ ]?`, "m").exec(text);
-  if (!start) throw new InputError(`${file}: no \`export const ${name}\` found; is this a file written by modelpick recommend --format ts?`);
+  if (!start) {
+    throw new InputError(`${file}: no \`export const ${name}\` found: this is not a routing table written by modelpick recommend --format ts (or it is cut off); ${regenerate}`);
+  }
   const from = start.index + start[0].length;
-  const end = text.indexOf(";\n", from);
-  const body = text.slice(from, end === -1 ? undefined : end);
-  const json = body
+  const end = /;(?:\n|$)/.exec(text.slice(from));
+  if (!end) throw new InputError(`${file}:${lineAt(text, from)}: \`${name}\` is cut off: the file ends before its closing \`;\` (truncated?); ${regenerate}`);
+  const json = text
+    .slice(from, from + end.index)
     .split("\n")
     .filter((line) => !/^\s*\/\//.test(line))
     .join("\n");
   try {
     return JSON.parse(json);
   } catch (error) {
-    throw new InputError(`${file}: \`${name}\` is not the JSON modelpick wrote (${errorMessage(error)}); regenerate the file`);
+    throw new InputError(`${file}:${lineAt(text, from)}: \`${name}\` is not valid JSON (${printable(errorMessage(error))}); ${regenerate}`);
   }
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }
