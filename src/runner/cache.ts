@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { secretFreeJson } from "../io/secrets.js";
 import type { CompletionResult } from "../providers/types.js";
 
 export interface CacheableRequest {
@@ -45,7 +46,7 @@ export class ResponseCache {
     mkdirSync(path.dirname(file), { recursive: true });
     // Write then rename, so a killed run never leaves a half-written entry behind.
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(result));
+    writeFileSync(tmp, secretFreeJson(result));
     renameSync(tmp, file);
   }
 

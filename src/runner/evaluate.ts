@@ -3,6 +3,7 @@ import type { DatasetItem } from "../dataset/types.js";
 import { costUsd, type ResolvedPrice } from "../cost/prices.js";
 import type { CompletionRequest, CompletionResult, Provider } from "../providers/types.js";
 import { errorMessage } from "../errors.js";
+import { redactSecrets } from "../io/secrets.js";
 import type { JudgeContext } from "../scoring/types.js";
 import { ResponseCache } from "./cache.js";
 import { callWithRetries, type CallSettings } from "./call.js";
@@ -65,7 +66,7 @@ async function score(row: ResultRow, item: DatasetItem, result: CompletionResult
     const { score, reason } = await ctx.scoreOutput(result.output, item, judge);
     return { ...withScore(row, score, item), ...(reason ? { scoreReason: reason } : {}) };
   } catch (error) {
-    return { ...row, error: `scoring failed: ${errorMessage(error)}` };
+    return { ...row, error: `scoring failed: ${redactSecrets(errorMessage(error))}` };
   }
 }
 
@@ -86,18 +87,28 @@ function judgeContext(item: DatasetItem, judge: ModelLane, cache: ResponseCache 
   };
 }
 
+/**
+ * Where answers enter the run, from the provider or the cache: a piece of a secret in an answer (a server echoing the
+ * key) is redacted here, before the answer is scored, judged, cached or written.
+ */
 async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "signal">, cache: ResponseCache | null) {
   const provider: Provider = lane.call.provider;
   const key = cache && provider.cacheable ? ResponseCache.key(provider.cacheIdentity, request) : null;
   if (key && cache) {
     const hit = cache.get(key);
-    if (hit) return { result: hit, attempts: 0, cached: true, latencyMs: hit.latencyMs ?? undefined };
+    if (hit) return { result: withoutSecrets(hit), attempts: 0, cached: true, latencyMs: hit.latencyMs ?? undefined };
   }
   const outcome = await callWithRetries(lane.call, request);
-  if (key && cache && outcome.result) {
-    cache.set(key, { ...outcome.result, latencyMs: outcome.result.latencyMs ?? round1(outcome.latencyMs) });
+  const result = outcome.result && withoutSecrets(outcome.result);
+  if (key && cache && result) {
+    cache.set(key, { ...result, latencyMs: result.latencyMs ?? round1(outcome.latencyMs) });
   }
-  return { ...outcome, cached: false };
+  return { ...outcome, result, cached: false };
+}
+
+function withoutSecrets(result: CompletionResult): CompletionResult {
+  const output = redactSecrets(result.output);
+  return output === result.output ? result : { ...result, output };
 }
 
 function buildRequest(item: DatasetItem, model: ResolvedModel): Omit<CompletionRequest, "signal"> {
