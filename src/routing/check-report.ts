@@ -1,7 +1,8 @@
+import { terminalSafe } from "../io/terminal.js";
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
 import { usd } from "./select.js";
 
-/** The per-category diff printed by `modelpick check`. */
+/** The per-category diff printed by `modelpick check`; names from the data are printed with control characters escaped. */
 export function renderCheckText(report: CheckReport, file: string): string {
   const failing = report.routes.filter((r) => r.status === "fails").length;
   const lines = [
@@ -17,7 +18,7 @@ export function renderCheckText(report: CheckReport, file: string): string {
   }
   if (report.budget) lines.push(budgetLine(report.budget));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
-  return lines.join("\n");
+  return terminalSafe(lines.join("\n"));
 }
 
 function qualityChange(route: RouteCheck): string {
