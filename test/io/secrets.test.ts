@@ -60,6 +60,28 @@ describe("secret redaction", () => {
     expect(redactSecrets(long).endsWith("lorem ipsum ***")).toBe(true);
   });
 
+  it("agrees with a naive search of every 8-character window, on random text near the secrets", () => {
+    // A small alphabet makes windows that almost match, and runs broken by characters no secret has (" ", ".").
+    const alphabet = "ab12 .";
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const randomText = (length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+    const secrets = [randomText(20).replaceAll(" ", "a").replaceAll(".", "b"), randomText(12).replaceAll(" ", "1").replaceAll(".", "2")];
+    registerSecrets(secrets);
+    const known = [KEY, OTHER, 'pa"ss\\word-0123456789', ...secrets];
+    const naive = (text: string) => {
+      const covered = new Array<boolean>(text.length).fill(false);
+      for (let i = 0; i + 8 <= text.length; i++) {
+        if (known.some((secret) => secret.includes(text.slice(i, i + 8)))) covered.fill(true, i, i + 8);
+      }
+      return text.replace(/[\s\S]/g, (char, i: number) => (covered[i] ? "\u0000" : char)).replace(/\u0000+/g, "***");
+    };
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from({ length: 6 }, () => (random() < 0.5 ? randomText(Math.floor(random() * 12)) : secrets[Math.floor(random() * 2)]!.slice(Math.floor(random() * 6), 8 + Math.floor(random() * 12)))).join("");
+      expect(redactSecrets(text), JSON.stringify(text)).toBe(naive(text));
+    }
+  });
+
   it("redacts strings and bytes written to stdout and stderr", () => {
     const written: unknown[] = [];
     const original = process.stderr.write;
