@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -60,6 +60,17 @@ describe("hostile names never reach the terminal raw", () => {
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout).toContain("\\u202egnirts");
     expectPrintable(checked.stdout + checked.stderr, "check output");
+  });
+
+  it("import prints the imported file's model names escaped", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-import-"));
+    const csv = ["id,category,model,score", ...[1, 2, 3].map((i) => `q${i},math,"${MODEL}",1`)].join("\n");
+    writeFileSync(path.join(dir, "long.csv"), `${csv}\n`);
+    const result = await runCli(["import", "long.csv", "--format", "long", "--out", "imported"], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("gpt\\x1b]0;pwned\\x07\\x9b31m\\u202e (cloud)");
+    expectPrintable(result.stdout + result.stderr, "import output");
+    expect(readRows(path.join(dir, "imported")).map((r) => r.model)).toEqual([MODEL, MODEL, MODEL]);
   });
 
   it("the error: line escapes what the user typed or the data held", async () => {
