@@ -32,15 +32,16 @@ function perCall(label: string, runs: number, work: (i: number) => unknown): voi
 }
 
 const RUNS = 5_000;
-const outputs = [200, 1000, 4000].map(answer);
-const bench = (when: string) => {
-  for (const output of outputs) {
-    const rows = Array.from({ length: 64 }, (_, i) => row(output, i));
-    perCall(`${when}: redactSecrets(answer of ${output.length} chars)`, RUNS, () => redactSecrets(output));
-    perCall(`${when}: JSON.stringify(row), for comparison`, RUNS, (i) => JSON.stringify(rows[i % 64]));
-    perCall(`${when}: secretFreeJson(row)`, RUNS, (i) => secretFreeJson(rows[i % 64]));
-  }
-};
-bench("no secrets");
+const cases = [200, 1000, 4000].map((chars) => {
+  const output = answer(chars);
+  return { output, rows: Array.from({ length: 64 }, (_, i) => row(output, i)) };
+});
+for (const { output, rows } of cases) {
+  perCall(`answer ${output.length} chars: JSON.stringify(row), for comparison`, RUNS, (i) => JSON.stringify(rows[i % 64]));
+  perCall(`answer ${output.length} chars, no secrets: secretFreeJson(row)`, RUNS, (i) => secretFreeJson(rows[i % 64]));
+}
 registerSecrets([`sk-proj-${randomBytes(24).toString("base64url")}`, `sk-ant-api03-${randomBytes(40).toString("base64url")}`]);
-bench("2 keys");
+for (const { output, rows } of cases) {
+  perCall(`answer ${output.length} chars, 2 keys: redactSecrets(answer)`, RUNS, () => redactSecrets(output));
+  perCall(`answer ${output.length} chars, 2 keys: secretFreeJson(row)`, RUNS, (i) => secretFreeJson(rows[i % 64]));
+}

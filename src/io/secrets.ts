@@ -35,11 +35,10 @@ function slot(hash: number): number {
 export function registerSecrets(values: Iterable<string | undefined>): void {
   for (const value of values) {
     if (value === undefined || value.length < SECRET_PIECE_LENGTH) continue;
-    addPieces(value);
-    // Bytes written to stdout/stderr are scanned as latin1 (one character per byte): a non-ASCII secret's UTF-8
-    // bytes read that way differ from the secret itself.
-    const asBytes = Buffer.from(value, "utf8").toString("latin1");
-    if (asBytes !== value) addPieces(asBytes);
+    // Also as it reads in JSON text (quotes, backslashes, control characters escaped), and in bytes written to
+    // stdout/stderr, which are scanned as latin1 (a non-ASCII secret's UTF-8 bytes read that way differ from it).
+    const forms = new Set([value, JSON.stringify(value).slice(1, -1), Buffer.from(value, "utf8").toString("latin1")]);
+    for (const form of forms) addPieces(form);
   }
 }
 
@@ -99,9 +98,14 @@ export function redactSecrets(text: string): string {
   return result + text.slice(kept);
 }
 
-/** JSON text of `value` with every string in it redacted (the structure stays valid JSON, whatever the secret). */
+/**
+ * JSON text of `value` with every string in it redacted; the structure stays valid JSON whatever the secret holds.
+ * The JSON text is scanned first (a secret's JSON form is registered too): only a value that holds a piece of a
+ * secret pays for redacting string by string.
+ */
 export function secretFreeJson(value: unknown, indent?: number): string {
-  if (pieces.size === 0) return JSON.stringify(value, null, indent);
+  const text = JSON.stringify(value, null, indent);
+  if (pieces.size === 0 || redactSecrets(text) === text) return text;
   return JSON.stringify(value, (_key, field: unknown) => (typeof field === "string" ? redactSecrets(field) : field), indent);
 }
 
