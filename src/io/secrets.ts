@@ -10,8 +10,8 @@
  */
 
 /** The shortest key that counts as a secret, and the shortest piece of one that is redacted. */
-export const SECRET_PIECE_LENGTH = 8;
-export const REDACTED = "***";
+const SECRET_PIECE_LENGTH = 8;
+const REDACTED = "***";
 
 /** Every 8-character window of every secret. */
 const pieces = new Set<string>();
