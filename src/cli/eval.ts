@@ -5,6 +5,7 @@ import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { cacheDirOf } from "./cache.js";
+import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { duration, list, positiveInt, unit } from "./flags.js";
 import { startProgress } from "./progress.js";
@@ -90,7 +91,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
 
   const { summary } = outcome;
   if (flags.json) {
-    process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    process.stdout.write(terminalSafeJson(summary, 2) + "\n");
   } else {
     const { renderEvalTable } = await import("../report/eval-table.js");
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
@@ -126,7 +127,7 @@ function verdict(
   if (flags.minScore !== undefined) {
     const below = overall.filter((cell) => cell.mean === null || cell.mean < flags.minScore!);
     for (const cell of below) {
-      process.stderr.write(`model ${cell.model}: mean score ${cell.mean?.toFixed(3) ?? "none"} is below --min-score ${flags.minScore}\n`);
+      process.stderr.write(`model ${terminalSafe(cell.model)}: mean score ${cell.mean?.toFixed(3) ?? "none"} is below --min-score ${flags.minScore}\n`);
     }
     if (below.length > 0) code = EXIT.checkFailed;
   }

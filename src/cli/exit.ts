@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { InputError } from "../errors.js";
+import { terminalSafe } from "../io/terminal.js";
 
 /** Exit codes: 0 ok, 1 a check or threshold failed, 2 bad input or usage, 3 an internal error (a bug). */
 export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const;
@@ -24,10 +25,11 @@ export function exitCodeFor(error: unknown): number {
       : EXIT.badInput;
   }
   if (error instanceof InputError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    // Messages quote names and values from the data: they are printed with control characters escaped.
+    process.stderr.write(`error: ${terminalSafe(error.message)}\n`);
     return EXIT.badInput;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`internal error (please report it): ${message}\n`);
+  process.stderr.write(`internal error (please report it): ${terminalSafe(message)}\n`);
   return EXIT.internal;
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Command, Option } from "commander";
+import { terminalSafe } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { list, positive } from "./flags.js";
 
@@ -57,6 +58,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<number> {
     ...outcome.notes,
     `Wrote ${path.join(outcome.outDir, "results.jsonl")} and summary.json; next: modelpick recommend --results ${outcome.outDir}`,
   ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  // Model names and notes come from the imported file: control characters are escaped.
+  process.stdout.write(`${terminalSafe(lines.join("\n"))}\n`);
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { redactOutputStreams } from "../io/secrets.js";
 import { exitCodeFor, takeExitCode } from "./exit.js";
 
 /** Command modules are light: each imports the core lazily inside its action, so `--help` stays fast. */
@@ -15,6 +16,8 @@ const COMMANDS: Array<() => Promise<Command>> = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  // API keys, once a command registers them, never reach the terminal or a log (NODE_DEBUG output included).
+  redactOutputStreams();
   const program = new Command("modelpick")
     .description("Decide, with evidence, which LLM to use for which job.")
     .version(packageVersion(), "-V, --version")

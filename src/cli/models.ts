@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
+import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
 
 interface ModelsFlags {
@@ -108,14 +109,15 @@ async function describeLocal(file: string, json: boolean): Promise<string> {
     contextLength: info.contextLength,
     license: info.license,
   };
-  if (json) return `${JSON.stringify({ ...fields, notes: info.notes }, null, 2)}\n`;
+  // GGUF metadata is whatever the file's author wrote: control characters are escaped.
+  if (json) return `${terminalSafeJson({ ...fields, notes: info.notes }, 2)}\n`;
   const { default: Table } = await import("cli-table3");
   const table = new Table({ style: { head: [], border: [] } });
   const shown: Record<string, string> = {
     ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === null ? "(not in the file)" : String(v)])),
     parameters: `${(info.parameters / 1e9).toFixed(2)}B (${info.parameters.toLocaleString("en-US")})`,
   };
-  table.push(...Object.entries(shown).map(([k, v]) => ({ [k]: v })));
-  const notes = info.notes.map((note) => `note: ${note}\n`).join("");
+  table.push(...Object.entries(shown).map(([k, v]) => ({ [k]: terminalSafe(v) })));
+  const notes = info.notes.map((note) => `note: ${terminalSafe(note)}\n`).join("");
   return `${table.toString()}\n${notes}`;
 }

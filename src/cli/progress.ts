@@ -5,35 +5,57 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** A spinner with done/total, errors and ETA on a terminal; a plain line every few seconds otherwise. */
-export function startProgress(quiet: boolean): ProgressView {
+/** What progress needs of its stream: process.stderr, or a stand-in. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Narrower terminals, and those that report 0 or no width, get plain lines instead of a live line. */
+const MIN_COLUMNS = 20;
+/** The live line is redrawn at most this often: a few hundred bytes a second, whatever the run does. */
+const REDRAW_MS = 200;
+const PLAIN_EVERY_MS = 5000;
+const FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+
+/**
+ * A spinner line with done/total, errors and ETA on a terminal, redrawn in place on a timer; a plain line every few
+ * seconds otherwise, and whenever the terminal's width is unknown or too small to redraw a line in place.
+ */
+export function startProgress(quiet: boolean, stream: ProgressStream = process.stderr): ProgressView {
   if (quiet) return { update() {}, stop() {} };
-  const tty = process.stderr.isTTY === true;
   let last: Progress | null = null;
-  let spinner: { text: string; stop(): void } | null = null;
   let lastPlain = Date.now();
-  if (tty) {
-    void import("ora").then(({ default: ora }) => {
-      spinner = ora({ text: "starting…", stream: process.stderr }).start();
-      if (last) spinner.text = describe(last);
-    });
-  }
+  let frame = 0;
+  let onScreen = false;
+  const live = () => stream.isTTY === true && (stream.columns ?? 0) >= MIN_COLUMNS;
+  const clear = () => {
+    if (onScreen) stream.write("\r\x1b[K");
+    onScreen = false;
+  };
+  const draw = () => {
+    if (!live()) return clear();
+    const text = `${FRAMES[frame++ % FRAMES.length]} ${last ? describe(last) : "starting…"}`;
+    // One line, cut to the width, so that a redraw never wraps and always replaces exactly what is there.
+    stream.write(`\r${text.slice(0, stream.columns! - 1)}\x1b[K`);
+    onScreen = true;
+  };
+  const timer = stream.isTTY === true ? setInterval(draw, REDRAW_MS) : undefined;
+  timer?.unref();
   return {
     update(progress) {
       last = progress;
-      if (spinner) {
-        spinner.text = describe(progress);
-      } else if (!tty) {
-        const now = Date.now();
-        if (now - lastPlain >= 5000 || progress.done === progress.total) {
-          lastPlain = now;
-          process.stderr.write(`${describe(progress)}\n`);
-        }
+      if (live()) return; // the timer draws
+      const now = Date.now();
+      if (now - lastPlain >= PLAIN_EVERY_MS || progress.done === progress.total) {
+        lastPlain = now;
+        stream.write(`${describe(progress)}\n`);
       }
     },
     stop() {
-      spinner?.stop();
-      spinner = null;
+      clearInterval(timer);
+      clear();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
+import { terminalSafe } from "../io/terminal.js";
 import type { RoutingCriteria } from "../routing/types.js";
 import { list, positive, positiveInt, unit } from "./flags.js";
 import { EXIT, setExitCode } from "./exit.js";
@@ -80,7 +81,7 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     return EXIT.checkFailed;
   }
   if (criteria.budgetUsd !== undefined && recommendation.withinBudget === null) {
-    const unpriced = recommendation.decisions.filter((d) => d.chosen && d.monthlyUsd === null).map((d) => `${d.category} → ${d.chosen!.model}`);
+    const unpriced = recommendation.decisions.filter((d) => d.chosen && d.monthlyUsd === null).map((d) => terminalSafe(`${d.category} → ${d.chosen!.model}`));
     process.stderr.write(
       `cannot verify --budget: no cost or price for ${unpriced.join(", ")}; give those models a price: in modelpick.yaml (self-hosted: your own $ per million tokens) or pass --prices\n`,
     );

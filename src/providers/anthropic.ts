@@ -1,9 +1,10 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ResolvedModel } from "../config/types.js";
+import { registerSecrets } from "../io/secrets.js";
 import type { ChatMessage } from "../dataset/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { readServerSentEvents } from "./sse.js";
+import { parseEventJson, readServerSentEvents } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
@@ -11,6 +12,8 @@ type AnthropicModel = ResolvedModel & { provider: "anthropic" };
 
 /** Anthropic Messages API, streamed so time to first token can be measured. */
 export function createAnthropicProvider(model: AnthropicModel, apiKey: string): Provider {
+  // Whoever holds a key registers it, so that its failures and answers are redacted however it was created.
+  registerSecrets([apiKey]);
   const client = new Anthropic({
     apiKey,
     fetch: nodeFetch,
@@ -35,7 +38,7 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
       } catch (error) {
         // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
         if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-        throw toProviderError(error, [apiKey]);
+        throw toProviderError(error);
       }
     },
   };
@@ -53,7 +56,7 @@ async function streamMessage(client: Anthropic, modelName: string, request: Comp
 
   const answer = new StreamedAnswer(startedAt);
   for await (const events of readServerSentEvents(response)) {
-    for (const { event, data } of events) if (event !== "ping") addEvent(answer, JSON.parse(data) as StreamEvent);
+    for (const { event, data } of events) if (event !== "ping") addEvent(answer, parseEventJson<StreamEvent>(data));
   }
   return answer.result(request.signal, "stream ended before message_stop");
 }

@@ -1,18 +1,5 @@
+import { redactSecrets } from "../io/secrets.js";
 import { ProviderError } from "./types.js";
-
-/**
- * Shorter secrets are skipped: a 1–3 character placeholder key ("x" for a local server) is no secret, and replacing
- * every "x" would make messages unreadable.
- */
-const MIN_SECRET_LENGTH = 4;
-
-/** Replace every occurrence of every secret in `text` by "***". */
-export function redact(text: string, secrets: readonly string[]): string {
-  const usable = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  let result = text;
-  for (const secret of usable) result = result.split(secret).join("***");
-  return result;
-}
 
 const STATUS_LABELS: Record<number, string> = {
   400: "bad request",
@@ -61,9 +48,9 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** Map any failure of an SDK call to a ProviderError the runner can act on. */
-export function toProviderError(error: unknown, secrets: string[]): ProviderError {
+export function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) {
-    return new ProviderError(redact(error.message, secrets), error.options);
+    return new ProviderError(redactSecrets(error.message), error.options);
   }
   const classes = classNames(error);
   const status = numberField(error, "status");
@@ -78,7 +65,7 @@ export function toProviderError(error: unknown, secrets: string[]): ProviderErro
     const label = STATUS_LABELS[status] ?? (status >= 500 ? "server error" : "client error");
     const detail = providerMessage(error);
     const message = `HTTP ${status} ${label}${detail ? `: ${detail}` : ""}`;
-    return new ProviderError(redact(message, secrets), {
+    return new ProviderError(redactSecrets(message), {
       status,
       retryable: isRetryableStatus(status),
       retryAfterMs: parseRetryAfterMs(field(error, "headers")),
@@ -88,18 +75,18 @@ export function toProviderError(error: unknown, secrets: string[]): ProviderErro
   if (classes.has("APIConnectionError") || networkCode !== undefined || isFetchTermination(error)) {
     const cause = deepestMessage(error);
     const message = `connection error${networkCode ? ` (${networkCode})` : ""}: ${cause}`;
-    return new ProviderError(redact(message, secrets), { retryable: true });
+    return new ProviderError(redactSecrets(message), { retryable: true });
   }
   const streamErrorType = anthropicErrorType(error);
-  if (streamErrorType !== undefined) return streamError(streamErrorType, providerMessage(error), secrets);
+  if (streamErrorType !== undefined) return streamError(streamErrorType, providerMessage(error));
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(redact(message, secrets), { retryable: false });
+  return new ProviderError(redactSecrets(message), { retryable: false });
 }
 
 /** An error event inside a stream (no HTTP status): retryable when its type says the server had a passing problem. */
-export function streamError(type: string | undefined, message: string | undefined, secrets: string[] = []): ProviderError {
+export function streamError(type: string | undefined, message: string | undefined): ProviderError {
   const detail = message ? `: ${oneLine(message)}` : "";
-  return new ProviderError(redact(`stream error${type ? ` ${type}` : ""}${detail}`, secrets), {
+  return new ProviderError(redactSecrets(`stream error${type ? ` ${type}` : ""}${detail}`), {
     retryable: type !== undefined && RETRYABLE_STREAM_ERROR_TYPES.has(type),
   });
 }
@@ -141,9 +128,10 @@ function providerMessage(error: unknown): string | undefined {
   return text ? oneLine(text) : undefined;
 }
 
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > MAX_PROVIDER_MESSAGE_LENGTH ? `${line.slice(0, MAX_PROVIDER_MESSAGE_LENGTH)}…` : line;
+/** The message on one line, cut to a readable length; redacted before the cut, so no piece of a secret survives it. */
+export function oneLine(text: string, maxLength = MAX_PROVIDER_MESSAGE_LENGTH): string {
+  const line = redactSecrets(text.replace(/\s+/g, " ").trim());
+  return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line;
 }
 
 function anthropicErrorType(error: unknown): string | undefined {

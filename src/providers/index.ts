@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { registerSecrets } from "../io/secrets.js";
 import type { ResolvedModel } from "../config/types.js";
 import type { Provider } from "./types.js";
 
@@ -17,8 +18,8 @@ export function apiKeyEnvOf(model: ResolvedModel): string | undefined {
 }
 
 /**
- * Checks every API key before any provider is created, so a run never starts half-configured. Returns the keys so
- * that they can be scrubbed from anything the run writes.
+ * Checks every API key before any provider is created, so a run never starts half-configured, and registers the keys
+ * as secrets, so that they are redacted from anything the process writes or prints.
  */
 export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv = process.env): Map<string, string> {
   const keys = new Map<string, string>();
@@ -30,6 +31,7 @@ export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv =
     if (value) keys.set(model.id, value);
     else missing.push(`${name} (model "${model.id}")`);
   }
+  registerSecrets(keys.values());
   if (missing.length > 0) {
     throw new InputError(
       `missing API key: set ${missing.join(", ")} in the environment, or set apiKeyEnv on the model in modelpick.yaml`,
@@ -51,8 +53,7 @@ export async function createProvider(model: ResolvedModel, apiKey: string | unde
       return (await import("./anthropic.js")).createAnthropicProvider(model, apiKey!);
     case "openai":
     case "openai-compatible":
-      // OpenAI-compatible servers that need no key (vLLM, llama.cpp server, Ollama) accept a placeholder.
-      return (await import("./openai.js")).createOpenAIProvider(model, apiKey ?? "not-needed");
+      return (await import("./openai.js")).createOpenAIProvider(model, apiKey);
     case "recorded":
       return (await import("./recorded.js")).createRecordedProvider(model);
     case "llama-cpp":

@@ -1,8 +1,9 @@
 import OpenAI from "openai";
 import type { ResolvedModel } from "../config/types.js";
+import { registerSecrets } from "../io/secrets.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { readServerSentEvents } from "./sse.js";
+import { parseEventJson, readServerSentEvents } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
@@ -10,9 +11,12 @@ type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 /** OpenAI Chat Completions, and every server that speaks it (vLLM, llama.cpp server, Ollama, …). Streamed for TTFT. */
-export function createOpenAIProvider(model: OpenAIModel, apiKey: string): Provider {
+export function createOpenAIProvider(model: OpenAIModel, apiKey: string | undefined): Provider {
+  // Whoever holds a key registers it, so that its failures and answers are redacted however it was created.
+  registerSecrets([apiKey]);
   const client = new OpenAI({
-    apiKey,
+    // OpenAI-compatible servers that need no key (vLLM, llama.cpp server, Ollama) accept a placeholder.
+    apiKey: apiKey ?? "not-needed",
     fetch: nodeFetch,
     ...(model.baseURL ? { baseURL: model.baseURL } : {}),
     maxRetries: 0,
@@ -35,7 +39,7 @@ export function createOpenAIProvider(model: OpenAIModel, apiKey: string): Provid
       } catch (error) {
         // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
         if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-        throw toProviderError(error, [apiKey]);
+        throw toProviderError(error);
       }
     },
   };
@@ -77,7 +81,7 @@ async function streamChat(client: OpenAI, model: OpenAIModel, request: Completio
     for (const { data } of events) {
       // Read on to the end of the body after [DONE], so the connection can be reused.
       done ||= data.startsWith("[DONE]");
-      if (!done) addChunk(answer, JSON.parse(data) as ChatChunk);
+      if (!done) addChunk(answer, parseEventJson<ChatChunk>(data));
     }
   }
   return answer.result(request.signal, "stream ended before the model finished");

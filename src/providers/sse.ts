@@ -1,3 +1,4 @@
+import { oneLine } from "./http-errors.js";
 import { ProviderError } from "./types.js";
 
 /** One dispatched server-sent event: its `event:` type (null when the stream gave none) and its joined `data:`. */
@@ -23,6 +24,18 @@ export async function* readServerSentEvents(response: Response): AsyncGenerator<
   }
   const last = parser.push(decoder.decode(), true);
   if (last.length > 0) yield last;
+}
+
+/**
+ * An event's data parsed as JSON. A malformed event is reported with only its start, redacted and cut short: the
+ * parser's own message quotes the text raw (a server echoing `Bearer <key>` would put the key in the error).
+ */
+export function parseEventJson<T>(data: string): T {
+  try {
+    return JSON.parse(data) as T;
+  } catch {
+    throw new ProviderError(`the stream sent an event that is not JSON: ${JSON.stringify(oneLine(data, 60))}`, { retryable: false });
+  }
 }
 
 class EventStreamParser {

@@ -1,8 +1,12 @@
 import type { CostReport } from "../cost/run.js";
 import type { ApiCost, Dated, SelfHostedCost } from "../cost/project.js";
 import { formatPercent, formatPerMTok, formatUsd, formatVolume } from "../cost/units.js";
+import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
 
-/** Display rows shared by the table and Markdown renderers; sources become numbered footnotes. */
+/**
+ * Display rows shared by the table and Markdown renderers; sources become numbered footnotes. Model names, sources and
+ * notes come from the config and price files: every string is printed with control characters escaped.
+ */
 export interface CostDisplay {
   headline: string[];
   modelHeader: string[];
@@ -24,20 +28,20 @@ export function costDisplay(report: CostReport): CostDisplay {
   });
   const perRequests = report.breakEven.some((b) => b.requestsPerDay !== undefined);
   return {
-    headline: headline(report),
+    headline: headline(report).map(terminalSafe),
     modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", "Sources"],
-    modelRows,
+    modelRows: modelRows.map(terminalSafeRow),
     breakEvenHeader: ["Self-hosted", "vs API", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
-    breakEvenRows: report.breakEven.map((b) => [
+    breakEvenRows: report.breakEven.map((b) => terminalSafeRow([
       b.selfHosted,
       b.api,
       b.tokensPerDay === null ? "never" : formatVolume(b.tokensPerDay),
       ...(perRequests ? [b.requestsPerDay == null ? "never" : formatVolume(b.requestsPerDay)] : []),
       b.cheaperAtProjectedVolume,
-    ]),
-    sources: sources.list(),
-    notes,
-    verdict: report.verdict,
+    ])),
+    sources: sources.list().map(terminalSafe),
+    notes: notes.map(terminalSafe),
+    verdict: terminalSafe(report.verdict),
   };
 }
 

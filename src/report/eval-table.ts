@@ -1,4 +1,5 @@
 import { ageInWords } from "./age.js";
+import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
 import type { RunSummary, SummaryCell } from "./types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
@@ -12,12 +13,13 @@ export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const hosting = new Map(summary.run.models.map((m) => [m.id, m.hosting]));
   const overall = new Table({ head: [...head, "hosting"], style });
   for (const cell of summary.overall) overall.push([...rowOf(cell, estimated), hosting.get(cell.model) ?? "—"]);
-  return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${footnotes(summary, estimated)}`;
+  return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${terminalSafe(footnotes(summary, estimated))}`;
 }
 
+/** One table row; names from the data are printed with control characters escaped. */
 function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
   const mark = estimated.has(cell.model) ? "~" : "";
-  return [
+  return terminalSafeRow([
     cell.category,
     cell.model,
     String(cell.n),
@@ -27,7 +29,7 @@ function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
     cell.costPer1kUsd === null ? "—" : `${mark}${money(cell.costPer1kUsd)}`,
     String(cell.errors),
     String(cell.skipped),
-  ];
+  ]);
 }
 
 function footnotes(summary: RunSummary, estimated: Set<string>): string {

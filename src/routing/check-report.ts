@@ -1,9 +1,13 @@
+import { terminalSafe } from "../io/terminal.js";
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
 import type { RoutingDocument } from "./document.js";
 import type { TextDiff } from "./parse.js";
 import { SENSITIVE_ROUTE_NAME, usd } from "./select.js";
 
-/** The per-category diff printed by `modelpick check`, after the hand edits of a .ts file if it has any. */
+/**
+ * The per-category diff printed by `modelpick check`, after the hand edits of a .ts file if it has any; names from the
+ * data are printed with control characters escaped.
+ */
 export function renderCheckText(report: CheckReport, file: string): string {
   const lines: string[] = [];
   if (report.handEdit) {
@@ -20,7 +24,7 @@ export function renderCheckText(report: CheckReport, file: string): string {
   }
   if (report.budget) lines.push(budgetLine(report.budget));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
-  return lines.join("\n");
+  return terminalSafe(lines.join("\n"));
 }
 
 function routesHeadline(report: CheckReport, file: string): string {

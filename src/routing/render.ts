@@ -1,32 +1,36 @@
+import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
 import { SENSITIVE_ROUTE_NAME, usd } from "./select.js";
 import type { CategoryDecision, Recommendation, StrategyFigures } from "./types.js";
 
-/** The table recommend prints: category → chosen model, quality with CI, cost, monthly cost, runner-up; then baselines. */
+/**
+ * The table recommend prints: category → chosen model, quality with CI, cost, monthly cost, runner-up; then baselines.
+ * Names come from the data: they are printed with control characters escaped.
+ */
 export async function renderRecommendation(recommendation: Recommendation): Promise<string> {
   const { default: Table } = await import("cli-table3");
   const head = ["category", "route", "quality [95% CI] n", "$ / 1k req", "monthly", "runner-up: why it lost"];
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, null, null, 60] });
   for (const decision of recommendation.decisions) table.push(rowOf(decision));
   if (recommendation.sensitiveRoute) table.push(rowOf(recommendation.sensitiveRoute));
-  const parts = [table.toString(), criteriaLine(recommendation), totalLine(recommendation), await baselineTable(recommendation)];
+  const parts = [table.toString(), terminalSafe(criteriaLine(recommendation)), totalLine(recommendation), await baselineTable(recommendation)];
   const notes = recommendation.notes;
-  if (notes.length > 0) parts.push(notes.map((n) => `note: ${n}`).join("\n"));
+  if (notes.length > 0) parts.push(terminalSafe(notes.map((n) => `note: ${n}`).join("\n")));
   return parts.filter(Boolean).join("\n");
 }
 
 function rowOf(d: CategoryDecision): string[] {
   const flags = [d.sensitive ? "sensitive" : "", d.humanReview ? "human review" : ""].filter(Boolean).join(", ");
   const category = d.category === SENSITIVE_ROUTE_NAME ? "any task, sensitive data" : flags ? `${d.category} (${flags})` : d.category;
-  if (!d.chosen) return [category, "— none", "", "", "", d.noRouteReason ?? ""];
+  if (!d.chosen) return terminalSafeRow([category, "— none", "", "", "", d.noRouteReason ?? ""]);
   const c = d.chosen;
-  return [
+  return terminalSafeRow([
     category,
     c.model,
     `${c.mean.toFixed(3)} [${c.ciLow.toFixed(3)}, ${c.ciHigh.toFixed(3)}] n=${c.n}`,
     c.costPer1kUsd === null ? (c.usdPerToken === null ? "unknown" : "n/a (price only)") : `${usd(c.costPer1kUsd)}${c.costBasis === "measured" ? "" : " ~"}`,
     d.monthlyUsd === null ? "—" : usd(d.monthlyUsd),
     d.runnerUp ? `${d.runnerUp.model}: ${d.runnerUp.reason}` : "—",
-  ];
+  ]);
 }
 
 function criteriaLine(r: Recommendation): string {
@@ -60,5 +64,5 @@ async function baselineTable(r: Recommendation): Promise<string> {
 }
 
 function figuresRow(label: string, f: StrategyFigures): string[] {
-  return [label, f.quality === null ? "—" : f.quality.toFixed(3), f.costPer1kUsd === null ? "unknown" : usd(f.costPer1kUsd)];
+  return terminalSafeRow([label, f.quality === null ? "—" : f.quality.toFixed(3), f.costPer1kUsd === null ? "unknown" : usd(f.costPer1kUsd)]);
 }

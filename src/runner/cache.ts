@@ -5,6 +5,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { InputError, errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
+import { secretFreeJson } from "../io/secrets.js";
 import type { CompletionResult } from "../providers/types.js";
 
 export interface CacheableRequest {
@@ -84,7 +85,7 @@ export class ResponseCache {
       mkdirSync(path.dirname(file), { recursive: true });
       // Never write through a fan-out directory that is a link to somewhere else.
       if (!isRealDirectory(path.dirname(file))) throw new Error(`${path.dirname(file)} is not a directory`);
-      writeFileAtomic(file, JSON.stringify(entry), { durable: false });
+      writeFileAtomic(file, secretFreeJson(entry), { durable: false });
     } catch (error) {
       if (!this.warned) process.stderr.write(`warning: could not write to the response cache ${this.dir}: ${errorMessage(error)}; answers are not cached\n`);
       this.warned = true;

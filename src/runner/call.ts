@@ -1,4 +1,5 @@
 import { errorMessage } from "../errors.js";
+import { redactSecrets } from "../io/secrets.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "../providers/types.js";
 import { Limiter, sleep } from "./limiter.js";
 import { retryDelay, type RetryPolicy } from "./retry.js";
@@ -16,7 +17,6 @@ export interface CallSettings {
   limiter: Limiter;
   policy: RetryPolicy;
   timeoutMs: number;
-  secrets: readonly string[];
 }
 
 /**
@@ -41,7 +41,7 @@ export async function callWithRetries(
       settings.limiter.release();
     }
     const delay = retryDelay(failure, attempt, settings.policy);
-    if (delay === null) return { error: describe(failure, attempt, settings.secrets), attempts: attempt };
+    if (delay === null) return { error: describe(failure, attempt), attempts: attempt };
     await sleep(delay);
   }
 }
@@ -50,7 +50,7 @@ async function replay(settings: CallSettings, request: Omit<CompletionRequest, "
   try {
     return { result: await settings.provider.complete({ ...request, signal: NEVER_ABORTED }), attempts: 1 };
   } catch (error) {
-    return { error: describe(error, 1, settings.secrets), attempts: 1 };
+    return { error: describe(error, 1), attempts: 1 };
   }
 }
 
@@ -71,9 +71,8 @@ async function withTimeout(settings: CallSettings, request: Omit<CompletionReque
   }
 }
 
-function describe(error: unknown, attempts: number, secrets: readonly string[]): string {
-  let message = errorMessage(error);
-  for (const secret of secrets) if (secret) message = message.split(secret).join("***");
+function describe(error: unknown, attempts: number): string {
+  const message = redactSecrets(errorMessage(error));
   const retryable = error instanceof ProviderError && error.retryable;
   return retryable && attempts > 1 ? `${message} (gave up after ${attempts} attempts)` : message;
 }

@@ -3,6 +3,7 @@ import type { DatasetItem } from "../dataset/types.js";
 import { costUsd, type ResolvedPrice } from "../cost/prices.js";
 import type { CompletionRequest, CompletionResult, Provider } from "../providers/types.js";
 import { errorMessage } from "../errors.js";
+import { redactSecrets } from "../io/secrets.js";
 import type { JudgeContext } from "../scoring/types.js";
 import { ResponseCache } from "./cache.js";
 import { callWithRetries, type CallOutcome, type CallSettings } from "./call.js";
@@ -66,7 +67,7 @@ async function score(row: ResultRow, item: DatasetItem, result: CompletionResult
     const { score, reason } = await ctx.scoreOutput(result.output, item, judge);
     return { ...withScore(row, score, item), ...(reason ? { scoreReason: reason } : {}) };
   } catch (error) {
-    return { ...row, error: `scoring failed: ${errorMessage(error)}` };
+    return { ...row, error: `scoring failed: ${redactSecrets(errorMessage(error))}` };
   }
 }
 
@@ -90,21 +91,31 @@ function judgeContext(item: DatasetItem, judge: ModelLane, cache: ResponseCache 
 /** A call's outcome; `cachedAt` (ISO) is when a cached answer was received, absent for a fresh answer. */
 type Answer = CallOutcome & { cachedAt?: string };
 
+/**
+ * Where answers enter the run, from the provider or the cache: a piece of a secret in an answer (a server echoing the
+ * key) is redacted here, before the answer is scored, judged, cached or written.
+ */
 async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "signal">, cache: ResponseCache | null): Promise<Answer> {
   const provider: Provider = lane.call.provider;
   const key = cache && provider.cacheable ? ResponseCache.key(provider.cacheIdentity, request) : null;
   if (key && cache) {
     const hit = cache.get(key);
     if (hit) {
-      const { result, receivedAt } = hit;
-      return { result, attempts: 0, cachedAt: receivedAt.toISOString(), latencyMs: result.latencyMs ?? undefined };
+      const result = withoutSecrets(hit.result);
+      return { result, attempts: 0, cachedAt: hit.receivedAt.toISOString(), latencyMs: result.latencyMs ?? undefined };
     }
   }
   const outcome = await callWithRetries(lane.call, request);
-  if (key && cache && outcome.result) {
-    cache.set(key, { ...outcome.result, latencyMs: outcome.result.latencyMs ?? round1(outcome.latencyMs) });
+  const result = outcome.result && withoutSecrets(outcome.result);
+  if (key && cache && result) {
+    cache.set(key, { ...result, latencyMs: result.latencyMs ?? round1(outcome.latencyMs) });
   }
-  return outcome;
+  return { ...outcome, result };
+}
+
+function withoutSecrets(result: CompletionResult): CompletionResult {
+  const output = redactSecrets(result.output);
+  return output === result.output ? result : { ...result, output };
 }
 
 function buildRequest(item: DatasetItem, model: ResolvedModel): Omit<CompletionRequest, "signal"> {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError, errorMessage } from "../errors.js";
+import { registerSecrets } from "../io/secrets.js";
 import { createProvider, preloadProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { ResponseCache } from "./cache.js";
@@ -10,7 +11,7 @@ import type { ResultRow } from "./types.js";
 /** Worker-thread entry: runs one model's lane and posts its rows back in batches. */
 async function main(job: LaneJob): Promise<void> {
   const scoring = await import("../scoring/index.js");
-  const secrets = Object.values(job.keys);
+  registerSecrets(Object.values(job.keys));
   const providers: Provider[] = [];
   const provider = async (id: string, model: LaneJob["model"]) => {
     const created = await createProvider(model, job.keys[id]);
@@ -23,9 +24,9 @@ async function main(job: LaneJob): Promise<void> {
     batch = [];
   };
   try {
-    const lane = laneFor(job.model, await provider(job.model.id, job.model), secrets, job.price);
+    const lane = laneFor(job.model, await provider(job.model.id, job.model), job.price);
     const judge = job.judge
-      ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), secrets, job.judge.price)
+      ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), job.judge.price)
       : null;
     const ctx = {
       cache: job.cacheDir ? new ResponseCache(job.cacheDir, { maxAgeMs: job.cacheMaxAgeMs }) : null,

@@ -10,7 +10,7 @@ import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
 import type { ResultRow } from "./types.js";
 
-export function laneFor(model: ResolvedModel, provider: Provider, secrets: string[], price: ResolvedPrice | null): ModelLane {
+export function laneFor(model: ResolvedModel, provider: Provider, price: ResolvedPrice | null): ModelLane {
   // A local model decodes `parallel` sequences at once: exactly that many requests reach it, so none waits inside
   // the provider while its timeout runs.
   const inFlight = model.provider === "llama-cpp" ? model.parallel : model.concurrency;
@@ -22,7 +22,6 @@ export function laneFor(model: ResolvedModel, provider: Provider, secrets: strin
       limiter: new Limiter(inFlight),
       policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
       timeoutMs: model.timeoutMs,
-      secrets,
     },
   };
 }

@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { InputError } from "../errors.js";
+import { secretFreeJson } from "../io/secrets.js";
 import type { RunSummary } from "../report/types.js";
 import type { ResultRow } from "./types.js";
 
@@ -27,7 +28,7 @@ export class ResultsWriter {
   }
 
   append(row: ResultRow): void {
-    this.buffer.push(JSON.stringify(row) + "\n");
+    this.buffer.push(secretFreeJson(row) + "\n");
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

@@ -5,6 +5,7 @@ import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
+import { secretFreeJson } from "../io/secrets.js";
 import { resolvePrice, type PriceTable } from "../cost/prices.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
@@ -82,7 +83,6 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const judgeModel = judgeFor(config, items, scoring.needsJudge);
   const involved = judgeModel && !models.includes(judgeModel) ? [...models, judgeModel] : models;
   const keys = collectApiKeys(involved, options.env);
-  const secrets = [...keys.values()];
 
   if (!options.resume && existsSync(path.join(options.outDir, RESULTS_FILE))) {
     throw new InputError(`${options.outDir} already holds a run: continue it with --resume, or choose another --out directory`);
@@ -135,7 +135,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
     if (inProcess.length > 0) {
       const needed = judgeModel && !inProcess.includes(judgeModel) ? [...inProcess, judgeModel] : inProcess;
       for (const model of needed) providers.set(model.id, await createProvider(model, keys.get(model.id)));
-      const lane = (m: ResolvedModel) => laneFor(m, providers.get(m.id)!, secrets, price(m));
+      const lane = (m: ResolvedModel) => laneFor(m, providers.get(m.id)!, price(m));
       const ctx: EvaluateContext = {
         cache: options.cache,
         judge: judgeModel ? lane(judgeModel) : null,
@@ -154,7 +154,7 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   }
   const infos = modelInfos(models, providers, options.priceTable).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
-  writeFileSync(path.join(options.outDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(path.join(options.outDir, SUMMARY_FILE), secretFreeJson(summary, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
 }
 
@@ -239,7 +239,7 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     startedAt: new Date().toISOString(),
     priceSource: priceSourceOf(models, options.priceTable),
   };
-  writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  writeFileSync(file, secretFreeJson(record, 2) + "\n");
   return record;
 }
 

@@ -1,26 +1,12 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { parseRetryAfterMs, redact, toProviderError } from "../../src/providers/http-errors.js";
+import { registerSecrets } from "../../src/io/secrets.js";
+import { parseRetryAfterMs, streamError, toProviderError } from "../../src/providers/http-errors.js";
 import { ProviderError } from "../../src/providers/types.js";
 
 const SECRET = "sk-live-SECRET-0123456789";
-
-describe("redact", () => {
-  it("replaces every occurrence of every secret", () => {
-    expect(redact(`key ${SECRET} and again ${SECRET}; other tok-ABCDEF`, [SECRET, "tok-ABCDEF"])).toBe(
-      "key *** and again ***; other ***",
-    );
-  });
-
-  it("replaces the longer secret first when one contains another", () => {
-    expect(redact("abcd-efgh", ["abcd", "abcd-efgh"])).toBe("***");
-  });
-
-  it("ignores empty and too-short placeholders", () => {
-    expect(redact("a max of x", ["", "x"])).toBe("a max of x");
-  });
-});
+registerSecrets([SECRET]);
 
 describe("parseRetryAfterMs", () => {
   it("reads retry-after-ms as fractional milliseconds, before retry-after", () => {
@@ -54,26 +40,26 @@ describe("toProviderError", () => {
       undefined,
       new Headers({ "retry-after": "2" }),
     );
-    const error = toProviderError(rateLimited, [SECRET]);
+    const error = toProviderError(rateLimited);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 2000 });
     expect(error.message).toBe("HTTP 429 rate limited: Rate limit reached for key ***");
 
     for (const status of [408, 409, 500, 502, 503, 504]) {
-      const classified = toProviderError(OpenAI.APIError.generate(status, { error: { message: "x" } }, undefined, new Headers()), []);
+      const classified = toProviderError(OpenAI.APIError.generate(status, { error: { message: "x" } }, undefined, new Headers()));
       expect(classified.retryable, `HTTP ${status}`).toBe(true);
     }
     for (const status of [400, 401, 403, 404, 422]) {
-      const classified = toProviderError(OpenAI.APIError.generate(status, { error: { message: "x" } }, undefined, new Headers()), []);
+      const classified = toProviderError(OpenAI.APIError.generate(status, { error: { message: "x" } }, undefined, new Headers()));
       expect(classified.retryable, `HTTP ${status}`).toBe(false);
     }
   });
 
   it("reads the message of compatible servers that send a bare error string or no JSON at all", () => {
     const ollama = OpenAI.APIError.generate(404, { error: 'model "qwen9" not found' }, undefined, new Headers());
-    expect(toProviderError(ollama, []).message).toBe('HTTP 404 not found (check the model name and baseURL): model "qwen9" not found');
+    expect(toProviderError(ollama).message).toBe('HTTP 404 not found (check the model name and baseURL): model "qwen9" not found');
     const proxy = OpenAI.APIError.generate(502, undefined, "<html>\n<body>Bad Gateway</body>\n</html>", new Headers());
-    expect(toProviderError(proxy, [])).toMatchObject({
+    expect(toProviderError(proxy)).toMatchObject({
       retryable: true,
       message: "HTTP 502 bad gateway: <html> <body>Bad Gateway</body> </html>",
     });
@@ -81,7 +67,7 @@ describe("toProviderError", () => {
 
   it("classifies real Anthropic SDK errors by status and reads the provider's message", () => {
     const body = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
-    const error = toProviderError(Anthropic.APIError.generate(529, body, undefined, new Headers()), []);
+    const error = toProviderError(Anthropic.APIError.generate(529, body, undefined, new Headers()));
     expect(error).toMatchObject({ status: 529, retryable: true, message: "HTTP 529 overloaded: Overloaded" });
   });
 
@@ -93,7 +79,7 @@ describe("toProviderError", () => {
       new Headers(),
       "overloaded_error",
     );
-    expect(toProviderError(overloaded, [])).toMatchObject({ retryable: true, message: "stream error overloaded_error: Overloaded" });
+    expect(toProviderError(overloaded)).toMatchObject({ retryable: true, message: "stream error overloaded_error: Overloaded" });
     const invalid = new Anthropic.APIError(
       undefined,
       { type: "error", error: { type: "invalid_request_error", message: "bad" } },
@@ -101,37 +87,47 @@ describe("toProviderError", () => {
       new Headers(),
       "invalid_request_error",
     );
-    expect(toProviderError(invalid, []).retryable).toBe(false);
+    expect(toProviderError(invalid).retryable).toBe(false);
   });
 
   it("recognises aborts and timeouts from both SDKs", () => {
-    expect(toProviderError(new OpenAI.APIUserAbortError(), [])).toMatchObject({ message: "request aborted", retryable: true });
-    expect(toProviderError(new Anthropic.APIUserAbortError(), [])).toMatchObject({ message: "request aborted", retryable: true });
-    expect(toProviderError(new DOMException("This operation was aborted", "AbortError"), []).message).toBe("request aborted");
-    expect(toProviderError(new OpenAI.APIConnectionTimeoutError(), [])).toMatchObject({ message: "request timed out", retryable: true });
-    expect(toProviderError(new Anthropic.APIConnectionTimeoutError(), [])).toMatchObject({ retryable: true });
+    expect(toProviderError(new OpenAI.APIUserAbortError())).toMatchObject({ message: "request aborted", retryable: true });
+    expect(toProviderError(new Anthropic.APIUserAbortError())).toMatchObject({ message: "request aborted", retryable: true });
+    expect(toProviderError(new DOMException("This operation was aborted", "AbortError")).message).toBe("request aborted");
+    expect(toProviderError(new OpenAI.APIConnectionTimeoutError())).toMatchObject({ message: "request timed out", retryable: true });
+    expect(toProviderError(new Anthropic.APIConnectionTimeoutError())).toMatchObject({ retryable: true });
   });
 
   it("treats network failures as retryable and names the cause", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
     const wrapped = new OpenAI.APIConnectionError({ cause: new TypeError("fetch failed", { cause: refused }) });
-    const error = toProviderError(wrapped, []);
+    const error = toProviderError(wrapped);
     expect(error.retryable).toBe(true);
     expect(error.message).toBe("connection error (ECONNREFUSED): connect ECONNREFUSED 127.0.0.1:9");
 
     const droppedMidStream = new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
-    expect(toProviderError(droppedMidStream, []).retryable).toBe(true);
+    expect(toProviderError(droppedMidStream).retryable).toBe(true);
   });
 
   it("keeps a ProviderError's classification and redacts its message", () => {
     const original = new ProviderError(`bad key ${SECRET}`, { status: 418, retryable: false });
-    const error = toProviderError(original, [SECRET]);
+    const error = toProviderError(original);
     expect(error).toMatchObject({ message: "bad key ***", status: 418, retryable: false });
   });
 
+  it("redacts a provider's long message before cutting it, so the cut leaves no piece of the key", () => {
+    // The key straddles the 300-character cut: 15 of its characters fall before it.
+    const message = `${"m".repeat(285)}${SECRET}${"z".repeat(40)}`;
+    const error = toProviderError(OpenAI.APIError.generate(400, { error: { message } }, undefined, new Headers()));
+    expect(error.message).toBe(`HTTP 400 bad request: ${"m".repeat(285)}***${"z".repeat(12)}…`);
+    const streamed = streamError("overloaded_error", `${"s".repeat(292)}${SECRET}`);
+    expect(streamed.message).toBe(`stream error overloaded_error: ${"s".repeat(292)}***`);
+    for (let i = 0; i + 8 <= SECRET.length; i++) expect(error.message + streamed.message).not.toContain(SECRET.slice(i, i + 8));
+  });
+
   it("does not retry unknown errors, and still redacts them", () => {
-    const error = toProviderError(new Error(`something broke with ${SECRET}`), [SECRET]);
+    const error = toProviderError(new Error(`something broke with ${SECRET}`));
     expect(error).toMatchObject({ retryable: false, message: "something broke with ***" });
-    expect(toProviderError("plain string", []).message).toBe("plain string");
+    expect(toProviderError("plain string").message).toBe("plain string");
   });
 });

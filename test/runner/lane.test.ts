@@ -60,7 +60,7 @@ describe("runLane", () => {
       await sleep(2);
       inFlight--;
     });
-    const lane = laneFor(model, provider, [], null);
+    const lane = laneFor(model, provider, null);
     let started = 0;
     let maxStarted = 0;
     const rows: ResultRow[] = [];
@@ -84,7 +84,7 @@ describe("runLane", () => {
         if (attempt === 1) throw new ProviderError("HTTP 429", { retryable: true, status: 429, retryAfterMs: 300 });
       }
     });
-    const lane = laneFor(model, provider, [], null);
+    const lane = laneFor(model, provider, null);
     const order: string[] = [];
     await runLane(lane, arrayFeed(items(100)), ctx, (row) => order.push(row.itemId));
     expect(order).toHaveLength(100);
@@ -97,7 +97,7 @@ describe("runLane", () => {
   it("resolves at once when there is nothing to do", async () => {
     const { provider, attempts } = fakeProvider(async () => {});
     const rows: ResultRow[] = [];
-    await runLane(laneFor(model, provider, [], null), arrayFeed([]), ctx, (row) => rows.push(row));
+    await runLane(laneFor(model, provider, null), arrayFeed([]), ctx, (row) => rows.push(row));
     expect(rows).toHaveLength(0);
     expect(attempts.size).toBe(0);
   });
@@ -119,7 +119,7 @@ describe("runLane", () => {
     sent = FEED_BATCH;
     const { provider } = fakeProvider(async () => {});
     const rows: ResultRow[] = [];
-    await runLane(laneFor(model, provider, [], null), feed, ctx, (row) => rows.push(row));
+    await runLane(laneFor(model, provider, null), feed, ctx, (row) => rows.push(row));
     expect(rows.map((row) => row.itemId)).toEqual(all.map((item) => item.id));
     expect(asks).toBe(2);
     expect(feed.ended).toBe(true);
