@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { cacheEntries } from "../helpers/cache.js";
 import { allFiles, makeProject, readRows } from "../helpers/project.js";
 
 /**
@@ -183,11 +184,11 @@ describe("secrets against a server that echoes the key everywhere", () => {
     const first = await runCli(["eval", "--models", "gpt,claude", "--out", "out", "--cache-dir", "cache", "--json"], { cwd: dir, env: ENV });
     expect(first.code, first.stderr).toBe(0);
     // Put the keys back into every cached answer, as a version that did not redact would have stored them.
-    const entries = allFiles(path.join(dir, "cache"));
+    const entries = cacheEntries(path.join(dir, "cache"));
     expect(entries.length).toBeGreaterThan(0);
-    for (const { file, text } of entries) {
-      const entry = JSON.parse(text);
-      entry.output = `${entry.output} ${ALL_KEYS.join(" ")}`;
+    for (const file of entries) {
+      const entry = JSON.parse(readFileSync(file, "utf8"));
+      entry.result.output = `${entry.result.output} ${ALL_KEYS.join(" ")}`;
       writeFileSync(file, JSON.stringify(entry));
     }
 

@@ -77,7 +77,7 @@ describe("hostile names never reach the terminal raw", () => {
     const dir = hostileProject();
     const result = await runCli(["eval", "--out", "out", "--no-cache", "--models", "x\u001b[2J\u202e"], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: --models: no model "x\\x1b\[2J\\u202e"/);
+    expect(result.stderr).toMatch(/^error: --models: unknown model id "x\\x1b\[2J\\u202e"/);
     expectPrintable(result.stderr, "stderr");
   });
 
