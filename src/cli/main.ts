@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { exitCodeFor, takeExitCode } from "./exit.js";
+import { exitCodeFor, guardProcess, takeExitCode } from "./exit.js";
 
 /** Command modules are light: each imports the core lazily inside its action, so `--help` stays fast. */
 const COMMANDS: Array<() => Promise<Command>> = [
@@ -14,6 +14,7 @@ const COMMANDS: Array<() => Promise<Command>> = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  guardProcess();
   const program = new Command("modelpick")
     .description("Decide, with evidence, which LLM to use for which job.")
     .version(packageVersion(), "-V, --version")

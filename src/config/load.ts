@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { readTextFile } from "../io/json-file.js";
+import { expandYaml } from "../io/yaml.js";
 import { configSchema } from "./schema.js";
 import type { Config, ResolvedModel } from "./types.js";
 
@@ -26,7 +28,7 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
 
 export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
   const file = findConfigFile(explicit, cwd);
-  const text = readFileSync(file, "utf8");
+  const text = readTextFile(file);
   const shown = path.relative(cwd, file) || file;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -35,7 +37,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
     const line = lineCounter.linePos(first.pos[0]).line;
     throw new InputError(`${shown}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
   }
-  const parsed = configSchema.safeParse(doc.toJS());
+  const parsed = configSchema.safeParse(expandYaml(() => doc.toJS(), shown));
   if (!parsed.success) {
     throw new InputError(formatIssues(shown, parsed.error.issues, (p) => lineOf(doc, lineCounter, p)));
   }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
+import { parseJsonText, readTextFile } from "../io/json-file.js";
 import { validateDocument, type DocumentRoute, type RoutingDocument } from "./document.js";
 import type { RoutingFormat } from "./emit.js";
 
@@ -16,14 +17,16 @@ export function formatOfRoutingFile(file: string): RoutingFormat {
 export function readRoutingFile(file: string): { format: RoutingFormat; document: RoutingDocument } {
   if (!existsSync(file)) throw new InputError(`${file}: routing file not found`);
   const format = formatOfRoutingFile(file);
-  const text = readFileSync(file, "utf8");
+  const text = readTextFile(file);
   return { format, document: parseRouting(text, format, file) };
 }
+
+const REGENERATE = "regenerate it with modelpick recommend --out (or restore it from version control)";
 
 export function parseRouting(text: string, format: RoutingFormat, file: string): RoutingDocument {
   let value: unknown;
   try {
-    if (format === "json") value = JSON.parse(text);
+    if (format === "json") value = parseJsonText(text, file, { ours: true, remedy: REGENERATE });
     else if (format === "yaml") value = parseYaml(text);
     else value = documentFromTypeScript(text, file);
   } catch (error) {
