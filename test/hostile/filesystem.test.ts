@@ -89,9 +89,10 @@ async function routedProject(format = "json"): Promise<string> {
 
 describe("item 5: one command at a time per output directory", () => {
   it("two evals started at once on one --out: exactly one runs, each item is asked once, the other exits 2 naming the holder", async () => {
-    const slow = await startMockServer({ latencyMs: 30 });
+    // Slow enough (60 items × 50 ms ÷ 2 = 1.5 s) that the second has started long before the first ends.
+    const slow = await startMockServer({ latencyMs: 50 });
     try {
-      const dir = makeProject({ models: [{ ...apiModel(), baseURL: slow.openaiBaseURL, concurrency: 2 }] }, numberedItems(30));
+      const dir = makeProject({ models: [{ ...apiModel(), baseURL: slow.openaiBaseURL, concurrency: 2 }] }, numberedItems(60));
       const a = spawnCli(["eval", "--out", "out", "--no-cache"], dir);
       const b = spawnCli(["eval", "--out", "out", "--no-cache"], dir);
       const results = await Promise.all([a.done, b.done]);
@@ -100,8 +101,8 @@ describe("item 5: one command at a time per output directory", () => {
       const loser = results[1 - winner]!;
       const winnerPid = [a, b][winner]!.child.pid;
       expectPlainError(loser, new RegExp(`out is in use by modelpick eval \\(pid ${winnerPid}, started \\d\\d:\\d\\d:\\d\\d UTC\\); wait for it, or remove out/${LOCK} if that process is gone`));
-      expect(readRows(path.join(dir, "out"))).toHaveLength(30);
-      expect(slow.requests).toHaveLength(30);
+      expect(readRows(path.join(dir, "out"))).toHaveLength(60);
+      expect(slow.requests).toHaveLength(60);
       expect(existsSync(path.join(dir, "out", LOCK))).toBe(false);
     } finally {
       await slow.close();
@@ -109,9 +110,9 @@ describe("item 5: one command at a time per output directory", () => {
   });
 
   it("two --resume of one run at once: exactly one continues it, every item × model ends up asked once", async () => {
-    const slow = await startMockServer({ latencyMs: 30 });
+    const slow = await startMockServer({ latencyMs: 50 });
     try {
-      const dir = makeProject({ models: [{ ...apiModel(), baseURL: slow.openaiBaseURL, concurrency: 2 }] }, numberedItems(30));
+      const dir = makeProject({ models: [{ ...apiModel(), baseURL: slow.openaiBaseURL, concurrency: 2 }] }, numberedItems(60));
       expect((await runCli(["eval", "--out", "out", "--no-cache", "--limit", "4"], { cwd: dir })).code).toBe(0);
       const a = spawnCli(["eval", "--resume", "out", "--no-cache"], dir);
       const b = spawnCli(["eval", "--resume", "out", "--no-cache"], dir);
@@ -119,9 +120,9 @@ describe("item 5: one command at a time per output directory", () => {
       expect(results.map((r) => r.code).sort()).toEqual([0, 2]);
       expectPlainError(results.find((r) => r.code === 2)!, /out is in use by modelpick eval \(pid \d+/);
       const keys = readRows(path.join(dir, "out")).map((r) => r.itemId);
-      expect(keys).toHaveLength(30);
-      expect(new Set(keys).size).toBe(30);
-      expect(slow.requests).toHaveLength(30);
+      expect(keys).toHaveLength(60);
+      expect(new Set(keys).size).toBe(60);
+      expect(slow.requests).toHaveLength(60);
     } finally {
       await slow.close();
     }
