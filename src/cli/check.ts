@@ -31,7 +31,9 @@ async function runCheck(file: string, flags: CheckFlags): Promise<number> {
   const { loadRoutingInputs } = await import("../routing/inputs.js");
   const { checkRouting } = await import("../routing/check.js");
   const { renderCheckText, renderCheckMarkdown, renderJunit, describeUpdate } = await import("../routing/check-report.js");
-  const { writeFileSync, appendFileSync, readFileSync } = await import("node:fs");
+  const { appendFileSync, readFileSync } = await import("node:fs");
+  const { writeFileAtomic } = await import("../io/atomic.js");
+  const { onFile, annotateFsError } = await import("../io/fs-errors.js");
 
   const { format, document, handEdit } = readRoutingFile(file);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
@@ -40,13 +42,18 @@ async function runCheck(file: string, flags: CheckFlags): Promise<number> {
 
   process.stdout.write(`${renderCheckText(report, file)}\n`);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
-  if (stepSummary) appendFileSync(stepSummary, renderCheckMarkdown(report, file));
-  if (flags.junit) writeFileSync(flags.junit, renderJunit(report, file));
+  if (stepSummary) {
+    try {
+      onFile(stepSummary, "write", () => appendFileSync(stepSummary, renderCheckMarkdown(report, file)));
+    } catch (error) {
+      throw annotateFsError(error, { hint: "that is where $GITHUB_STEP_SUMMARY points" });
+    }
+  }
+  if (flags.junit) writeFileAtomic(flags.junit, renderJunit(report, file));
 
   if (flags.update) {
     const { toDocument } = await import("../routing/document.js");
     const { emitRouting } = await import("../routing/emit.js");
-    const { writeFileAtomic } = await import("../io/atomic.js");
     const fresh = toDocument(report.fresh);
     const text = emitRouting(fresh, format);
     if (text === readFileSync(file, "utf8")) {

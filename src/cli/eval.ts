@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { rmdirSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
@@ -57,20 +57,27 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const { loadDatasets } = await import("../dataset/load.js");
   const { runEval, prepareEval, linkLatest } = await import("../runner/run.js");
   const { ResponseCache } = await import("../runner/cache.js");
+  const { createFreshDir } = await import("../io/dirs.js");
 
-  const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
+  if (flags.resume !== undefined && flags.out !== undefined) {
+    throw new InputError("--resume continues a run in the directory it names, so --out cannot go with it: drop --out (or drop --resume to start a new run there)");
+  }
   if (!flags.cache && flags.maxCacheAge !== undefined) throw new InputError("--max-cache-age has no effect with --no-cache; drop one of them");
+  const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
   const config = loadConfig(flags.config);
   const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
   const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
   const modelIds = flags.models ? list(flags.models) : undefined;
   // Model threads warm up (load their SDKs) while the dataset is read.
   const prepared = prepareEval(config, modelIds);
-  const outDir = path.resolve(flags.resume ?? flags.out ?? defaultOutDir());
+  const named = flags.resume ?? flags.out;
+  let outDir = named === undefined ? undefined : path.resolve(named);
   let outcome;
   let progress: ReturnType<typeof startProgress> | undefined;
   try {
     const items = filterItems(await loadDatasets(config.datasets), flags);
+    // Created here, exclusively: two runs started in the same second get a directory each.
+    outDir ??= path.resolve(createFreshDir("reports", timestamp()));
     progress = startProgress(flags.json === true);
     outcome = await runEval({
       config,
@@ -82,7 +89,11 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       priceTable,
       prepared,
       onRow: (_row, p) => progress?.update(p),
+      onNote: (note) => process.stderr.write(`note: ${note}\n`),
     });
+  } catch (error) {
+    if (named === undefined && outDir !== undefined) removeIfEmpty(outDir);
+    throw error;
   } finally {
     progress?.stop();
     prepared.dispose();
@@ -134,11 +145,17 @@ function verdict(
   return code;
 }
 
-/** reports/<UTC timestamp>, with a suffix when two runs start within the same second. */
-function defaultOutDir(): string {
-  const stamp = new Date().toISOString().replace(/:/g, "-").replace(/\..+$/, "Z");
-  let dir = path.join("reports", stamp);
-  for (let n = 2; existsSync(dir); n++) dir = path.join("reports", `${stamp}-${n}`);
-  return dir;
+/** The default run directory's name, reports/<UTC timestamp> (a suffix is added when two runs share a second). */
+function timestamp(): string {
+  return new Date().toISOString().replace(/:/g, "-").replace(/\..+$/, "Z");
+}
+
+/** A default directory made for a run that failed before writing anything is not left behind. */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty: what the run wrote stays
+  }
 }
 

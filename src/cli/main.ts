@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { redactOutputStreams } from "../io/secrets.js";
-import { exitCodeFor, takeExitCode } from "./exit.js";
+import { exitCodeFor, guardProcess, takeExitCode } from "./exit.js";
 
 /** Command modules are light: each imports the core lazily inside its action, so `--help` stays fast. */
 const COMMANDS: Array<() => Promise<Command>> = [
@@ -18,6 +18,7 @@ const COMMANDS: Array<() => Promise<Command>> = [
 export async function main(argv: string[]): Promise<number> {
   // API keys, once a command registers them, never reach the terminal or a log (NODE_DEBUG output included).
   redactOutputStreams();
+  guardProcess();
   const program = new Command("modelpick")
     .description("Decide, with evidence, which LLM to use for which job.")
     .version(packageVersion(), "-V, --version")

@@ -66,8 +66,8 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     const { emitRouting } = await import("../routing/emit.js");
     const text = emitRouting(toDocument(recommendation), format);
     if (flags.out) {
-      const { writeFileSync } = await import("node:fs");
-      writeFileSync(flags.out, text);
+      const { writeFileAtomic } = await import("../io/atomic.js");
+      writeFileAtomic(flags.out, text);
       process.stdout.write(`${table}\nRouting table written to ${flags.out}\n`);
     } else {
       process.stderr.write(`${table}\n`);

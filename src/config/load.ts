@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import type { z } from "zod";
 import { InputError, at } from "../errors.js";
+import { readTextFile } from "../io/json-file.js";
+import { expandYaml } from "../io/yaml.js";
 import { unknownName } from "../suggest.js";
 import { vendorCloudHost } from "../providers/vendor-hosts.js";
 import { configSchema, type ModelConfig } from "./schema.js";
@@ -29,7 +31,7 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
 
 export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
   const file = findConfigFile(explicit, cwd);
-  const text = readFileSync(file, "utf8");
+  const text = readTextFile(file);
   const shown = path.relative(cwd, file) || file;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -38,7 +40,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): Config {
     const line = lineCounter.linePos(first.pos[0]).line;
     throw new InputError(`${shown}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
   }
-  const input: unknown = doc.toJS();
+  const input: unknown = expandYaml(() => doc.toJS(), shown);
   const parsed = configSchema.safeParse(input);
   const lineAt = (p: readonly PropertyKey[]) => lineOf(doc, lineCounter, p);
   if (!parsed.success) throw new InputError(formatIssues(shown, parsed.error.issues, lineAt, input));

@@ -1,9 +1,11 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { price as priceSchema } from "../config/schema.js";
 import { InputError, errorMessage } from "../errors.js";
+import { annotateFsError, isFsError } from "../io/fs-errors.js";
+import { parseJsonText, readTextFile } from "../io/json-file.js";
 import type { ResolvedPrice } from "./prices.js";
 
 /** A user's own prices, from a `prices:` file in modelpick.yaml or `--prices FILE`. */
@@ -36,9 +38,9 @@ export function loadPriceTable(file: string): PriceTable {
   const shown = file;
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readTextFile(file);
   } catch (error) {
-    throw new InputError(`${shown}: cannot read the prices file (${errorMessage(error)}); check the path in --prices or prices:`);
+    throw isFsError(error) ? annotateFsError(error, { hint: "check the prices file's path in --prices or prices:" }) : error;
   }
   const data = parseDocument(shown, text);
   const fileDate = `${statSync(file).mtime.toISOString().slice(0, 10)} (file modified)`;
@@ -47,10 +49,14 @@ export function loadPriceTable(file: string): PriceTable {
 
 function parseDocument(file: string, text: string): Record<string, unknown> {
   let data: unknown;
-  try {
-    data = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new InputError(`${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${errorMessage(error).split("\n")[0]}`);
+  if (file.endsWith(".json")) {
+    data = parseJsonText(text, file, { ours: false, remedy: "fix it, or download the price file again" });
+  } else {
+    try {
+      data = parseYaml(text);
+    } catch (error) {
+      throw new InputError(`${file}: not valid YAML: ${errorMessage(error).split("\n")[0]}`);
+    }
   }
   if (!isObject(data)) throw new InputError(`${file}: expected an object mapping model names to prices`);
   return data;

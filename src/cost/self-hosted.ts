@@ -1,6 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { InputError, errorMessage } from "../errors.js";
+import { InputError } from "../errors.js";
+import { annotateFsError, isFsError } from "../io/fs-errors.js";
+import { readJsonFile } from "../io/json-file.js";
 import { GPU_OFFERS, findGpuOffer, findGpuPower, findThroughputProfile, type ThroughputEntry } from "./catalog/index.js";
 import type { Dated, SelfHostedOption, Throughput } from "./project.js";
 
@@ -45,11 +47,12 @@ export interface ThroughputProfileFile {
 }
 
 export function readThroughputProfile(file: string): ThroughputProfileFile {
+  const remedy = "run `modelpick bench-local` to write it again";
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    data = readJsonFile(file, { ours: true, remedy });
   } catch (error) {
-    throw new InputError(`${file}: cannot read the throughput profile (${errorMessage(error).split("\n")[0]}); run \`modelpick bench-local\` to write one`);
+    throw isFsError(error) ? annotateFsError(error, { hint: `it should be a throughput profile: ${remedy}` }) : error;
   }
   const profile = data as Partial<ThroughputProfileFile> | null;
   if (typeof profile !== "object" || profile === null || profile.kind !== "modelpick-throughput-profile") {

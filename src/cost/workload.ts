@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { InputError, at } from "../errors.js";
+import { annotateFsError } from "../io/fs-errors.js";
 import type { ResultRow } from "../runner/types.js";
 
 /** One slice of the traffic. Shares are of daily tokens; per-request sizes decide long-context tiers. */
@@ -119,7 +120,8 @@ export async function measureResults(dir: string): Promise<{ categories: Workloa
   const tallies = new Map<string, Tally>();
   let lineNumber = 0;
   let usable = 0;
-  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  const input = createReadStream(file, "utf8").on("error", (error) => annotateFsError(error, { file, action: "read" }));
+  const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === "") continue;

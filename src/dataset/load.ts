@@ -5,6 +5,9 @@ import type { Readable } from "node:stream";
 // Static: in the esbuild bundle a dynamic import of this CommonJS package exposes only `default`.
 import { LineCounter, isNode, isSeq, parseDocument } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
+import { annotateFsError, isFsError } from "../io/fs-errors.js";
+import { readTextFile } from "../io/json-file.js";
+import { expandYaml } from "../io/yaml.js";
 import { didYouMeanKey } from "../suggest.js";
 import { ITEM_KEYS, toItem, yesNo } from "./item.js";
 import type { DatasetItem } from "./types.js";
@@ -19,9 +22,16 @@ export function formatOf(file: string): DatasetFormat {
   throw new InputError(`${file}: unknown dataset format; use .jsonl, .csv or .yaml (optionally .gz)`);
 }
 
+/** The file's bytes, gunzipped for .gz; a read or gzip error comes out of the returned stream, naming the file. */
 export function openText(file: string): Readable {
-  const stream = createReadStream(file);
-  return file.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
+  const source = createReadStream(file);
+  const nameFile = (error: Error) => annotateFsError(error, { file, action: "read" });
+  source.on("error", nameFile);
+  if (!file.endsWith(".gz")) return source;
+  const gunzip = createGunzip();
+  gunzip.on("error", nameFile);
+  source.on("error", (error) => gunzip.destroy(error)); // pipe() does not pass the file's own errors on
+  return source.pipe(gunzip);
 }
 
 /** Loads every dataset file, in order, and checks that item ids are unique across all of them. */
@@ -93,15 +103,17 @@ function stripCR(line: string): string {
 
 async function* readCsv(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { parse } = await import("csv-parse");
-  const parser = openText(file).pipe(
+  const text = openText(file);
+  const parser = text.pipe(
     parse({ columns: (header: string[]) => checkCsvColumns(header, shown), skip_empty_lines: true, bom: true, info: true, relax_column_count: false }),
   );
+  text.on("error", (error) => parser.destroy(error));
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield [toItem(csvRecordToItem(record, shown, info.lines), shown, info.lines)];
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof InputError || isFsError(error)) throw error;
     throw new InputError(`${shown}: ${errorMessage(error)}`);
   }
 }
@@ -155,11 +167,8 @@ function csvSensitive(value: string | undefined, file: string, line: number): bo
 }
 
 async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
-  const { readFile } = await import("node:fs/promises");
   const counter = new LineCounter();
-  const text = file.endsWith(".gz")
-    ? await new Response(openText(file) as unknown as ReadableStream).text()
-    : await readFile(file, "utf8");
+  const text = file.endsWith(".gz") ? await readAll(openText(file)) : readTextFile(file);
   const doc = parseDocument(text, { lineCounter: counter });
   if (doc.errors.length > 0) {
     const line = counter.linePos(doc.errors[0]!.pos[0]).line;
@@ -168,8 +177,14 @@ async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetIte
   const root = doc.contents;
   const seq = isSeq(root) ? root : (doc.get("items", true) as unknown);
   if (!isSeq(seq)) throw new InputError(`${shown}: expected a list of items (or a top-level "items:" list)`);
-  yield seq.items.map((node) => {
-    const line = isNode(node) && node.range ? counter.linePos(node.range[0]).line : 0;
-    return toItem(isNode(node) ? node.toJSON() : node, shown, line);
-  });
+  // The whole document at once: only the document's toJS counts *alias expansions (and refuses an alias bomb).
+  const values = expandYaml(() => doc.toJS(), shown) as unknown[] | { items: unknown[] };
+  const items = Array.isArray(values) ? values : values.items;
+  yield seq.items.map((node, i) => toItem(items[i], shown, isNode(node) && node.range ? counter.linePos(node.range[0]).line : 0));
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { ensureDir } from "../io/dirs.js";
+import { onFile, shownPath } from "../io/fs-errors.js";
+import { lockDir } from "../io/lock.js";
 import { summarize } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, rowKey } from "../runner/results-store.js";
@@ -50,8 +54,8 @@ export async function importResults(request: ImportRequest): Promise<ImportOutco
     return { ...row, output: null, score: null, passed: null, error: null, skipped: "sensitive" };
   });
   const summary = summarize(rows, runInfo(request, imported, models, rows));
-  writeResults(request, rows, summary);
-  const notes = [...imported.notes];
+  const lockNote = writeResults(request, rows, summary);
+  const notes = [...imported.notes, ...(lockNote ? [lockNote] : [])];
   if (skippedSensitive > 0) {
     notes.push(
       `${skippedSensitive} row(s) of sensitive items for cloud-hosted models were recorded as skipped: sensitive, as eval records them (sensitive data is routed only to self-hosted models; mark self-hosted models with --self-hosted).`,
@@ -131,15 +135,34 @@ function runInfo(request: ImportRequest, imported: ImportedResults, models: Mode
   };
 }
 
-function writeResults(request: ImportRequest, rows: ResultRow[], summary: RunSummary): void {
-  mkdirSync(request.outDir, { recursive: true });
-  const resultsFile = path.join(request.outDir, RESULTS_FILE);
-  if (existsSync(resultsFile)) {
-    if (!request.force) throw new InputError(`${request.outDir}: already holds ${RESULTS_FILE}; choose another --out or pass --force to replace it`);
-    rmSync(resultsFile);
+/**
+ * Writes results.jsonl and summary.json under the directory's lock (an eval or another import may be writing there),
+ * each whole or not at all; returns a note when a stale lock was taken over.
+ */
+function writeResults(request: ImportRequest, rows: ResultRow[], summary: RunSummary): string | undefined {
+  ensureDir(request.outDir);
+  const lock = lockDir(request.outDir, "modelpick import");
+  try {
+    const resultsFile = path.join(request.outDir, RESULTS_FILE);
+    if (existsSync(resultsFile) && !request.force) {
+      throw new InputError(`${shownPath(request.outDir)}: already holds ${RESULTS_FILE}; choose another --out or pass --force to replace it`);
+    }
+    const tmp = path.join(request.outDir, `.${RESULTS_FILE}.${process.pid}.tmp`);
+    try {
+      const writer = new ResultsWriter(tmp);
+      for (const row of rows) writer.append(row);
+      writer.close();
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+    // The old summary goes first, so no moment pairs the new rows with it.
+    const summaryFile = path.join(request.outDir, SUMMARY_FILE);
+    onFile(summaryFile, "write", () => rmSync(summaryFile, { force: true }));
+    onFile(resultsFile, "write", () => renameSync(tmp, resultsFile));
+    writeFileAtomic(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+    return lock.note;
+  } finally {
+    lock.release();
   }
-  const writer = new ResultsWriter(resultsFile);
-  for (const row of rows) writer.append(row);
-  writer.close();
-  writeFileSync(path.join(request.outDir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
+import { parseJsonText, readTextFile } from "../io/json-file.js";
 import { validateDocument, type DocumentRoute, type RoutingDocument } from "./document.js";
 import { emitRouting, type RoutingFormat } from "./emit.js";
 
@@ -39,15 +40,17 @@ export function readRoutingFile(file: string): RoutingFile {
   if (!existsSync(file)) throw new InputError(`${file}: routing file not found`);
   const format = formatOfRoutingFile(file);
   // Line endings are not an edit: a checkout may turn LF into CRLF, and TypeScript reads both the same.
-  const text = format === "ts" ? readFileSync(file, "utf8").replace(/\r\n/g, "\n") : readFileSync(file, "utf8");
+  const text = format === "ts" ? readTextFile(file).replace(/\r\n/g, "\n") : readTextFile(file);
   const document = parseRouting(text, format, file);
   return { format, document, handEdit: format === "ts" ? textDiff(emitRouting(document, "ts"), text) : null };
 }
 
+const REGENERATE = "regenerate it with modelpick recommend --out (or restore it from version control)";
+
 export function parseRouting(text: string, format: RoutingFormat, file: string): RoutingDocument {
   let value: unknown;
   try {
-    if (format === "json") value = JSON.parse(text);
+    if (format === "json") value = parseJsonText(text, file, { ours: true, remedy: REGENERATE });
     else if (format === "yaml") value = parseYaml(text);
     else value = documentFromTypeScript(text, file);
   } catch (error) {

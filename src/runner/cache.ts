@@ -5,6 +5,8 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { InputError, errorMessage } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
+import { ensureDir } from "../io/dirs.js";
+import { isFsError, reasonOf } from "../io/fs-errors.js";
 import { secretFreeJson } from "../io/secrets.js";
 import type { CompletionResult } from "../providers/types.js";
 
@@ -82,7 +84,7 @@ export class ResponseCache {
     const file = this.fileFor(key);
     const entry: StoredEntry = { receivedAt: new Date().toISOString(), result };
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      ensureDir(path.dirname(file));
       // Never write through a fan-out directory that is a link to somewhere else.
       if (!isRealDirectory(path.dirname(file))) throw new Error(`${path.dirname(file)} is not a directory`);
       writeFileAtomic(file, secretFreeJson(entry), { durable: false });
@@ -109,9 +111,9 @@ export function openCacheDir(dir: string, source: string, { create }: { create: 
   try {
     stat = statSync(resolved, { throwIfNoEntry: false });
   } catch (error) {
-    throw new InputError(`${where}: ${errorMessage(error)}; point --cache-dir at a directory`);
+    throw new InputError(`${where}: ${osReason(error)}; point --cache-dir at a directory, or run with --no-cache`);
   }
-  if (stat && !stat.isDirectory()) throw new InputError(`${where}: not a directory; point --cache-dir at a directory`);
+  if (stat && !stat.isDirectory()) throw new InputError(`${where}: not a directory; point --cache-dir at a directory, or run with --no-cache`);
   const real = stat ? realpathSync(resolved) : resolved;
   if (looksWrong(real)) {
     throw new InputError(`${where}: refusing to use ${real} as the response cache (a filesystem root or home directory); point --cache-dir at a directory of its own, e.g. ~/.cache/modelpick`);
@@ -121,10 +123,14 @@ export function openCacheDir(dir: string, source: string, { create }: { create: 
       mkdirSync(real, { recursive: true });
       accessSync(real, constants.W_OK);
     } catch (error) {
-      throw new InputError(`${where}: cannot write the cache directory (${errorMessage(error)}); choose another with --cache-dir, or run with --no-cache`);
+      throw new InputError(`${where}: cannot write the cache directory (${osReason(error)}); choose another with --cache-dir, or run with --no-cache`);
     }
   }
   return real;
+}
+
+function osReason(error: unknown): string {
+  return isFsError(error) ? reasonOf(error.code) : errorMessage(error);
 }
 
 function looksWrong(dir: string): boolean {

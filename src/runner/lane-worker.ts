@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError, errorMessage } from "../errors.js";
 import { registerSecrets } from "../io/secrets.js";
+import { fsErrorData, isFsError } from "../io/fs-errors.js";
 import { createProvider, preloadProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { ResponseCache } from "./cache.js";
@@ -44,7 +45,7 @@ async function main(job: LaneJob): Promise<void> {
     post({ finished: true });
   } catch (error) {
     flush();
-    post({ error: errorMessage(error), input: error instanceof InputError });
+    post({ error: errorMessage(error), input: error instanceof InputError, ...(isFsError(error) ? { fs: fsErrorData(error) } : {}) });
   } finally {
     for (const p of providers) await p.close?.();
   }

@@ -3,6 +3,7 @@ import type { ResolvedModel } from "../config/types.js";
 import type { ResolvedPrice } from "../cost/prices.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
+import { fsErrorFromData, type FsErrorData } from "../io/fs-errors.js";
 import type { Provider } from "../providers/types.js";
 import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
 import { FEED_BATCH, type ItemFeed } from "./item-feed.js";
@@ -91,7 +92,7 @@ export interface ItemBatch {
 }
 
 /** What a thread sends back. */
-export type LaneMessage = { rows: ResultRow[] } | { more: true } | { error: string; input: boolean } | { finished: true };
+export type LaneMessage = { rows: ResultRow[] } | { more: true } | { error: string; input: boolean; fs?: FsErrorData } | { finished: true };
 
 /** API models only: their SDKs spend most of a request's CPU, so each gets a thread of its own. */
 export function runsOnItsOwnThread(model: ResolvedModel): boolean {
@@ -142,7 +143,7 @@ export class LaneThread {
         else if ("more" in message) worker.postMessage(nextBatch());
         else if ("error" in message) {
           settled = true;
-          reject(message.input ? new InputError(message.error) : new Error(message.error));
+          reject(message.fs ? fsErrorFromData(message.fs) : message.input ? new InputError(message.error) : new Error(message.error));
         } else {
           settled = true;
           resolve();

@@ -1,9 +1,12 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, fstatSync, writeSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, fstatSync, statSync } from "node:fs";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { InputError } from "../errors.js";
 import { secretFreeJson } from "../io/secrets.js";
+import { writeAll } from "../io/atomic.js";
+import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
+import { parseJsonLine, readJsonFile } from "../io/json-file.js";
 import type { RunSummary } from "../report/types.js";
 import type { ResultRow } from "./types.js";
 
@@ -17,17 +20,24 @@ export function rowKey(model: string, itemId: string): string {
 /**
  * Appends rows to results.jsonl. Rows finished in the same tick go out in one write; each write is a whole number of
  * lines, so a run killed at any moment leaves at most one torn last line, which `repairTornTail` removes on resume.
+ * A write that fails (a full disk) happens outside any caller's stack: it goes to `onFailure`, later rows are
+ * dropped, and `close` throws it; the rows written before it stay.
  */
 export class ResultsWriter {
   private readonly fd: number;
   private buffer: string[] = [];
   private scheduled = false;
+  private failure: Error | null = null;
 
-  constructor(readonly file: string) {
-    this.fd = openSync(file, "a");
+  constructor(
+    readonly file: string,
+    private readonly onFailure: (error: Error) => void = () => {},
+  ) {
+    this.fd = onFile(file, "write", () => openSync(file, "a"));
   }
 
   append(row: ResultRow): void {
+    if (this.failure) return;
     this.buffer.push(secretFreeJson(row) + "\n");
     if (!this.scheduled) {
       this.scheduled = true;
@@ -37,15 +47,21 @@ export class ResultsWriter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 || this.failure) return;
     const chunk = this.buffer.join("");
     this.buffer = [];
-    writeSync(this.fd, chunk);
+    try {
+      writeAll(this.fd, chunk);
+    } catch (error) {
+      this.failure = annotateFsError(error as Error, { file: this.file, action: "write" });
+      this.onFailure(this.failure);
+    }
   }
 
   close(): void {
     this.flush();
     closeSync(this.fd);
+    if (this.failure) throw this.failure;
   }
 }
 
@@ -79,23 +95,32 @@ export function repairTornTail(file: string): void {
   }
 }
 
-/** Streams the rows of a results file; a malformed line is reported with its line number. */
+const DAMAGED_ROW = {
+  ours: true,
+  remedy: "delete that line (modelpick eval --resume runs its item again), or rerun the command that wrote the file",
+};
+
+/**
+ * Streams the rows of a results file, as far as it reached when reading began; a malformed line is an InputError
+ * naming it. A file that is not a regular file (a device) holds no rows.
+ */
 export async function* readResultRows(file: string): AsyncGenerator<ResultRow> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const { size } = onFile(file, "read", () => statSync(file));
+  if (size === 0) return;
+  const lines = createInterface({ input: createReadStream(file, { end: size - 1 }), crlfDelay: Infinity });
   let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === "") continue;
-    let row: ResultRow;
-    try {
-      row = JSON.parse(line) as ResultRow;
-    } catch {
-      throw new InputError(`${file}:${lineNo}: not a JSON results row`);
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === "") continue;
+      const row = parseJsonLine(line, file, lineNo, DAMAGED_ROW) as ResultRow | null;
+      if (typeof row !== "object" || row === null || typeof row.itemId !== "string" || typeof row.model !== "string") {
+        throw new InputError(`${shownPath(file)}:${lineNo}: a results row needs itemId and model; ${DAMAGED_ROW.remedy}`);
+      }
+      yield row;
     }
-    if (typeof row.itemId !== "string" || typeof row.model !== "string") {
-      throw new InputError(`${file}:${lineNo}: a results row needs itemId and model`);
-    }
-    yield row;
+  } catch (error) {
+    throw isFsError(error) ? annotateFsError(error, { file, action: "read" }) : error;
   }
 }
 
@@ -106,6 +131,17 @@ export async function readResultsDir(dir: string): Promise<{ rows: ResultRow[]; 
   const rows: ResultRow[] = [];
   for await (const row of readResultRows(file)) rows.push(row);
   const summaryFile = path.join(dir, SUMMARY_FILE);
-  const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as RunSummary) : null;
+  const summary = existsSync(summaryFile) ? readSummary(summaryFile) : null;
   return { rows, summary };
+}
+
+const REWRITE_SUMMARY = `rerun the command that wrote it, or delete it: ${RESULTS_FILE} alone is enough`;
+
+function readSummary(file: string): RunSummary {
+  const summary = readJsonFile(file, { ours: true, remedy: REWRITE_SUMMARY }) as Partial<RunSummary> | null;
+  const run = typeof summary === "object" && summary !== null ? summary.run : undefined;
+  if (typeof run !== "object" || run === null || (run.models !== undefined && !Array.isArray(run.models))) {
+    throw new InputError(`${shownPath(file)} is not a modelpick run summary (no run record); ${REWRITE_SUMMARY}`);
+  }
+  return summary as RunSummary;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
@@ -7,13 +7,18 @@ import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { secretFreeJson } from "../io/secrets.js";
 import { resolvePrice, type PriceTable } from "../cost/prices.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { ensureDir, isDirectory } from "../io/dirs.js";
+import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
+import { readJsonFile } from "../io/json-file.js";
+import { lockDir, type DirLock } from "../io/lock.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
-import { arrayFeed } from "./item-feed.js";
+import { arrayFeed, type ItemFeed } from "./item-feed.js";
 import { LaneThread, laneFor, runLane, threadedModels } from "./lane.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
 import type { ResultRow } from "./types.js";
@@ -35,6 +40,8 @@ export interface EvalOptions {
   priceTable?: PriceTable;
   /** Threads started early by prepareEval; runEval starts any it needs that are not here. */
   prepared?: PreparedEval;
+  /** Things the user should know that are not errors (a stale lock taken over). */
+  onNote?: (note: string) => void;
 }
 
 /** Model threads started before the dataset is read, so they load their SDKs meanwhile. */
@@ -83,11 +90,55 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const judgeModel = judgeFor(config, items, scoring.needsJudge);
   const involved = judgeModel && !models.includes(judgeModel) ? [...models, judgeModel] : models;
   const keys = collectApiKeys(involved, options.env);
-
-  if (!options.resume && existsSync(path.join(options.outDir, RESULTS_FILE))) {
-    throw new InputError(`${options.outDir} already holds a run: continue it with --resume, or choose another --out directory`);
+  const lock = claimOutDir(options);
+  try {
+    return await evalInDir(options, models, judgeModel, keys, scoring);
+  } catch (error) {
+    if (isFsError(error) && existsSync(path.join(options.outDir, RUN_FILE))) {
+      const dir = shownPath(options.outDir);
+      annotateFsError(error, { hint: `the rows written so far are kept in ${dir}: fix that, then continue with modelpick eval --resume ${dir}` });
+    }
+    throw error;
+  } finally {
+    lock.release();
   }
-  mkdirSync(options.outDir, { recursive: true });
+}
+
+/**
+ * The run's directory, locked for this run alone: a second run on it, or a resume while the first still writes, is
+ * refused. --resume needs a run to continue; a new run needs a directory without one.
+ */
+function claimOutDir(options: EvalOptions): DirLock {
+  const dir = shownPath(options.outDir);
+  if (options.resume && !isDirectory(options.outDir)) {
+    throw new InputError(`--resume ${dir}: no such directory; check the path, or start a new run with --out ${dir}`);
+  }
+  ensureDir(options.outDir);
+  const lock = lockDir(options.outDir, "modelpick eval");
+  try {
+    if (options.resume && !existsSync(path.join(options.outDir, RUN_FILE))) {
+      throw new InputError(`--resume ${dir}: no ${RUN_FILE} there, so it holds no run of modelpick eval to continue; start a new run with --out`);
+    }
+    if (!options.resume && existsSync(path.join(options.outDir, RESULTS_FILE))) {
+      throw new InputError(`${dir} already holds a run: continue it with --resume, or choose another --out directory`);
+    }
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  if (lock.note) options.onNote?.(lock.note);
+  return lock;
+}
+
+async function evalInDir(
+  options: EvalOptions,
+  models: ResolvedModel[],
+  judgeModel: ResolvedModel | null,
+  keys: Map<string, string>,
+  scoring: typeof import("../scoring/index.js"),
+): Promise<EvalOutcome> {
+  const { items } = options;
+  const secrets = [...keys.values()];
   const record = await startRecord(options, models, judgeModel);
   const resultsFile = path.join(options.outDir, RESULTS_FILE);
   const builder = new SummaryBuilder();
@@ -96,7 +147,10 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   if (options.resume) await replayFinished(resultsFile, builder, done, estimated);
 
   const providers = new Map<string, Provider>();
-  const writer = new ResultsWriter(resultsFile);
+  let writeFailed: (error: Error) => void = () => {};
+  const writing = new Promise<never>((_, reject) => (writeFailed = reject));
+  writing.catch(() => {}); // raced below; a failure in the final flush is thrown by close()
+  const writer = new ResultsWriter(resultsFile, writeFailed);
   const progress: Progress = { done: 0, total: 0, errors: 0, skipped: 0, cached: 0, startedAt: Date.now() };
   let closed = false;
   const onRow = (row: ResultRow) => {
@@ -142,20 +196,34 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
         scoreOutput: scoring.scoreOutput,
         needsJudge: scoring.needsJudge,
       };
-      runs.push(...inProcess.map((m) => runLane(lane(m), arrayFeed(pending(m)), ctx, onRow)));
+      runs.push(...inProcess.map((m) => runLane(lane(m), untilAborted(arrayFeed(pending(m)), stopThreads.signal), ctx, onRow)));
     }
-    await Promise.all(runs);
+    await Promise.race([Promise.all(runs), writing]);
   } finally {
     closed = true;
     stopThreads.abort();
     options.prepared?.dispose();
-    writer.close();
-    for (const provider of providers.values()) await provider.close?.();
+    try {
+      writer.close();
+    } finally {
+      for (const provider of providers.values()) await provider.close?.();
+    }
   }
   const infos = modelInfos(models, providers, options.priceTable).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
-  writeFileSync(path.join(options.outDir, SUMMARY_FILE), secretFreeJson(summary, 2) + "\n");
+  writeFileAtomic(path.join(options.outDir, SUMMARY_FILE), secretFreeJson(summary, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
+}
+
+/** A feed that hands out no more items once the run is stopped (another lane failed, the disk is full). */
+function untilAborted(feed: ItemFeed, signal: AbortSignal): ItemFeed {
+  return {
+    next: () => (signal.aborted ? undefined : feed.next()),
+    get ended() {
+      return signal.aborted || feed.ended;
+    },
+    onItems: (listener) => feed.onItems(listener),
+  };
 }
 
 function takeThread(prepared: PreparedEval | undefined, model: ResolvedModel): LaneThread {
@@ -197,7 +265,7 @@ function judgeFor(config: Config, items: DatasetItem[], needsJudge: (item: Datas
 
 async function replayFinished(file: string, builder: SummaryBuilder, done: Set<string>, estimated: Set<string>): Promise<void> {
   if (!existsSync(file)) return;
-  repairTornTail(file);
+  onFile(file, "write", () => repairTornTail(file));
   for await (const row of readResultRows(file)) {
     const key = rowKey(row.model, row.itemId);
     if (done.has(key)) continue;
@@ -218,8 +286,8 @@ function countDone(done: Set<string>, models: ResolvedModel[], items: DatasetIte
 async function startRecord(options: EvalOptions, models: ResolvedModel[], judge: ResolvedModel | null): Promise<RunRecord> {
   const file = path.join(options.outDir, RUN_FILE);
   const datasetHash = await hashFiles(options.config.datasets);
-  if (options.resume && existsSync(file)) {
-    const previous = JSON.parse(readFileSync(file, "utf8")) as RunRecord;
+  if (options.resume) {
+    const previous = readRunRecord(file);
     if (previous.datasetHash !== datasetHash || previous.configHash !== options.config.hash) {
       throw new InputError(
         `${file}: the config or dataset changed since this run started; resume with the same files, or start a new run with --out`,
@@ -239,8 +307,17 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     startedAt: new Date().toISOString(),
     priceSource: priceSourceOf(models, options.priceTable),
   };
-  writeFileSync(file, secretFreeJson(record, 2) + "\n");
+  writeFileAtomic(file, secretFreeJson(record, 2) + "\n");
   return record;
+}
+
+function readRunRecord(file: string): RunRecord {
+  const remedy = "without it this run cannot be checked against the config and dataset: start a new run with --out";
+  const record = readJsonFile(file, { ours: true, remedy }) as Partial<RunRecord> | null;
+  if (typeof record?.configHash !== "string" || typeof record.datasetHash !== "string") {
+    throw new InputError(`${shownPath(file)} is not a run record of modelpick eval (no configHash and datasetHash); ${remedy}`);
+  }
+  return record as RunRecord;
 }
 
 function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, prices?: PriceTable): ModelRunInfo[] {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedModel } from "../../src/config/types.js";
 import { InputError } from "../../src/errors.js";
 import { loadPriceTable } from "../../src/cost/price-table.js";
+import { describeFsError, isFsError } from "../../src/io/fs-errors.js";
 import { costUsd, resolvePrice } from "../../src/cost/prices.js";
 
 const SAMPLE = fileURLToPath(new URL("../fixtures/litellm-sample.json", import.meta.url));
@@ -88,7 +89,15 @@ describe("modelpick's own price format", () => {
     expect(() => loadPriceTable(file)).toThrow(InputError);
     expect(() => loadPriceTable(file)).toThrow(/bad\.yaml: m\.inputPerMTok/);
     expect(() => loadPriceTable(tempFile("x.json", "{ nope"))).toThrow(/not valid JSON/);
-    expect(() => loadPriceTable("/no/such/prices.json")).toThrow(/cannot read/);
+    // A missing file is a filesystem error: the CLI's boundary prints it as one line, exit 2.
+    const missing = (() => {
+      try {
+        loadPriceTable("/no/such/prices.json");
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isFsError(missing) && describeFsError(missing)).toMatch(/^cannot read \/no\/such\/prices\.json: no such file or directory; check the prices file's path/);
   });
 });
 
