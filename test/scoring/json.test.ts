@@ -82,7 +82,26 @@ describe("json", () => {
 
   it("returns the compile error for an invalid schema", () => {
     expect(compileSchema({ type: "nonsense" })).toBeInstanceOf(Error);
+    expect(compileSchema({ type: "string", pattern: "(unclosed" })).toBeInstanceOf(Error);
   });
+
+  it("checks schema patterns and patternProperties, each with its own pattern", () => {
+    const schema = {
+      type: "object",
+      properties: { code: { type: "string", pattern: "^[A-Z]{3}$" }, year: { type: "string", pattern: "^\\d{4}$" } },
+      patternProperties: { "^x-": { type: "number" } },
+    };
+    expect(score('{"code": "ABC", "year": "2024", "x-n": 1}', { schema }).score).toBe(1);
+    expect(score('{"code": "2024", "year": "ABC"}', { schema }).reason).toMatch(/\/code must match pattern.*\/year must match/);
+    expect(score('{"code": "ABC", "x-n": "one"}', { schema }).reason).toContain("/x-n must be number");
+  });
+
+  it("stops a schema pattern that backtracks catastrophically, naming it, instead of hanging", () => {
+    const schema = { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } };
+    expect(() => score(JSON.stringify({ code: `${"a".repeat(40)}!` }), { schema })).toThrow(
+      "regex /^(a+)+$/ took longer than 1000 ms on this answer (catastrophic backtracking?); simplify the pattern",
+    );
+  }, 20_000);
 
   it("deep-compares with an object expected when no checks are given (key order and string case ignored)", () => {
     const expected = { city: "Paris", tags: ["a", "b"] };
