@@ -65,8 +65,12 @@ const common = {
   selfHosted: selfHosted.optional(),
 };
 
+/** Longest answer kept (characters): past it the answer is cut, the request stopped and the row marked truncated. */
+const maxAnswerChars = z.number().int().min(1_000).max(100_000_000).default(1_000_000);
+
 const apiModel = {
   ...common,
+  maxAnswerChars,
   model: z.string().min(1),
   baseURL: z.string().url("expected a URL").optional(),
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
@@ -85,7 +89,7 @@ const compatibleModel = z
   })
   .passthrough();
 const recordedModel = z
-  .object({ ...common, provider: z.literal("recorded"), file: z.string().min(1), concurrency: common.concurrency })
+  .object({ ...common, provider: z.literal("recorded"), file: z.string().min(1), concurrency: common.concurrency, maxAnswerChars })
   .passthrough();
 const llamaCppModel = z
   .object({

@@ -2,7 +2,6 @@ import OpenAI from "openai";
 import type { ResolvedModel } from "../config/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { readServerSentEvents } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
@@ -71,15 +70,13 @@ async function streamChat(client: OpenAI, model: OpenAIModel, request: Completio
   // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
   const response = await client.chat.completions.create(buildParams(model, request), { signal: request.signal }).asResponse();
 
-  const answer = new StreamedAnswer(startedAt);
+  const answer = new StreamedAnswer(startedAt, model.maxAnswerChars);
   let done = false;
-  for await (const events of readServerSentEvents(response)) {
-    for (const { data } of events) {
-      // Read on to the end of the body after [DONE], so the connection can be reused.
-      done ||= data.startsWith("[DONE]");
-      if (!done) addChunk(answer, JSON.parse(data) as ChatChunk);
-    }
-  }
+  await answer.read(response, ({ data }) => {
+    // Read on to the end of the body after [DONE], so the connection can be reused.
+    done ||= data.startsWith("[DONE]");
+    if (!done) addChunk(answer, JSON.parse(data) as ChatChunk);
+  });
   return answer.result(request.signal, "stream ended before the model finished");
 }
 

@@ -46,6 +46,7 @@ export async function evaluateItem(item: DatasetItem, lane: ModelLane, ctx: Eval
     cached: answer.cached,
     attempts: answer.attempts,
     ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
+    ...(result.truncated ? { truncated: true } : {}),
   };
   return score(row, item, result, ctx);
 }
@@ -94,7 +95,8 @@ async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "sig
     if (hit) return { result: hit, attempts: 0, cached: true, latencyMs: hit.latencyMs ?? undefined };
   }
   const outcome = await callWithRetries(lane.call, request);
-  if (key && cache && outcome.result) {
+  // A truncated answer depends on maxAnswerChars, which the key leaves out: like an error, it is asked again next time.
+  if (key && cache && outcome.result && !outcome.result.truncated) {
     cache.set(key, { ...outcome.result, latencyMs: outcome.result.latencyMs ?? round1(outcome.latencyMs) });
   }
   return { ...outcome, cached: false };
