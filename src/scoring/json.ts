@@ -39,7 +39,8 @@ export function compileSchema(schema: object): ValidateFunction | Error {
 
 // Each try scans to the end of the text, so a degenerate answer ("{{{{…") is cut off after this many.
 const MAX_BRACKET_STARTS = 25;
-const FENCED_BLOCK = /```[ \t]*(json5?|JSON)?[^\n]*\n([\s\S]*?)```/g;
+// The info string stops at a backtick (as in CommonMark), so an answer of many "```" on one line is read in linear time.
+const FENCED_BLOCK = /```[ \t]*(json5?|JSON)?[^\n`]*\n([\s\S]*?)```/g;
 
 /** The JSON value in an answer: the whole text, else a fenced block (```json first), else the first balanced {…}/[…]. */
 export function extractJson(text: string): { value: unknown } | undefined {

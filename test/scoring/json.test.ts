@@ -13,6 +13,14 @@ const score = (output: string, options: Record<string, unknown>, expected?: unkn
   json(output, item({ type: "json", ...options }, expected), options);
 
 describe("extractJson", () => {
+  it("reads an answer of many fence openings on one line in linear time", () => {
+    const started = performance.now();
+    expect(extractJson("```x".repeat(50_000))).toBeUndefined();
+    expect(extractJson(`${"```x".repeat(50_000)}\n\`\`\`json\n{"a": 1}\n\`\`\``)).toEqual({ value: { a: 1 } });
+    // Each opening used to scan to the end of the line: 5.6 s for 100,000 characters here.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("parses plain JSON, a fenced block and the first balanced object in prose", () => {
     expect(extractJson(' {"a": 1} ')).toEqual({ value: { a: 1 } });
     expect(extractJson('Here you go:\n```json\n{"name": "Ada", "tags": ["x"]}\n```\nAnything else?')).toEqual({
