@@ -107,7 +107,7 @@ describe("a dataset with a huge line", () => {
   }, 90_000);
 });
 
-describe("an answer stream that never ends", () => {
+describe("an answer past maxAnswerChars: a stream that never ends, a long recorded answer", () => {
   it("is cut at maxAnswerChars (1,000,000 by default): the row is marked truncated, scored on the cut text, memory stays flat", async () => {
     mock.setBehavior(({ userText }) => (userText === "endless" ? { endlessStream: true } : { text: `echo: ${userText}` }));
     const items = [
@@ -147,6 +147,21 @@ describe("an answer stream that never ends", () => {
     expect(result.peakRssMb).toBeLessThan(250);
     expect(result.wallMs).toBeLessThan(9_000);
   }, 120_000);
+
+  it("cuts a recorded answer longer than maxAnswerChars the same way", async () => {
+    const dir = makeProject({ models: [{ id: "rec", provider: "recorded", file: "recorded.jsonl", maxAnswerChars: 1000 }] }, [
+      { id: "long", category: "c", input: "x", scorer: { type: "contains", values: ["abc"] } },
+      { id: "short", category: "c", input: "x", expected: "ok" },
+    ]);
+    const recorded = [{ itemId: "long", output: "abc".repeat(10_000) }, { itemId: "short", output: "ok" }];
+    writeFileSync(path.join(dir, "recorded.jsonl"), recorded.map((r) => JSON.stringify(r)).join("\n"));
+    const result = await evalIn(dir);
+    expect(result.code).toBe(0);
+    const rows = new Map(readRows(path.join(dir, "out")).map((row) => [row.itemId, row]));
+    expect(rows.get("long")).toMatchObject({ truncated: true, score: 1, output: "abc".repeat(333) + "a" });
+    expect(rows.get("short")).toMatchObject({ score: 1, output: "ok" });
+    expect(rows.get("short")!.truncated).toBeUndefined();
+  });
 
   it("refuses a maxAnswerChars out of bounds, naming the field", async () => {
     const dir = makeProject({ models: [compatibleModel({ maxAnswerChars: 10 })] }, [{ id: "a", category: "c", input: "x", expected: "y" }]);
