@@ -110,7 +110,7 @@ describe("parseJudgeScore on a long reply", () => {
     const small = medianMs(() => parseJudgeScore(reply(10_000)));
     const large = medianMs(() => parseJudgeScore(reply(40_000)));
     // Linear: 4× the lines cost about 4× the time (quadratic would be 16×); generous bounds for a loaded machine.
-    expect(large).toBeLessThan(100);
+    expect(large).toBeLessThan(250);
     expect(large / Math.max(small, 0.05)).toBeLessThan(10);
   });
 
@@ -118,6 +118,6 @@ describe("parseJudgeScore on a long reply", () => {
     const { context } = fakeJudge(`${"\n".repeat(40_000)}Good.\nSCORE: 8`);
     const started = performance.now();
     expect(await judge("x", rubricItem, {}, context)).toEqual({ score: 0.8, reason: "judge 8/10: Good." });
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
