@@ -76,7 +76,7 @@ async function* readJsonl(file: string, shown: string): AsyncGenerator<DatasetIt
  * A dataset line longer than this is refused rather than read on: no model's context holds it (10M tokens is about
  * 40M characters), and past V8's string limit (2^29 characters) joining it would crash instead of explaining.
  */
-export const MAX_LINE_CHARS = 64 * 1024 * 1024;
+const MAX_LINE_CHARS = 64 * 1024 * 1024;
 
 /**
  * The stream's lines (LF or CRLF), a chunk's worth at a time. A line spread over many chunks is kept as pieces and
