@@ -103,9 +103,12 @@ const httpUrl = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, not ${protocol}` });
   }
 });
+/** Longest answer kept (characters): past it the answer is cut, the request stopped and the row marked truncated. */
+const maxAnswerChars = z.number().int().min(1_000).max(100_000_000).default(1_000_000);
 
 const apiModel = {
   ...common,
+  maxAnswerChars,
   model: z.string().min(1),
   baseURL: httpUrl.optional(),
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
@@ -119,7 +122,7 @@ const compatibleModel = strictObject({
   baseURL: httpUrl,
   hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
 });
-const recordedModel = strictObject({ ...common, provider: z.literal("recorded"), file: z.string().min(1) });
+const recordedModel = strictObject({ ...common, provider: z.literal("recorded"), file: z.string().min(1), maxAnswerChars });
 const llamaCppModel = strictObject({
   ...common,
   provider: z.literal("llama-cpp"),

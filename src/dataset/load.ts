@@ -68,7 +68,7 @@ async function* readDataset(file: string, shown: string): AsyncGenerator<Dataset
 
 async function* readJsonl(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   let lineNo = 0;
-  for await (const lines of readLines(openText(file))) {
+  for await (const lines of readLines(openText(file), shown)) {
     const batch: DatasetItem[] = [];
     for (const line of lines) {
       lineNo++;
@@ -85,16 +85,47 @@ async function* readJsonl(file: string, shown: string): AsyncGenerator<DatasetIt
   }
 }
 
-/** The stream's lines (LF or CRLF), a chunk's worth at a time. */
-async function* readLines(stream: Readable): AsyncGenerator<string[]> {
+/**
+ * A dataset line longer than this is refused rather than read on: no model's context holds it (10M tokens is about
+ * 40M characters), and past V8's string limit (2^29 characters) joining it would crash instead of explaining.
+ */
+const MAX_LINE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * The stream's lines (LF or CRLF), a chunk's worth at a time. A line spread over many chunks is kept as pieces and
+ * joined once at its end: joining as it grows would copy it again for every chunk (quadratic on a long line).
+ */
+async function* readLines(stream: Readable, shown: string): AsyncGenerator<string[]> {
   stream.setEncoding("utf8");
-  let partial = "";
+  let head: string[] = [];
+  let headChars = 0;
+  let lineNo = 0;
+  const grow = (piece: string) => {
+    headChars += piece.length;
+    if (headChars > MAX_LINE_CHARS) {
+      throw new InputError(
+        `${shown}:${lineNo + 1}: the line is longer than ${MAX_LINE_CHARS.toLocaleString("en-US")} characters; ` +
+          "no model takes an item this large: shorten or split it",
+      );
+    }
+    head.push(piece);
+  };
   for await (const chunk of stream as AsyncIterable<string>) {
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop()!;
-    yield lines.map(stripCR);
+    const lines = chunk.split("\n");
+    const rest = lines.pop()!;
+    if (lines.length > 0) {
+      if (head.length > 0) {
+        grow(lines[0]!);
+        lines[0] = head.join("");
+        head = [];
+        headChars = 0;
+      }
+      lineNo += lines.length;
+      yield lines.map(stripCR);
+    }
+    if (rest !== "") grow(rest);
   }
-  if (partial !== "") yield [stripCR(partial)];
+  if (head.length > 0) yield [stripCR(head.join(""))];
 }
 
 function stripCR(line: string): string {

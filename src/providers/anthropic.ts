@@ -4,7 +4,7 @@ import { registerSecrets } from "../io/secrets.js";
 import type { ChatMessage } from "../dataset/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { parseEventJson, readServerSentEvents } from "./sse.js";
+import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
@@ -34,7 +34,7 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
     },
     async complete(request) {
       try {
-        return await streamMessage(client, model.model, request);
+        return await streamMessage(client, model, request);
       } catch (error) {
         // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
         if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
@@ -44,20 +44,20 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
   };
 }
 
-async function streamMessage(client: Anthropic, modelName: string, request: CompletionRequest): Promise<CompletionResult> {
+async function streamMessage(client: Anthropic, model: AnthropicModel, request: CompletionRequest): Promise<CompletionResult> {
   const startedAt = performance.now();
   const { system, messages } = splitSystem(request.system, request.messages);
   // No temperature: the API version this SDK sends (2026-10-21) rejects temperature, top_p and top_k on every model
   // with HTTP 400, and the SDK's types no longer have them.
   // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
   const response = await client.messages
-    .create({ model: modelName, max_tokens: request.maxTokens, ...(system ? { system } : {}), messages, stream: true }, { signal: request.signal })
+    .create({ model: model.model, max_tokens: request.maxTokens, ...(system ? { system } : {}), messages, stream: true }, { signal: request.signal })
     .asResponse();
 
-  const answer = new StreamedAnswer(startedAt);
-  for await (const events of readServerSentEvents(response)) {
-    for (const { event, data } of events) if (event !== "ping") addEvent(answer, parseEventJson<StreamEvent>(data));
-  }
+  const answer = new StreamedAnswer(startedAt, model.maxAnswerChars);
+  await answer.read(response, ({ event, data }) => {
+    if (event !== "ping") addEvent(answer, parseEventJson<StreamEvent>(data));
+  });
   return answer.result(request.signal, "stream ended before message_stop");
 }
 

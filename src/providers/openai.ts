@@ -3,7 +3,7 @@ import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { parseEventJson, readServerSentEvents } from "./sse.js";
+import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
@@ -75,15 +75,13 @@ async function streamChat(client: OpenAI, model: OpenAIModel, request: Completio
   // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
   const response = await client.chat.completions.create(buildParams(model, request), { signal: request.signal }).asResponse();
 
-  const answer = new StreamedAnswer(startedAt);
+  const answer = new StreamedAnswer(startedAt, model.maxAnswerChars);
   let done = false;
-  for await (const events of readServerSentEvents(response)) {
-    for (const { data } of events) {
-      // Read on to the end of the body after [DONE], so the connection can be reused.
-      done ||= data.startsWith("[DONE]");
-      if (!done) addChunk(answer, parseEventJson<ChatChunk>(data));
-    }
-  }
+  await answer.read(response, ({ data }) => {
+    // Read on to the end of the body after [DONE], so the connection can be reused.
+    done ||= data.startsWith("[DONE]");
+    if (!done) addChunk(answer, parseEventJson<ChatChunk>(data));
+  });
   return answer.result(request.signal, "stream ended before the model finished");
 }
 

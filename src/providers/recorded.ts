@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { InputError } from "../errors.js";
 import type { ResolvedModel } from "../config/types.js";
 import { formatOf, openText } from "../dataset/load.js";
+import { cutAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 import { MAX_CONTEXT_TOKENS, tokenCount } from "./usage.js";
 
@@ -14,13 +15,14 @@ interface RecordedRow {
   costUsd?: number;
   score?: number;
   tokensEstimated?: boolean;
+  truncated?: boolean;
 }
 
 const NUMERIC = ["inputTokens", "outputTokens", "latencyMs", "costUsd", "score"] as const;
 
 /** Replays answers recorded earlier (a JSONL or CSV file of `itemId, output[, tokens, latency, cost, score]`). */
 export async function createRecordedProvider(model: ResolvedModel & { provider: "recorded" }): Promise<Provider> {
-  const answers = await loadRecordedAnswers(model.file);
+  const answers = await loadRecordedAnswers(model.file, model.maxAnswerChars);
   return {
     id: model.id,
     hosting: model.hosting,
@@ -38,19 +40,22 @@ export async function createRecordedProvider(model: ResolvedModel & { provider: 
   };
 }
 
-export async function loadRecordedAnswers(file: string): Promise<Map<string, RecordedRow>> {
+/** The recorded answers by item id; an output longer than `maxAnswerChars` is cut there and marked truncated. */
+export async function loadRecordedAnswers(file: string, maxAnswerChars: number): Promise<Map<string, RecordedRow>> {
   if (!existsSync(file)) throw new InputError(`${file}: recorded answers file not found`);
   const answers = new Map<string, RecordedRow>();
   for await (const { record, line } of readRecords(file)) {
     const itemId = record.itemId;
     if (itemId === undefined || itemId === null || itemId === "") throw new InputError(`${file}:${line}: itemId is missing`);
-    answers.set(String(itemId), toRecordedRow(record, file, line));
+    answers.set(String(itemId), toRecordedRow(record, file, line, maxAnswerChars));
   }
   return answers;
 }
 
-function toRecordedRow(record: Record<string, unknown>, file: string, line: number): RecordedRow {
-  const row: RecordedRow = { output: record.output === undefined || record.output === null ? "" : String(record.output) };
+function toRecordedRow(record: Record<string, unknown>, file: string, line: number, maxAnswerChars: number): RecordedRow {
+  const output = record.output === undefined || record.output === null ? "" : String(record.output);
+  const row: RecordedRow =
+    output.length > maxAnswerChars ? { output: cutAnswer(output, maxAnswerChars), truncated: true } : { output };
   if (record.tokensEstimated === true || record.tokensEstimated === "true") row.tokensEstimated = true;
   for (const key of NUMERIC) {
     const raw = record[key];

@@ -10,12 +10,14 @@ export interface ServerSentEvent {
 /**
  * Parses a text/event-stream body as the WHATWG spec says (LF, CRLF or CR line ends; `:` comments; multi-line data;
  * one optional space after the colon). The SDKs' own stream helpers do the same with more general machinery that
- * costs a visible share of a streamed request's CPU on a large eval (see `npm run bench`).
+ * costs a visible share of a streamed request's CPU on a large eval (see `npm run bench`). An event (or a line not
+ * yet ended) longer than `maxEventChars` ends the stream with an error, so a server that never sends a line break
+ * cannot fill the memory.
  */
-export async function* readServerSentEvents(response: Response): AsyncGenerator<ServerSentEvent[]> {
+export async function* readServerSentEvents(response: Response, maxEventChars: number): AsyncGenerator<ServerSentEvent[]> {
   if (!response.body) throw new ProviderError("the response has no body", { retryable: true });
   const body = response.body as unknown as AsyncIterable<Uint8Array>;
-  const parser = new EventStreamParser();
+  const parser = new EventStreamParser(maxEventChars);
   const decoder = new TextDecoder();
   // The events of each network chunk come as one array: an await per event would cost more than parsing it.
   for await (const chunk of body) {
@@ -39,42 +41,68 @@ export function parseEventJson<T>(data: string): T {
 }
 
 class EventStreamParser {
-  private pending = "";
+  /** The line not yet ended, in the pieces it came in: joined once when it ends (joining as it grows is quadratic). */
+  private pending: string[] = [];
+  private pendingChars = 0;
   private event: string | null = null;
   private data: string[] = [];
+  private dataChars = 0;
   private first = true;
   /** A CR ended the last chunk: an LF at the start of the next one belongs to it. */
   private afterCR = false;
 
+  constructor(private readonly maxEventChars: number) {}
+
   push(text: string, final = false): ServerSentEvent[] {
     const events: ServerSentEvent[] = [];
-    let buffer = this.pending + text;
-    if (this.afterCR && buffer.startsWith("\n")) buffer = buffer.slice(1);
-    this.afterCR = false;
-    if (this.first && buffer.length > 0) {
-      if (buffer.charCodeAt(0) === 0xfeff) buffer = buffer.slice(1);
+    let start = 0;
+    if (text.length > 0) {
+      if (this.afterCR && text.charCodeAt(0) === 10) start = 1;
+      else if (this.first && text.charCodeAt(0) === 0xfeff) start = 1;
+      this.afterCR = false;
       this.first = false;
     }
-    let start = 0;
-    let lf = buffer.indexOf("\n");
-    let cr = buffer.indexOf("\r");
+    let lf = text.indexOf("\n", start);
+    let cr = text.indexOf("\r", start);
     for (;;) {
-      if (lf !== -1 && lf < start) lf = buffer.indexOf("\n", start);
-      if (cr !== -1 && cr < start) cr = buffer.indexOf("\r", start);
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) break;
-      const dispatched = this.line(buffer.slice(start, end));
+      const dispatched = this.line(this.takePending(text.slice(start, end)));
       if (dispatched) events.push(dispatched);
       start = end + 1;
       if (end === cr) {
-        if (start === buffer.length) this.afterCR = true;
-        else if (buffer.charCodeAt(start) === 10) start++;
+        if (start === text.length) this.afterCR = true;
+        else if (text.charCodeAt(start) === 10) start++;
       }
     }
-    this.pending = buffer.slice(start);
+    if (start < text.length) {
+      this.pending.push(start === 0 ? text : text.slice(start));
+      this.pendingChars += text.length - start;
+      this.checkSize();
+    }
     // A stream that ends without a blank line leaves its last event undispatched, as the spec says.
-    if (final) this.pending = "";
+    if (final) this.takePending("");
     return events;
+  }
+
+  /** The pending start of a line joined with its end. */
+  private takePending(end: string): string {
+    if (this.pending.length === 0) return end;
+    this.pending.push(end);
+    const line = this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    return line;
+  }
+
+  private checkSize(): void {
+    if (this.pendingChars + this.dataChars > this.maxEventChars) {
+      throw new ProviderError(
+        `the event stream sent an event of more than ${this.maxEventChars.toLocaleString("en-US")} characters; stopped reading`,
+      );
+    }
   }
 
   private line(line: string): ServerSentEvent | undefined {
@@ -84,8 +112,11 @@ class EventStreamParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.data.push(value);
-    else if (field === "event") this.event = value;
+    if (field === "data") {
+      this.data.push(value);
+      this.dataChars += value.length;
+      this.checkSize();
+    } else if (field === "event") this.event = value;
     return undefined;
   }
 
@@ -95,6 +126,7 @@ class EventStreamParser {
     if (this.data.length === 0) return undefined;
     const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
     this.data = [];
+    this.dataChars = 0;
     return { event, data };
   }
 }

@@ -27,6 +27,8 @@ export interface CompletionResult {
   tokensEstimated?: boolean;
   /** A score that came with the answer (recorded benchmark tables); used instead of the item's scorer. */
   score?: number;
+  /** The answer reached the model's maxAnswerChars and was cut there (the request was stopped). */
+  truncated?: boolean;
 }
 
 /**

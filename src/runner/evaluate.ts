@@ -48,6 +48,7 @@ export async function evaluateItem(item: DatasetItem, lane: ModelLane, ctx: Eval
     ...(answer.cachedAt !== undefined ? { cachedAt: answer.cachedAt } : {}),
     attempts: answer.attempts,
     ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
+    ...(result.truncated ? { truncated: true } : {}),
   };
   return score(row, item, result, ctx);
 }
@@ -107,7 +108,8 @@ async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "sig
   }
   const outcome = await callWithRetries(lane.call, request);
   const result = outcome.result && withoutSecrets(outcome.result);
-  if (key && cache && result) {
+  // A truncated answer depends on maxAnswerChars, which the key leaves out: like an error, it is asked again next time.
+  if (key && cache && result && !result.truncated) {
     cache.set(key, { ...result, latencyMs: result.latencyMs ?? round1(outcome.latencyMs) });
   }
   return { ...outcome, result };

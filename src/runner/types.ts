@@ -21,5 +21,7 @@ export interface ResultRow {
   attempts: number;
   /** True when token counts are estimates rather than the provider's own usage. */
   tokensEstimated?: boolean;
+  /** True when the answer reached the model's maxAnswerChars and was cut there; it is scored as cut. */
+  truncated?: boolean;
   scoreReason?: string;
 }

@@ -3,12 +3,20 @@ import type { Ajv, ValidateFunction } from "ajv";
 import type { DatasetItem } from "../dataset/types.js";
 import type { Scorer } from "./types.js";
 import { normalizeAnswer, preview } from "./normalize.js";
+import { SafeRegex } from "./safe-regex.js";
 
 // ajv takes ~90 ms to load, so it is required synchronously on the first schema, not when this module loads.
 const requireHere = createRequire(import.meta.url);
 let ajv: Ajv | undefined;
 const validatorsBySchema = new WeakMap<object, ValidateFunction | Error>();
 const validatorsByText = new Map<string, ValidateFunction | Error>();
+
+function createAjv(): Ajv {
+  const { Ajv } = requireHere("ajv") as typeof import("ajv");
+  // Schema `pattern` and `patternProperties` come from the dataset: they run under a time budget, as regex scorers do.
+  const regExp = Object.assign((pattern: string, flags: string) => new SafeRegex(pattern, flags), { code: "SafeRegex" });
+  return new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp } });
+}
 
 /** Compiles a JSON Schema once (cached by object, then by JSON text); returns the compile error if it is invalid. */
 export function compileSchema(schema: object): ValidateFunction | Error {
@@ -17,7 +25,7 @@ export function compileSchema(schema: object): ValidateFunction | Error {
   const text = JSON.stringify(schema);
   validator = validatorsByText.get(text);
   if (!validator) {
-    ajv ??= new (requireHere("ajv") as typeof import("ajv")).Ajv({ allErrors: true, strict: false, logger: false });
+    ajv ??= createAjv();
     try {
       validator = ajv.compile(schema);
     } catch (error) {
@@ -31,7 +39,8 @@ export function compileSchema(schema: object): ValidateFunction | Error {
 
 // Each try scans to the end of the text, so a degenerate answer ("{{{{…") is cut off after this many.
 const MAX_BRACKET_STARTS = 25;
-const FENCED_BLOCK = /```[ \t]*(json5?|JSON)?[^\n]*\n([\s\S]*?)```/g;
+// The info string stops at a backtick (as in CommonMark), so an answer of many "```" on one line is read in linear time.
+const FENCED_BLOCK = /```[ \t]*(json5?|JSON)?[^\n`]*\n([\s\S]*?)```/g;
 
 /** The JSON value in an answer: the whole text, else a fenced block (```json first), else the first balanced {…}/[…]. */
 export function extractJson(text: string): { value: unknown } | undefined {

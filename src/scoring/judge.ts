@@ -11,8 +11,10 @@ export const JUDGE_SYSTEM = [
   "useless) to 10 (fully meets the rubric).",
 ].join(" ");
 
-// A line that is (after optional markdown) "SCORE: N" or "SCORE: N/10"; the last one wins.
-const SCORE_LINE = /^[\s*_#>`]*score[\s*_`]*[:=][\s*_`]*(\d+(?:\.\d+)?)(?:\s*\/\s*10)?[\s*_`.]*$/gim;
+// A line that is (after optional markdown) "SCORE: N" or "SCORE: N/10"; the last one wins. Matched one line at a
+// time: across a whole reply, every blank line would start a candidate scanned to the end of the blank block.
+const SCORE_LINE = /^[\s*_#>`]*score[\s*_`]*[:=][\s*_`]*(\d+(?:\.\d+)?)(?:\s*\/\s*10)?[\s*_`.]*$/i;
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/;
 
 /** Keeps a tag-like string from closing our delimiters early (`</answer>` inside an answer). */
 function escapeTags(text: string): string {
@@ -36,19 +38,31 @@ export function buildJudgePrompt(output: string, item: DatasetItem, options: Rec
 
 /** The judge's score as a fraction, from its LAST "SCORE: N" line; throws if there is none or it is out of range. */
 export function parseJudgeScore(reply: string): number {
-  const last = [...reply.matchAll(SCORE_LINE)].at(-1);
+  return readJudgeReply(reply).score;
+}
+
+/** The score (see parseJudgeScore) and the reasoning: the reply without its SCORE lines. */
+function readJudgeReply(reply: string): { score: number; reasoning: string } {
+  const lines = reply.split(LINE_BREAK);
+  let last: string | undefined;
+  const reasoning: string[] = [];
+  for (const line of lines) {
+    const scored = SCORE_LINE.exec(line)?.[1];
+    if (scored === undefined) reasoning.push(line);
+    else last = scored;
+  }
   const start = JSON.stringify(reply.trim().slice(0, 80));
-  if (!last) throw new Error(`judge reply had no SCORE line: ${start}`);
-  const value = Number(last[1]);
-  if (value > 10) throw new Error(`judge SCORE ${last[1]} is outside 0–10: ${start}`);
-  return value / 10;
+  if (last === undefined) throw new Error(`judge reply had no SCORE line: ${start}`);
+  const value = Number(last);
+  if (value > 10) throw new Error(`judge SCORE ${last} is outside 0–10: ${start}`);
+  return { score: value / 10, reasoning: reasoning.join("\n") };
 }
 
 /** Asks the judge model to grade the answer against the rubric (option `rubric`, else the item's). Graded, async. */
 export const judge: AsyncScorer = async (output, item, options, context) => {
   const reply = await context.askJudge(buildJudgePrompt(output, item, options), JUDGE_SYSTEM);
-  const score = parseJudgeScore(reply);
-  const reasoning = reply.replace(SCORE_LINE, "").replace(/\s+/g, " ").trim();
+  const { score, reasoning: text } = readJudgeReply(reply);
+  const reasoning = text.replace(/\s+/g, " ").trim();
   const summary = item.sensitive || reasoning === "" ? "" : `: ${reasoning.slice(0, 200)}${reasoning.length > 200 ? "…" : ""}`;
   return { score, reason: `judge ${Math.round(score * 100) / 10}/10${summary}` };
 };

@@ -1,17 +1,18 @@
+import { SafeRegex } from "./safe-regex.js";
 import type { Scorer } from "./types.js";
 
-const compiled = new Map<string, RegExp | Error>();
+const compiled = new Map<string, SafeRegex | Error>();
 
 /**
- * Compiles (once per pattern and flags) the regex a `regex` scorer tests with, or returns the compile error.
- * g and y are dropped: they make `test` stateful and add nothing to "does it match".
+ * Compiles (once per pattern and flags) the regex a `regex` scorer tests with, or returns the compile error. It runs
+ * under a time budget (see SafeRegex). g and y are dropped: they make `test` stateful and add nothing to "does it match".
  */
-export function compileRegex(pattern: string, flags: string): RegExp | Error {
+export function compileRegex(pattern: string, flags: string): SafeRegex | Error {
   const key = `${flags}/${pattern}`;
   let regex = compiled.get(key);
   if (regex === undefined) {
     try {
-      regex = new RegExp(pattern, flags.replace(/[gy]/g, ""));
+      regex = new SafeRegex(pattern, flags.replace(/[gy]/g, ""));
     } catch (error) {
       regex = error instanceof Error ? error : new Error(String(error));
     }
@@ -27,7 +28,10 @@ export function regexSource(options: Record<string, unknown>, expected: unknown)
   return { pattern, flags };
 }
 
-/** 1 if the answer matches `pattern` (or, with `mustNotMatch: true`, if it does not). Pass/fail. */
+/**
+ * 1 if the answer matches `pattern` (or, with `mustNotMatch: true`, if it does not). Pass/fail. Throws when the
+ * pattern runs past its time budget: the item gets an error naming the pattern, not a score.
+ */
 export const regex: Scorer = (output, item, options) => {
   const { pattern, flags } = regexSource(options, item.expected);
   if (pattern === undefined) return { score: 0, reason: "no pattern to match" };

@@ -62,7 +62,24 @@ export interface MockStreamFailure {
   errorType?: string;
 }
 
-export type MockBehavior = MockAnswer | MockRateLimit | MockHttpError | MockHang | MockStreamFailure;
+/**
+ * A streamed answer that never ends: text deltas written as fast as the client reads them (the server waits for the
+ * socket to drain), until the client goes away. Each one is logged in `endlessStreams`.
+ */
+export interface MockEndlessStream {
+  endlessStream: true;
+  /** The text of each delta ("x" × 1,000 by default). */
+  piece?: string;
+}
+
+/** What happened to one endless stream: how much the server wrote, and whether the connection is closed yet. */
+export interface EndlessStreamLog {
+  api: MockApi;
+  bytesSent: number;
+  closed: boolean;
+}
+
+export type MockBehavior = MockAnswer | MockRateLimit | MockHttpError | MockHang | MockStreamFailure | MockEndlessStream;
 export type MockBehaviorFn = (request: MockRequestContext) => MockBehavior | Promise<MockBehavior>;
 
 export interface MockServerOptions {
@@ -80,6 +97,8 @@ export interface MockServer {
   /** baseURL for the Anthropic SDK (it appends /v1/messages itself). */
   anthropicBaseURL: string;
   requests: LoggedRequest[];
+  /** Every endless stream served so far (see MockEndlessStream). */
+  endlessStreams: EndlessStreamLog[];
   setBehavior(behavior: MockBehaviorFn): void;
   close(): Promise<void>;
 }
@@ -98,6 +117,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let behavior: MockBehaviorFn = options.behavior ?? echoBehavior;
   let requestCount = 0;
   const requests: LoggedRequest[] = [];
+  const endlessStreams: EndlessStreamLog[] = [];
 
   const server = createServer((req, res) => {
     const arrivedAt = performance.now();
@@ -115,6 +135,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         if (logRequests) requests.push({ api, path, body, headers: req.headers, receivedAt: Date.now(), remotePort: req.socket.remotePort });
         const context: MockRequestContext = { api, body, index: requestCount++, userText: lastUserText(body) };
         const chosen = await behavior(context);
+        if ("endlessStream" in chosen) return streamEndlessly(res, api, chosen, endlessStreams);
         await respond(res, api, body, context, chosen, defaultLatencyMs, arrivedAt);
       })
       .catch((error: unknown) => {
@@ -136,6 +157,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
     requests,
+    endlessStreams,
     setBehavior(next) {
       behavior = next;
     },
@@ -368,6 +390,36 @@ function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailur
       ? `data: ${JSON.stringify({ error: { message: "The server had an error while processing your request.", type: failure.errorType ?? "server_error", param: null, code: null } })}\n\n`
       : `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: failure.errorType ?? "overloaded_error", message: "Overloaded" } })}\n\n`;
   res.end(started + error);
+}
+
+/** Writes text deltas until the client closes the connection, waiting for the socket to drain between writes. */
+async function streamEndlessly(res: ServerResponse, api: MockApi, stream: MockEndlessStream, log: EndlessStreamLog[]): Promise<void> {
+  const entry: EndlessStreamLog = { api, bytesSent: 0, closed: false };
+  log.push(entry);
+  startEventStream(res);
+  const piece = stream.piece ?? "x".repeat(1000);
+  const opening =
+    api === "openai"
+      ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] })}\n\n`
+      : `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_mock_endless", type: "message", role: "assistant", model: "mock", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`;
+  const delta =
+    api === "openai"
+      ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })}\n\n`
+      : `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } })}\n\n`;
+  const closed = new Promise<void>((resolve) =>
+    res.once("close", () => {
+      entry.closed = true;
+      resolve();
+    }),
+  );
+  let text = opening;
+  while (!entry.closed) {
+    entry.bytesSent += Buffer.byteLength(text);
+    const flushed = res.write(text);
+    text = delta.repeat(16);
+    // Yield either way, so the mock's other connections are served too.
+    await Promise.race([new Promise((resolve) => (flushed ? setImmediate(resolve) : res.once("drain", resolve))), closed]);
+  }
 }
 
 function startEventStream(res: ServerResponse): void {

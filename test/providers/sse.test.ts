@@ -14,7 +14,7 @@ function responseOf(pieces: Uint8Array[]): Response {
 
 async function eventsOf(pieces: Uint8Array[]): Promise<ServerSentEvent[]> {
   const events: ServerSentEvent[] = [];
-  for await (const batch of readServerSentEvents(responseOf(pieces))) events.push(...batch);
+  for await (const batch of readServerSentEvents(responseOf(pieces), 1 << 20)) events.push(...batch);
   return events;
 }
 
@@ -59,6 +59,57 @@ describe("readServerSentEvents", () => {
   });
 
   it("fails clearly on a response without a body", async () => {
-    await expect(readServerSentEvents(new Response(null)).next()).rejects.toThrow("the response has no body");
+    await expect(readServerSentEvents(new Response(null), 1 << 20).next()).rejects.toThrow("the response has no body");
+  });
+});
+
+/** A body of `chunks` pieces made by `piece(i)`, produced as it is read; `cancelled` says whether the reader hung up. */
+function streamedBody(chunks: number, piece: (i: number) => string) {
+  const state = { sent: 0, cancelled: false };
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (state.sent === chunks) return controller.close();
+      controller.enqueue(encoder.encode(piece(state.sent++)));
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  return { response: new Response(body), state };
+}
+
+async function drain(response: Response, maxEventChars: number): Promise<ServerSentEvent[]> {
+  const events: ServerSentEvent[] = [];
+  for await (const batch of readServerSentEvents(response, maxEventChars)) events.push(...batch);
+  return events;
+}
+
+describe("readServerSentEvents on long and endless lines", () => {
+  it("reads a 20 MB line arriving in 16 KB chunks in linear time", async () => {
+    const chunk = "x".repeat(16 * 1024);
+    const chunks = 1280;
+    const { response } = streamedBody(chunks + 1, (i) => (i === 0 ? "data: " : i === chunks ? "\n\n" : chunk));
+    const started = performance.now();
+    const events = await drain(response, 32 * 1024 * 1024);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toHaveLength((chunks - 1) * chunk.length);
+    // Re-scanning the pending line for every chunk took seconds here; linear, it takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it("stops at a line without end longer than maxEventChars, and stops reading the body", async () => {
+    const { response, state } = streamedBody(4000, () => "y".repeat(16 * 1024));
+    await expect(drain(response, 1_000_000)).rejects.toThrow(
+      "the event stream sent an event of more than 1,000,000 characters; stopped reading",
+    );
+    expect(state.sent).toBeLessThan(100);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("counts every data line of an event against the limit", async () => {
+    const { response, state } = streamedBody(4000, () => `data: ${"z".repeat(1000)}\n`);
+    await expect(drain(response, 100_000)).rejects.toThrow(/event of more than 100,000 characters/);
+    expect(state.sent).toBeLessThan(200);
   });
 });

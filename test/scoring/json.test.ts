@@ -13,6 +13,14 @@ const score = (output: string, options: Record<string, unknown>, expected?: unkn
   json(output, item({ type: "json", ...options }, expected), options);
 
 describe("extractJson", () => {
+  it("reads an answer of many fence openings on one line in linear time", () => {
+    const started = performance.now();
+    expect(extractJson("```x".repeat(50_000))).toBeUndefined();
+    expect(extractJson(`${"```x".repeat(50_000)}\n\`\`\`json\n{"a": 1}\n\`\`\``)).toEqual({ value: { a: 1 } });
+    // Each opening used to scan to the end of the line: 5.6 s for 100,000 characters here.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("parses plain JSON, a fenced block and the first balanced object in prose", () => {
     expect(extractJson(' {"a": 1} ')).toEqual({ value: { a: 1 } });
     expect(extractJson('Here you go:\n```json\n{"name": "Ada", "tags": ["x"]}\n```\nAnything else?')).toEqual({
@@ -82,7 +90,26 @@ describe("json", () => {
 
   it("returns the compile error for an invalid schema", () => {
     expect(compileSchema({ type: "nonsense" })).toBeInstanceOf(Error);
+    expect(compileSchema({ type: "string", pattern: "(unclosed" })).toBeInstanceOf(Error);
   });
+
+  it("checks schema patterns and patternProperties, each with its own pattern", () => {
+    const schema = {
+      type: "object",
+      properties: { code: { type: "string", pattern: "^[A-Z]{3}$" }, year: { type: "string", pattern: "^\\d{4}$" } },
+      patternProperties: { "^x-": { type: "number" } },
+    };
+    expect(score('{"code": "ABC", "year": "2024", "x-n": 1}', { schema }).score).toBe(1);
+    expect(score('{"code": "2024", "year": "ABC"}', { schema }).reason).toMatch(/\/code must match pattern.*\/year must match/);
+    expect(score('{"code": "ABC", "x-n": "one"}', { schema }).reason).toContain("/x-n must be number");
+  });
+
+  it("stops a schema pattern that backtracks catastrophically, naming it, instead of hanging", () => {
+    const schema = { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } };
+    expect(() => score(JSON.stringify({ code: `${"a".repeat(40)}!` }), { schema })).toThrow(
+      "regex /^(a+)+$/ took longer than 1000 ms on this answer (catastrophic backtracking?); simplify the pattern",
+    );
+  }, 20_000);
 
   it("deep-compares with an object expected when no checks are given (key order and string case ignored)", () => {
     const expected = { city: "Paris", tags: ["a", "b"] };
