@@ -2,6 +2,8 @@ import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
+// Static: in the bundle, `await import("yaml")` exposes only `default` (yaml is CommonJS).
+import { LineCounter, isNode, isSeq, parseDocument } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { toItem } from "./item.js";
 import type { DatasetItem } from "./types.js";
@@ -127,7 +129,6 @@ function csvRecordToItem(record: Record<string, string>, file: string, line: num
 
 async function* readYaml(file: string, shown: string): AsyncGenerator<DatasetItem[]> {
   const { readFile } = await import("node:fs/promises");
-  const { LineCounter, parseDocument, isSeq, isNode } = await import("yaml");
   const counter = new LineCounter();
   const text = file.endsWith(".gz")
     ? await new Response(openText(file) as unknown as ReadableStream).text()
