@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command (npm, npx, tar) in a child process; never through a shell. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** npm's own error code ("npm error code ENOTCACHED"), or undefined. */
+export function npmErrorCode(output: string): string | undefined {
+  return /^npm (?:error|ERR!) code (\S+)$/m.exec(output)?.[1];
+}
+
+export interface RestrictedPackage {
+  location: string;
+  restriction: Record<string, string[]>;
+}
+
+/**
+ * Packages of an installed tree that carry an `os`, `cpu` or `libc` restriction although npm installs them
+ * unconditionally (not optional): on another platform npm refuses them and the whole install fails.
+ * Reads node_modules/.package-lock.json, npm's record of the installed tree, and each installed package.json.
+ */
+export function unconditionalRestricted(projectDir: string): { restricted: RestrictedPackage[]; checked: number; withRestriction: number } {
+  const hidden = path.join(projectDir, "node_modules", ".package-lock.json");
+  const lock = JSON.parse(readFileSync(hidden, "utf8")) as { packages: Record<string, LockEntry> };
+  const restricted: RestrictedPackage[] = [];
+  let checked = 0;
+  let withRestriction = 0;
+  for (const [location, entry] of Object.entries(lock.packages)) {
+    const manifestFile = path.join(projectDir, location, "package.json");
+    if (entry.link || !existsSync(manifestFile)) continue;
+    checked++;
+    const restriction = restrictionOf(JSON.parse(readFileSync(manifestFile, "utf8")) as LockEntry);
+    if (!restriction) continue;
+    withRestriction++;
+    if (entry.optional !== true) restricted.push({ location, restriction });
+  }
+  return { restricted, checked, withRestriction };
+}
+
+/** The same rule over a lockfile, which lists the packages of every platform, installed here or not. */
+export function unconditionalRestrictedInLockfile(lockfile: string): { restricted: RestrictedPackage[]; withRestriction: number } {
+  const lock = JSON.parse(readFileSync(lockfile, "utf8")) as { packages: Record<string, LockEntry> };
+  const restricted: RestrictedPackage[] = [];
+  let withRestriction = 0;
+  for (const [location, entry] of Object.entries(lock.packages)) {
+    const restriction = restrictionOf(entry);
+    if (!restriction) continue;
+    withRestriction++;
+    if (entry.optional !== true) restricted.push({ location, restriction });
+  }
+  return { restricted, withRestriction };
+}
+
+interface LockEntry {
+  optional?: boolean;
+  link?: boolean;
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+}
+
+function restrictionOf(manifest: LockEntry): Record<string, string[]> | undefined {
+  const found = Object.fromEntries(
+    (["os", "cpu", "libc"] as const).filter((key) => (manifest[key]?.length ?? 0) > 0).map((key) => [key, manifest[key]!]),
+  );
+  return Object.keys(found).length > 0 ? found : undefined;
+}
