@@ -1,8 +1,9 @@
 /**
- * modelpick as users get it: `npm pack`, then `npm install <tarball>` into a new project, then `npx modelpick …`.
+ * modelpick as users get it: `npm pack`, then the tarball installed into a new project, then `npx modelpick …`.
  * Nothing is downloaded: npm installs with --offline from the cache that this repository's own install filled
- * (the test only reads it; npm's logs go to the temporary folder). The repository is copied first, so packing
- * (prepack builds dist/) never touches the dist/ that other test files are running.
+ * (the test only reads it; npm's logs go to the temporary folder), its dependencies pinned as in this repository's
+ * lockfile (see writeProjectWithTarball). The repository is copied first, so packing (prepack builds dist/) never
+ * touches the dist/ that other test files are running.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { rowsFor, runModel, writeResultsDir } from "../routing/fixtures.js";
-import { npmErrorCode, run, unconditionalRestricted, type RunResult } from "./npm.js";
+import { npmErrorCode, run, unconditionalRestricted, writeProjectWithTarball, type RunResult } from "./npm.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "modelpick-install-"));
 const app = path.join(work, "app");
@@ -60,8 +61,8 @@ beforeAll(async () => {
   tarballFiles = listed.stdout.split("\n").filter(Boolean);
 
   mkdirSync(app);
-  writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }, null, 2));
-  const installed = await run("npm", ["install", "--save-dev", tarball], { cwd: app, env: NPM_ENV, timeoutMs: 120_000 });
+  writeProjectWithTarball(app, `file:../${path.basename(tarball)}`, ROOT);
+  const installed = await run("npm", ["install"], { cwd: app, env: NPM_ENV, timeoutMs: 120_000 });
   if (installed.code !== 0 && npmErrorCode(installed.stderr) === "ENOTCACHED") {
     skipReason = `the npm cache lacks a package modelpick depends on, so it cannot be installed offline:\n${installed.stderr}`;
     console.warn(`SKIPPED install tests: ${skipReason}`);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface RunResult {
@@ -93,4 +93,52 @@ function restrictionOf(manifest: LockEntry): Record<string, string[]> | undefine
     (["os", "cpu", "libc"] as const).filter((key) => (manifest[key]?.length ?? 0) > 0).map((key) => [key, manifest[key]!]),
   );
   return Object.keys(found).length > 0 ? found : undefined;
+}
+
+interface Manifest {
+  name: string;
+  version: string;
+  license?: string;
+  bin?: Record<string, string>;
+  engines?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, unknown>;
+}
+
+/**
+ * A project that has the tarball as its one devDependency, with a lockfile holding the versions this repository's
+ * lockfile pins for the package's own dependencies (the ones the suite ran with). npm resolves a dependency that no
+ * lockfile pins from its full registry metadata, which `npm ci` does not cache; with this lockfile an offline install
+ * needs only the tarballs that the repository's own install put in the cache.
+ */
+export function writeProjectWithTarball(dir: string, tarballSpec: string, repoRoot: string): void {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as Manifest;
+  const repoLock = JSON.parse(readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")) as {
+    packages: Record<string, LockEntry & { dev?: boolean; devOptional?: boolean }>;
+  };
+  const root = { name: "app", version: "1.0.0", private: true, devDependencies: { [pkg.name]: tarballSpec } };
+  const packages: Record<string, unknown> = {
+    "": { name: root.name, version: root.version, devDependencies: root.devDependencies },
+    [`node_modules/${pkg.name}`]: {
+      version: pkg.version,
+      resolved: tarballSpec,
+      dev: true,
+      license: pkg.license,
+      dependencies: pkg.dependencies,
+      peerDependencies: pkg.peerDependencies,
+      peerDependenciesMeta: pkg.peerDependenciesMeta,
+      bin: pkg.bin,
+      engines: pkg.engines,
+    },
+  };
+  for (const [location, entry] of Object.entries(repoLock.packages)) {
+    if (location === "" || entry.dev || entry.devOptional) continue;
+    packages[location] = { ...entry, dev: true };
+  }
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify(root, null, 2) + "\n");
+  writeFileSync(
+    path.join(dir, "package-lock.json"),
+    JSON.stringify({ name: root.name, version: root.version, lockfileVersion: 3, requires: true, packages }, null, 2) + "\n",
+  );
 }
