@@ -1,9 +1,9 @@
 /**
  * modelpick as users get it: `npm pack`, then the tarball installed into a new project, then `npx modelpick …`.
- * Nothing is downloaded: npm installs with --offline from the cache that this repository's own install filled
- * (the test only reads it; npm's logs go to the temporary folder), its dependencies pinned as in this repository's
- * lockfile (see writeProjectWithTarball). The repository is copied first, so packing (prepack builds dist/) never
- * touches the dist/ that other test files are running.
+ * Nothing is downloaded: npm installs offline from a private copy of the cache that this repository's own install
+ * filled (privateOfflineNpmEnv), the package's dependencies pinned as in this repository's lockfile
+ * (writeProjectWithTarball). The repository is copied first, so packing (prepack builds dist/) never touches the
+ * dist/ that other test files are running.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,20 +12,12 @@ import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { rowsFor, runModel, writeResultsDir } from "../routing/fixtures.js";
-import { npmErrorCode, run, unconditionalRestricted, writeProjectWithTarball, type RunResult } from "./npm.js";
+import { npmErrorCode, privateOfflineNpmEnv, run, unconditionalRestricted, writeProjectWithTarball, type RunResult } from "./npm.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "modelpick-install-"));
 const app = path.join(work, "app");
-/** Offline, no audit or update check, and npm's logs kept out of the user's cache folder. */
-const NPM_ENV = {
-  npm_config_offline: "true",
-  npm_config_audit: "false",
-  npm_config_fund: "false",
-  npm_config_update_notifier: "false",
-  npm_config_logs_dir: path.join(work, "npm-logs"),
-  ANTHROPIC_API_KEY: undefined,
-  OPENAI_API_KEY: undefined,
-};
+/** npm and npx run offline on a private copy of the npm cache; the CLI sees no API key. Set in beforeAll. */
+const NPM_ENV: Record<string, string | undefined> = { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined };
 const NOT_INSTALLED = "error: node-llama-cpp is not installed: npm i node-llama-cpp to run local GGUF models\n";
 
 let tarball = "";
@@ -48,6 +40,7 @@ function needsInstall(ctx: TestContext): void {
 }
 
 beforeAll(async () => {
+  Object.assign(NPM_ENV, await privateOfflineNpmEnv(ROOT, work));
   const source = path.join(work, "source");
   const skip = new Set(["node_modules", "dist", ".git", "reports", "coverage", ".modelpick"].map((name) => path.join(ROOT, name)));
   cpSync(ROOT, source, { recursive: true, filter: (file) => !skip.has(file) });
@@ -62,7 +55,7 @@ beforeAll(async () => {
 
   mkdirSync(app);
   writeProjectWithTarball(app, `file:../${path.basename(tarball)}`, ROOT);
-  const installed = await run("npm", ["install"], { cwd: app, env: NPM_ENV, timeoutMs: 120_000 });
+  const installed = await run("npm", ["install", "--offline"], { cwd: app, env: NPM_ENV, timeoutMs: 120_000 });
   if (installed.code !== 0 && npmErrorCode(installed.stderr) === "ENOTCACHED") {
     skipReason = `the npm cache lacks a package modelpick depends on, so it cannot be installed offline:\n${installed.stderr}`;
     console.warn(`SKIPPED install tests: ${skipReason}`);

@@ -1,19 +1,19 @@
 /**
  * This repository's own install: a lockfile that `npm ci` accepts and `npm install` leaves alone, and nothing
  * platform-pinned, so that a contributor on any platform can install it. npm runs offline, on a copy of
- * package.json and package-lock.json, from the cache that the repository's own install filled.
+ * package.json and package-lock.json, with a private copy of the cache that the repository's own install filled.
  */
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
-import { npmErrorCode, run, unconditionalRestricted, unconditionalRestrictedInLockfile, type RunResult } from "./npm.js";
+import { npmErrorCode, privateOfflineNpmEnv, run, unconditionalRestricted, unconditionalRestrictedInLockfile, type RunResult } from "./npm.js";
 
-function copyOfManifests(): { dir: string; env: Record<string, string> } {
+async function copyOfManifests(): Promise<{ dir: string; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "modelpick-lockfile-"));
   for (const file of ["package.json", "package-lock.json"]) copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  return { dir, env: { npm_config_logs_dir: path.join(dir, "npm-logs"), npm_config_update_notifier: "false" } };
+  return { dir, env: await privateOfflineNpmEnv(ROOT, dir) };
 }
 
 /** Skips (with npm's output) only when the npm cache lacks a package, so that npm could not run offline. */
@@ -26,16 +26,16 @@ function skipIfNotCached(ctx: TestContext, result: RunResult): void {
 
 describe("package-lock.json", () => {
   it("npm ci accepts it (dry run, offline)", async (ctx) => {
-    const { dir, env } = copyOfManifests();
-    const result = await run("npm", ["ci", "--dry-run", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, env });
+    const { dir, env } = await copyOfManifests();
+    const result = await run("npm", ["ci", "--dry-run", "--offline", "--ignore-scripts"], { cwd: dir, env });
     skipIfNotCached(ctx, result);
     expect(result.stderr).not.toMatch(/npm error/);
     expect(result.code).toBe(0);
   });
 
   it("npm install leaves it as it is", async (ctx) => {
-    const { dir, env } = copyOfManifests();
-    const result = await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir, env });
+    const { dir, env } = await copyOfManifests();
+    const result = await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts"], { cwd: dir, env });
     skipIfNotCached(ctx, result);
     expect(result.code).toBe(0);
     expect(readFileSync(path.join(dir, "package-lock.json"), "utf8")).toBe(readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));

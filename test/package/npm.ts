@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface RunResult {
@@ -31,6 +31,46 @@ export function run(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Environment for npm runs that must not write to the user's npm cache: npm runs offline on a private copy of the
+ * cache that `npm config get cache` names (the one this repository's install filled). npm appends to the cache's
+ * index files, so those are copied; the content files never change once written, so they are hard-linked (copied
+ * across file systems). npm's logs and update check stay out of it too.
+ */
+export async function privateOfflineNpmEnv(repoRoot: string, dir: string): Promise<Record<string, string>> {
+  const real = (await run("npm", ["config", "get", "cache"], { cwd: repoRoot })).stdout.trim();
+  const cache = path.join(dir, "npm-cache");
+  const source = path.join(real, "_cacache");
+  if (existsSync(path.join(source, "index-v5"))) cpSync(path.join(source, "index-v5"), path.join(cache, "_cacache", "index-v5"), { recursive: true });
+  if (existsSync(path.join(source, "content-v2"))) linkTree(path.join(source, "content-v2"), path.join(cache, "_cacache", "content-v2"));
+  return {
+    npm_config_cache: cache,
+    npm_config_offline: "true",
+    npm_config_logs_dir: path.join(dir, "npm-logs"),
+    npm_config_update_notifier: "false",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+  };
+}
+
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      linkTree(source, target);
+      continue;
+    }
+    try {
+      linkSync(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      copyFileSync(source, target);
+    }
+  }
 }
 
 /** npm's own error code ("npm error code ENOTCACHED"), or undefined. */
