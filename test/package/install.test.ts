@@ -5,10 +5,10 @@
  * (writeProjectWithTarball). The repository is copied first, so packing (prepack builds dist/) never touches the
  * dist/ that other test files are running.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { rowsFor, runModel, writeResultsDir } from "../routing/fixtures.js";
@@ -64,6 +64,9 @@ beforeAll(async () => {
   expect(installed.stderr).not.toMatch(/npm error/);
   expect(installed.code).toBe(0);
 }, 240_000);
+
+// The project's node_modules and the cache copy take ~80 MB.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the packed tarball", () => {
   it("holds what runs and what it reads, and nothing else: bin, dist (no source maps), datasets, the default config, README, LICENSE", () => {

@@ -3,15 +3,19 @@
  * platform-pinned, so that a contributor on any platform can install it. npm runs offline, on a copy of
  * package.json and package-lock.json, with a private copy of the cache that the repository's own install filled.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { npmErrorCode, privateOfflineNpmEnv, run, unconditionalRestricted, unconditionalRestrictedInLockfile, type RunResult } from "./npm.js";
 
+const copies: string[] = [];
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 async function copyOfManifests(): Promise<{ dir: string; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "modelpick-lockfile-"));
+  copies.push(dir);
   for (const file of ["package.json", "package-lock.json"]) copyFileSync(path.join(ROOT, file), path.join(dir, file));
   return { dir, env: await privateOfflineNpmEnv(ROOT, dir) };
 }
