@@ -1,5 +1,6 @@
 import { rmdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
@@ -12,6 +13,7 @@ import { startProgress } from "./progress.js";
 
 interface EvalFlags {
   config?: string;
+  demo?: boolean;
   out?: string;
   resume?: string;
   cache: boolean;
@@ -30,6 +32,10 @@ export function evalCommand(): Command {
   return new Command("eval")
     .description("run the dataset across the configured models, score every answer, report quality per category")
     .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
+    .addOption(
+      new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports")
+        .conflicts("config"),
+    )
     .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/, with reports/latest pointing at it)")
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
@@ -64,7 +70,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   }
   if (!flags.cache && flags.maxCacheAge !== undefined) throw new InputError("--max-cache-age has no effect with --no-cache; drop one of them");
   const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
-  const config = loadConfig(flags.config);
+  const config = loadConfig(flags.demo ? demoConfigFile() : flags.config);
   const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
   const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
   const modelIds = flags.models ? list(flags.models) : undefined;
@@ -143,6 +149,11 @@ function verdict(
     if (below.length > 0) code = EXIT.checkFailed;
   }
   return code;
+}
+
+/** The built-in default, modelpick.yaml at the package root (next to dist/); its paths resolve relative to it. */
+function demoConfigFile(): string {
+  return fileURLToPath(new URL("../modelpick.yaml", import.meta.url));
 }
 
 /** The default run directory's name, reports/<UTC timestamp> (a suffix is added when two runs share a second). */

@@ -5,6 +5,7 @@ import { exitCodeFor, guardProcess, takeExitCode } from "./exit.js";
 
 /** Command modules are light: each imports the core lazily inside its action, so `--help` stays fast. */
 const COMMANDS: Array<() => Promise<Command>> = [
+  async () => (await import("./init.js")).initCommand(),
   async () => (await import("./eval.js")).evalCommand(),
   async () => (await import("./cost.js")).costCommand(),
   async () => (await import("./models.js")).modelsCommand(),

@@ -26,7 +26,10 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
     const file = path.join(cwd, name);
     if (existsSync(file)) return file;
   }
-  throw new InputError(`no modelpick.yaml in ${cwd}: create one (see README, "Configuration") or pass --config FILE`);
+  throw new InputError(
+    `no modelpick.yaml in ${cwd}: run modelpick init to write a starter config, or modelpick eval --demo to try the ` +
+      `built-in example; or pass --config FILE`,
+  );
 }
 
 export function loadConfig(explicit?: string, cwd = process.cwd()): Config {

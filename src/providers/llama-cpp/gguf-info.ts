@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { InputError, errorMessage } from "../../errors.js";
 import { MAX_CONTEXT_TOKENS } from "../usage.js";
+import { importLlamaCpp } from "./runtime.js";
 
 /** What a GGUF file says about its model, read from the header without loading the weights. */
 export interface GgufInfo {
@@ -47,7 +48,7 @@ export async function readGgufInfo(file: string): Promise<GgufInfo> {
 
 export async function readGguf(file: string): Promise<GgufRead> {
   const size = await fileSize(file);
-  const llamaCpp = await import("node-llama-cpp");
+  const llamaCpp = await importLlamaCpp();
   let raw: Awaited<ReturnType<typeof llamaCpp.readGgufFileInfo>>;
   try {
     raw = await llamaCpp.readGgufFileInfo(file, { sourceType: "filesystem", readTensorInfo: true, logWarnings: false });

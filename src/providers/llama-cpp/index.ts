@@ -17,6 +17,7 @@ import { ProviderError, type CompletionRequest, type CompletionResult, type Prov
 import { explainContextError, loadGgufModel, resolveThreads, type LoadedModel } from "./load.js";
 import { ThroughputMeter, peakRssMb, round1 } from "./meter.js";
 import { Pool } from "./pool.js";
+import { importLlamaCpp } from "./runtime.js";
 
 export { readGgufInfo, validateGguf, type GgufInfo } from "./gguf-info.js";
 
@@ -45,7 +46,7 @@ export async function createLlamaCppProvider(model: LlamaCppModel): Promise<Prov
     const context = await loaded.model
       .createContext({ contextSize, sequences: parallel, threads })
       .catch((error: unknown) => Promise.reject(explainContextError(model.path, error)));
-    const llamaCpp = await import("node-llama-cpp");
+    const llamaCpp = await importLlamaCpp();
     const chatWrapper = llamaCpp.resolveChatWrapper(loaded.model);
     const sequences = Array.from({ length: parallel }, () => context.getSequence());
     const loadMs = performance.now() - started;
@@ -127,7 +128,7 @@ class LlamaCppProvider implements Provider {
       );
     }
     const grammar = request.jsonSchema ? await this.grammarFor(request) : undefined;
-    const llamaCpp = await import("node-llama-cpp");
+    const llamaCpp = await importLlamaCpp();
     const grammarEvaluationState = grammar ? new llamaCpp.LlamaGrammarEvaluationState({ model, grammar }) : undefined;
     const stops = new StopDetector(model, [...state.stopGenerationTriggers, ...(grammar?.stopGenerationTriggers ?? [])]);
     const maxTokens = Math.min(request.maxTokens, room);

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Llama, LlamaModel } from "node-llama-cpp";
 import { InputError, errorMessage } from "../../errors.js";
 import { readGguf, validateGguf, type GgufInfo } from "./gguf-info.js";
+import { importLlamaCpp, type LlamaCpp } from "./runtime.js";
 
 /** Physical cores, assuming two hardware threads per core: llama.cpp slows down badly when oversubscribed. */
 export function defaultThreads(): number {
@@ -33,7 +34,7 @@ export interface LoadOptions {
 export async function loadGgufModel(options: LoadOptions): Promise<LoadedModel> {
   const { info, raw } = await readGguf(options.file);
   validateGguf(info);
-  const llamaCpp = await import("node-llama-cpp");
+  const llamaCpp = await importLlamaCpp();
   const gpu = (options.gpuLayers ?? 0) > 0;
   const llama = await acquireLlama(llamaCpp, gpu, options.threads);
   try {
@@ -65,7 +66,7 @@ const sharedLlamas = new Map<boolean, { llama: Promise<Llama>; users: number }>(
 const recentLog: Array<{ n: number; line: string }> = [];
 let logLines = 0;
 
-async function acquireLlama(llamaCpp: typeof import("node-llama-cpp"), gpu: boolean, threads: number): Promise<Llama> {
+async function acquireLlama(llamaCpp: LlamaCpp, gpu: boolean, threads: number): Promise<Llama> {
   let entry = sharedLlamas.get(gpu);
   if (!entry) {
     entry = { llama: createLlama(llamaCpp, gpu, threads), users: 0 };
@@ -90,7 +91,7 @@ async function releaseLlama(gpu: boolean): Promise<void> {
   await (await entry.llama).dispose();
 }
 
-async function createLlama(llamaCpp: typeof import("node-llama-cpp"), gpu: boolean, threads: number): Promise<Llama> {
+async function createLlama(llamaCpp: LlamaCpp, gpu: boolean, threads: number): Promise<Llama> {
   try {
     return await llamaCpp.getLlama({
       gpu: gpu ? "auto" : false,
@@ -105,8 +106,8 @@ async function createLlama(llamaCpp: typeof import("node-llama-cpp"), gpu: boole
   } catch (error) {
     if (error instanceof llamaCpp.NoBinaryFoundError) {
       throw new InputError(
-        `no prebuilt llama.cpp binary for ${process.platform}-${process.arch}: install the matching ` +
-          `@node-llama-cpp/${process.platform}-${process.arch} package (modelpick never compiles or downloads llama.cpp at run time)`,
+        `no prebuilt llama.cpp binary for ${process.platform}-${process.arch}: reinstall node-llama-cpp with its ` +
+          `optional dependencies, which hold the binaries (modelpick never compiles or downloads llama.cpp at run time)`,
       );
     }
     throw error;
