@@ -1,6 +1,7 @@
 import type { ResolvedModel } from "../config/types.js";
 import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
 import type { PriceTable } from "./price-table.js";
+import { tidyNumber } from "./units.js";
 
 export type { PriceTable } from "./price-table.js";
 
@@ -70,8 +71,8 @@ export function fromCatalog(entry: ApiPriceEntry): ResolvedPrice {
     ...optional("cacheReadPerMTok", entry.cacheReadPerMTok),
     ...optional("cacheWritePerMTok", entry.cacheWritePerMTok),
     ...optional("cacheWrite1hPerMTok", entry.cacheWrite1hPerMTok),
-    ...optional("batchInputPerMTok", batch === undefined ? undefined : round(entry.inputPerMTok * batch)),
-    ...optional("batchOutputPerMTok", batch === undefined ? undefined : round(entry.outputPerMTok * batch)),
+    ...optional("batchInputPerMTok", batch === undefined ? undefined : tidyNumber(entry.inputPerMTok * batch)),
+    ...optional("batchOutputPerMTok", batch === undefined ? undefined : tidyNumber(entry.outputPerMTok * batch)),
     ...(entry.longContext ? { longContext: entry.longContext } : {}),
     source: `${CATALOG_NAME}: ${entry.source}`,
     date: entry.date,
@@ -133,9 +134,4 @@ function safeHost(url: string): string | undefined {
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
-}
-
-/** Rounds away floating-point noise (0.5 × 0.3 = 0.15, not 0.15000000000000002). */
-export function round(value: number): number {
-  return Number(value.toPrecision(12));
 }

@@ -1,3 +1,4 @@
+import { formatUsdSmall } from "../cost/units.js";
 import type { RunSummary, SummaryCell } from "./types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
@@ -23,7 +24,7 @@ function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
     cell.mean === null ? "—" : `${fmt(cell.mean)} [${fmt(cell.ciLow)}, ${fmt(cell.ciHigh)}]`,
     cell.p50LatencyMs === null ? "—" : `${Math.round(cell.p50LatencyMs)} / ${Math.round(cell.p95LatencyMs ?? 0)}`,
     cell.meanInputTokens === null ? "—" : `${mark}${Math.round(cell.meanInputTokens)} / ${mark}${Math.round(cell.meanOutputTokens ?? 0)}`,
-    cell.costPer1kUsd === null ? "—" : `${mark}${money(cell.costPer1kUsd)}`,
+    cell.costPer1kUsd === null ? "—" : `${mark}${formatUsdSmall(cell.costPer1kUsd)}`,
     String(cell.errors),
     String(cell.skipped),
   ];
@@ -40,8 +41,4 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
 
 function fmt(value: number | null): string {
   return value === null ? "—" : value.toFixed(3);
-}
-
-function money(value: number): string {
-  return value >= 100 ? `$${value.toFixed(0)}` : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
 }

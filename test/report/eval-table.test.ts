@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { renderEvalTable } from "../../src/report/eval-table.js";
+import { summarize } from "../../src/report/summary.js";
+import type { RunSummary } from "../../src/report/types.js";
+import type { ResultRow } from "../../src/runner/types.js";
+
+export function row(model: string, itemId: string, extra: Partial<ResultRow> = {}): ResultRow {
+  return {
+    itemId,
+    model,
+    category: "c",
+    output: "x",
+    score: 1,
+    passed: true,
+    error: null,
+    skipped: null,
+    latencyMs: null,
+    ttftMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+    cached: false,
+    attempts: 1,
+    ...extra,
+  };
+}
+
+export function runInfo(models: string[], extra: Partial<RunSummary["run"]> = {}): RunSummary["run"] {
+  return {
+    id: "run-1",
+    configFile: "modelpick.yaml",
+    configHash: "h",
+    datasetHash: "d",
+    datasetFiles: ["tasks.jsonl"],
+    items: 0,
+    models: models.map((id) => ({ id, provider: "openai", hosting: "cloud", price: null })),
+    judge: null,
+    startedAt: "2026-11-30T12:00:00.000Z",
+    endedAt: "2026-11-30T12:01:00.000Z",
+    priceSource: "test",
+    ...extra,
+  };
+}
+
+describe("eval table", () => {
+  it("prints costs per 1k requests with thousands separators, and fractions of a cent below $1", async () => {
+    const rows = [row("big", "a", { costUsd: 5.5194 }), row("small", "a", { costUsd: 0.0000042 })];
+    const text = await renderEvalTable(summarize(rows, runInfo(["big", "small"])));
+    expect(text).toContain("$5,519");
+    expect(text).not.toContain("$5519");
+    expect(text).toContain("$0.0042");
+  });
+});
