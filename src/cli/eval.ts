@@ -86,7 +86,8 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
-  return verdict(summary.overall, outcome.progress.errors, flags);
+  const { comparableMean } = await import("../report/summary.js");
+  return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
 }
 
 function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
@@ -99,8 +100,9 @@ function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
   return flags.limit ? kept.slice(0, flags.limit) : kept;
 }
 
+/** `overall`: each model's mean as thresholds compare it (see comparableMean), and the items it is over. */
 function verdict(
-  overall: Array<{ model: string; mean: number | null; errors: number }>,
+  overall: Array<{ model: string; mean: number | null; basis: string }>,
   errors: number,
   flags: EvalFlags,
 ): number {
@@ -112,7 +114,7 @@ function verdict(
   if (flags.minScore !== undefined) {
     const below = overall.filter((cell) => cell.mean === null || cell.mean < flags.minScore!);
     for (const cell of below) {
-      process.stderr.write(`model ${cell.model}: mean score ${cell.mean?.toFixed(3) ?? "none"} is below --min-score ${flags.minScore}\n`);
+      process.stderr.write(`model ${cell.model}: mean score ${cell.mean?.toFixed(3) ?? "none"} on ${cell.basis} is below --min-score ${flags.minScore}\n`);
     }
     if (below.length > 0) code = EXIT.checkFailed;
   }

@@ -10,9 +10,19 @@ export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const estimated = new Set(summary.run.models.filter((m) => m.tokensEstimated).map((m) => m.id));
   for (const cell of summary.cells) table.push(rowOf(cell, estimated));
   const hosting = new Map(summary.run.models.map((m) => [m.id, m.hosting]));
-  const overall = new Table({ head: [...head, "hosting"], style });
-  for (const cell of summary.overall) overall.push([...rowOf(cell, estimated), hosting.get(cell.model) ?? "—"]);
+  const shared = differentItems(summary) ? summary.overall[0]?.shared?.n : undefined;
+  const sharedHead = shared === undefined ? [] : [`on ${shared.toLocaleString("en-US")} shared items`];
+  const overall = new Table({ head: [...head, ...sharedHead, "hosting"], style });
+  for (const cell of summary.overall) {
+    const sharedCell = shared === undefined ? [] : [cell.shared?.mean == null ? "—" : `${fmt(cell.shared.mean)} [${fmt(cell.shared.ciLow)}, ${fmt(cell.shared.ciHigh)}]`];
+    overall.push([...rowOf(cell, estimated), ...sharedCell, hosting.get(cell.model) ?? "—"]);
+  }
   return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${footnotes(summary, estimated)}`;
+}
+
+/** True when some model's overall mean covers other items than the ones every model scored. */
+function differentItems(summary: RunSummary): boolean {
+  return summary.overall.some((cell) => cell.shared !== undefined && cell.shared.n !== cell.n);
 }
 
 function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
@@ -35,6 +45,12 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
   if (estimated.size > 0) notes.push("~ token counts (and the costs computed from them) are estimates, not provider usage.");
   if (summary.cells.some((c) => c.skipped > 0)) {
     notes.push("skipped: sensitive items are never sent to cloud-hosted models (nor to a cloud judge).");
+  }
+  if (differentItems(summary)) {
+    notes.push(
+      "All categories: the models answered different items (skipped or errored items), so their own means are not comparable; " +
+        "'shared items' compares them on the items every model scored, and --min-score uses that figure.",
+    );
   }
   return notes.join("\n");
 }

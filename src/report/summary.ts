@@ -1,15 +1,18 @@
 import type { ResultRow } from "../runner/types.js";
 import { bootstrapMeanInterval, mean, quantileSorted, seedFrom, wilsonInterval } from "./stats.js";
-import type { RunSummary, SummaryCell } from "./types.js";
+import { ScoresByItem } from "./shared-items.js";
+import type { RunSummary, SharedItemsMean, SummaryCell } from "./types.js";
 
 /** Accumulates rows one at a time (bounded work per row) and turns them into category × model cells. */
 export class SummaryBuilder {
   private readonly cells = new Map<string, CellAccumulator>();
   private readonly overall = new Map<string, CellAccumulator>();
+  private readonly scores = new ScoresByItem();
 
   add(row: ResultRow): void {
     this.accumulator(this.cells, row.category, row.model).add(row);
     this.accumulator(this.overall, "(all)", row.model).add(row);
+    this.scores.add(row);
   }
 
   build(run: RunSummary["run"]): RunSummary {
@@ -19,8 +22,14 @@ export class SummaryBuilder {
     return {
       run,
       cells: [...this.cells.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
-      overall: [...this.overall.values()].map((c) => c.toCell()).sort(byCategoryThenModel),
+      overall: this.withSharedMeans([...this.overall.values()].map((c) => c.toCell())).sort(byCategoryThenModel),
     };
+  }
+
+  /** Adds to each model's "(all)" cell its mean on the items every model of the run scored. */
+  private withSharedMeans(overall: SummaryCell[]): SummaryCell[] {
+    const items = this.scores.sharedItems(overall.map((c) => c.model));
+    return overall.map((cell) => ({ ...cell, shared: sharedMean(this.scores.scoresOn(cell.model, items), cell.model) }));
   }
 
   private accumulator(map: Map<string, CellAccumulator>, category: string, model: string): CellAccumulator {
@@ -29,6 +38,18 @@ export class SummaryBuilder {
     if (!acc) map.set(key, (acc = new CellAccumulator(category, model)));
     return acc;
   }
+}
+
+/**
+ * The figure thresholds compare against (`eval --min-score`): a model's mean on the items every model scored, so all
+ * models are held to the same items; its own mean when no item was scored by every model.
+ */
+export function comparableMean(cell: SummaryCell): { mean: number | null; basis: string } {
+  if (cell.shared && cell.shared.n > 0) {
+    const same = cell.shared.n === cell.n;
+    return { mean: cell.shared.mean, basis: same ? `${cell.n} items` : `the ${cell.shared.n} items every model scored` };
+  }
+  return { mean: cell.mean, basis: `its own ${cell.n} items (no item was scored by every model)` };
 }
 
 export function summarize(rows: Iterable<ResultRow>, run: RunSummary["run"]): RunSummary {
@@ -97,23 +118,33 @@ class CellAccumulator {
     };
   }
 
-  /** Wilson when every score is pass/fail, bootstrap when any is graded. */
-  private interval(): { low: number; high: number; method: "wilson" | "bootstrap" } | null {
-    const scores = this.scores;
-    if (scores.length === 0) return null;
-    let passes = 0;
-    let binary = true;
-    for (const s of scores) {
-      if (s === 1) passes++;
-      else if (s !== 0) binary = false;
-    }
-    if (binary) {
-      const w = wilsonInterval(passes, scores.length);
-      return w && { ...w, method: "wilson" };
-    }
-    const b = bootstrapMeanInterval(scores, { seed: seedFrom(`${this.category}/${this.model}`) });
-    return b && { ...b, method: "bootstrap" };
+  private interval(): Interval | null {
+    return intervalOf(this.scores, `${this.category}/${this.model}`);
   }
+}
+
+type Interval = { low: number; high: number; method: "wilson" | "bootstrap" };
+
+function sharedMean(scores: number[], model: string): SharedItemsMean {
+  const interval = intervalOf(scores, `(shared)/${model}`);
+  return { n: scores.length, mean: mean(scores), ciLow: interval?.low ?? null, ciHigh: interval?.high ?? null };
+}
+
+/** Wilson when every score is pass/fail, bootstrap when any is graded. */
+function intervalOf(scores: readonly number[], seedText: string): Interval | null {
+  if (scores.length === 0) return null;
+  let passes = 0;
+  let binary = true;
+  for (const s of scores) {
+    if (s === 1) passes++;
+    else if (s !== 0) binary = false;
+  }
+  if (binary) {
+    const w = wilsonInterval(passes, scores.length);
+    return w && { ...w, method: "wilson" };
+  }
+  const b = bootstrapMeanInterval(scores, { seed: seedFrom(seedText) });
+  return b && { ...b, method: "bootstrap" };
 }
 
 function round(value: number, digits: number): number {

@@ -15,6 +15,19 @@ export interface SummaryCell {
   costPer1kUsd: number | null;
   errors: number;
   skipped: number;
+  /**
+   * "(all)" cells only: the model's mean on the items every model of the run scored, so that models are compared on
+   * the same items (cloud models skip sensitive items; errors leave items out). `--min-score` uses it.
+   */
+  shared?: SharedItemsMean;
+}
+
+export interface SharedItemsMean {
+  /** Items every model of the run scored. */
+  n: number;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
 }
 
 export interface ModelRunInfo {
@@ -23,8 +36,11 @@ export interface ModelRunInfo {
   model?: string;
   hosting: "cloud" | "self-hosted";
   license?: string;
-  /** Where this model's prices came from, and their date; null when no price is known. */
-  price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null;
+  /**
+   * Where this model's prices came from, and their date; null when no price is known. `historical`: a last list
+   * price, not an offer open today; `pricedAs`: the model's own name has no price and it was priced as this name.
+   */
+  price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string; historical?: true; pricedAs?: string } | null;
   tokensEstimated?: boolean;
   /** Measured by local models: load time, tokens/s, peak memory. */
   throughput?: Record<string, number>;

@@ -1,46 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderEvalTable } from "../../src/report/eval-table.js";
 import { summarize } from "../../src/report/summary.js";
-import type { RunSummary } from "../../src/report/types.js";
-import type { ResultRow } from "../../src/runner/types.js";
-
-export function row(model: string, itemId: string, extra: Partial<ResultRow> = {}): ResultRow {
-  return {
-    itemId,
-    model,
-    category: "c",
-    output: "x",
-    score: 1,
-    passed: true,
-    error: null,
-    skipped: null,
-    latencyMs: null,
-    ttftMs: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    cached: false,
-    attempts: 1,
-    ...extra,
-  };
-}
-
-export function runInfo(models: string[], extra: Partial<RunSummary["run"]> = {}): RunSummary["run"] {
-  return {
-    id: "run-1",
-    configFile: "modelpick.yaml",
-    configHash: "h",
-    datasetHash: "d",
-    datasetFiles: ["tasks.jsonl"],
-    items: 0,
-    models: models.map((id) => ({ id, provider: "openai", hosting: "cloud", price: null })),
-    judge: null,
-    startedAt: "2026-11-30T12:00:00.000Z",
-    endedAt: "2026-11-30T12:01:00.000Z",
-    priceSource: "test",
-    ...extra,
-  };
-}
+import { row, runInfo } from "./fixtures.js";
 
 describe("eval table", () => {
   it("prints costs per 1k requests with thousands separators, and fractions of a cent below $1", async () => {
@@ -49,5 +10,24 @@ describe("eval table", () => {
     expect(text).toContain("$5,519");
     expect(text).not.toContain("$5519");
     expect(text).toContain("$0.0042");
+  });
+
+  it("shows the (all) means on the items every model scored when the models answered different items", async () => {
+    const rows = [];
+    for (let i = 0; i < 25; i++) {
+      const sensitive = i >= 19;
+      rows.push(row("cloud", `q${i}`, sensitive ? { skipped: "sensitive", score: null, output: null } : {}));
+      rows.push(row("local", `q${i}`, { score: sensitive ? 0 : 1 }));
+    }
+    const text = await renderEvalTable(summarize(rows, runInfo(["cloud", "local"])));
+    const all = text.slice(text.indexOf("All categories"));
+    expect(all).toContain("on 19 shared items");
+    expect(all).toMatch(/local .*0\.760 \[.*1\.000 \[/s);
+    expect(all).toMatch(/models answered different items/);
+  });
+
+  it("shows no shared-items column when every model scored the same items", async () => {
+    const text = await renderEvalTable(summarize([row("a", "q1"), row("b", "q1")], runInfo(["a", "b"])));
+    expect(text).not.toContain("shared items");
   });
 });
