@@ -24,6 +24,8 @@ export interface Dated {
   source: string;
   date?: string;
   unconfirmed?: true;
+  /** A last list price, not an offer open today. */
+  historical?: true;
 }
 
 export interface Throughput extends Dated {
@@ -138,6 +140,8 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
     notes.add(`long-context price (prompt over ${option.price.longContext!.aboveInputTokens.toLocaleString("en-US")} tokens) for: ${longContextCategories.join(", ")}`);
   }
   if (option.price.unconfirmed) notes.add("price unconfirmed (not from an official source, or sources disagree)");
+  if (option.price.historical) notes.add("historical price: the last list price of a retired or legacy model, not an offer open today");
+  if (option.price.pricedAs) notes.add(`priced as ${option.price.pricedAs}: no price is listed for ${option.model ?? option.id}`);
   const monthlyCostUsd = breakdown.inputUsd + breakdown.cachedInputUsd + breakdown.cacheWriteUsd + breakdown.outputUsd;
   return {
     id: option.id,

@@ -1,5 +1,5 @@
 import type { CostReport } from "../cost/run.js";
-import { datedSources } from "./cost-rows.js";
+import { datedSources, datedText } from "./cost-rows.js";
 
 const COLUMNS = [
   "id",
@@ -37,7 +37,7 @@ export function renderCostCsv(report: CostReport): string {
       outputPerMTok: api?.price.outputPerMTok,
       tokensPerDay: report.assumptions.tokensPerDay,
       sources: datedSources(model)
-        .map((d) => `${d.what}: ${d.source} (${d.date ?? "n.d."})${d.unconfirmed ? " [unconfirmed]" : ""}`)
+        .map((d) => `${d.what}: ${datedText(d)}`)
         .join("; "),
       notes: model.notes.join("; "),
     };

@@ -82,11 +82,17 @@ export function datedSources(model: ApiCost | SelfHostedCost): Array<Dated & { w
   ];
 }
 
+/** "<source> (<date>)" with the figure's marks: [unconfirmed], [historical list price]. */
+export function datedText(dated: Dated): string {
+  const marks = `${dated.unconfirmed ? " [unconfirmed]" : ""}${dated.historical ? " [historical list price]" : ""}`;
+  return `${dated.source} (${dated.date ?? "n.d."})${marks}`;
+}
+
 class Footnotes {
   private readonly texts: string[] = [];
 
   ref(dated: Dated & { what: string }): string {
-    const text = `${dated.source} (${dated.date ?? "n.d."})${dated.unconfirmed ? " [unconfirmed]" : ""}`;
+    const text = datedText(dated);
     let index = this.texts.indexOf(text);
     if (index < 0) index = this.texts.push(text) - 1;
     return `[${index + 1}]`;

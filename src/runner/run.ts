@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
-import { resolvePrice, type PriceTable } from "../cost/prices.js";
+import { describePriceSource, resolvePrice, type PriceTable } from "../cost/prices.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../report/summary.js";
@@ -254,6 +254,8 @@ function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, p
         outputPerMTok: price.outputPerMTok,
         source: price.source,
         ...(price.date ? { date: price.date } : {}),
+        ...(price.historical ? { historical: true as const } : {}),
+        ...(price.pricedAs ? { pricedAs: price.pricedAs } : {}),
       },
       ...(measured ? { throughput: measured } : {}),
     };
@@ -264,7 +266,7 @@ function priceSourceOf(models: ResolvedModel[], prices?: PriceTable): string {
   const sources = new Set<string>();
   for (const m of models) {
     const price = resolvePrice(m, prices);
-    if (price) sources.add(price.date ? `${price.source} (${price.date})` : price.source);
+    if (price) sources.add(describePriceSource(price, m.model ?? m.id));
   }
   return sources.size ? [...sources].join("; ") : "none (no prices known: costs are not computed)";
 }
