@@ -14,6 +14,7 @@ const COLUMNS = [
   "inputPerMTok",
   "outputPerMTok",
   "tokensPerDay",
+  "quality",
   "sources",
   "notes",
 ] as const;
@@ -36,6 +37,7 @@ export function renderCostCsv(report: CostReport): string {
       inputPerMTok: api?.price.inputPerMTok,
       outputPerMTok: api?.price.outputPerMTok,
       tokensPerDay: report.assumptions.tokensPerDay,
+      quality: report.quality?.models.find((m) => m.id === model.id)?.mean ?? undefined,
       sources: datedSources(model)
         .map((d) => `${d.what}: ${datedText(d)}`)
         .join("; "),

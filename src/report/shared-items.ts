@@ -15,9 +15,10 @@ export interface ItemMean {
 export class ScoresByItem {
   private readonly byModel = new Map<string, Map<string, number>>();
 
-  /** Keeps scored rows only (not errored, not skipped). */
-  add(row: Pick<ResultRow, "model" | "itemId" | "score" | "error" | "skipped">): void {
-    if (row.skipped || row.error !== null || typeof row.score !== "number" || !Number.isFinite(row.score)) return;
+  /** Keeps scored rows only (not errored, not skipped); takes rows as read from any results.jsonl. */
+  add(row: Partial<Pick<ResultRow, "model" | "itemId" | "score" | "error" | "skipped">>): void {
+    if (typeof row.model !== "string" || typeof row.itemId !== "string") return;
+    if (row.skipped || (row.error ?? null) !== null || typeof row.score !== "number" || !Number.isFinite(row.score)) return;
     let scores = this.byModel.get(row.model);
     if (!scores) this.byModel.set(row.model, (scores = new Map()));
     scores.set(row.itemId, row.score);
