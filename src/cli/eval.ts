@@ -26,7 +26,7 @@ export function evalCommand(): Command {
   return new Command("eval")
     .description("run the dataset across the configured models, score every answer, report quality per category")
     .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
-    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/, with reports/latest pointing at it)")
+    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
     .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
@@ -76,7 +76,8 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     progress?.stop();
     prepared.dispose();
   }
-  if (!flags.out && !flags.resume) linkLatest(outDir);
+  const latest = linkLatest(outDir);
+  if (latest.reason === "outside") process.stderr.write(`${latestNote(outDir, latest.pointsAt)}\n`);
 
   const { summary } = outcome;
   if (flags.json) {
@@ -88,6 +89,13 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   }
   const { comparableMean } = await import("../report/summary.js");
   return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
+}
+
+/** For a run outside ./reports: commands that default to reports/latest will not read it unless told to. */
+function latestNote(outDir: string, pointsAt: string | null): string {
+  const relative = (p: string) => path.relative(process.cwd(), p) || ".";
+  const where = pointsAt ? `still points at ${relative(pointsAt)}` : "does not point at it";
+  return `${relative(outDir)} is outside ./reports, so reports/latest ${where}: pass --results ${relative(outDir)} to recommend, check and cost`;
 }
 
 function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {

@@ -54,6 +54,7 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
   const criteria = await criteriaFrom(flags);
   const format = await outputFormat(flags);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
+  process.stderr.write(`${(await import("../report/results-line.js")).resultsLine(flags.results)}\n`);
   if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
   for (const category of [...criteria.humanReview, ...criteria.sensitiveCategories, ...Object.keys(criteria.mix ?? {})]) {
     if (!inputs.rows.some((r) => r.category === category)) throw new InputError(`no category "${category}" in ${flags.results} (check --human-review, --sensitive, --mix)`);

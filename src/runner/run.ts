@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
@@ -279,14 +279,44 @@ async function hashFiles(files: string[]): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Points reports/latest at the newest run (a relative symlink, replaced atomically enough for a CLI). */
-export function linkLatest(outDir: string): void {
-  const parent = path.dirname(outDir);
-  const link = path.join(parent, "latest");
+/** What became of reports/latest after a run: moved to it, or left where it was (and where that is). */
+export interface LatestLink {
+  updated: boolean;
+  /** Why it was not moved: the run is outside ./reports, or the link could not be made (no symlinks, a real directory). */
+  reason?: "outside" | "failed";
+  link: string;
+  /** The run the link points at now, or null when there is none. */
+  pointsAt: string | null;
+}
+
+/**
+ * Points ./reports/latest at a completed run whose directory is under ./reports (`reports/<timestamp>`, `--out
+ * reports/ci`, a resumed run). The link is replaced atomically: a new relative symlink under a temporary name is
+ * renamed over it, so readers see the old run or the new one, never no link. A run elsewhere leaves the link alone.
+ */
+export function linkLatest(outDir: string, cwd: string = process.cwd()): LatestLink {
+  const reports = path.resolve(cwd, "reports");
+  const link = path.join(reports, "latest");
+  const target = path.relative(reports, path.resolve(cwd, outDir));
+  if (target === "" || target === "latest" || target.startsWith("..") || path.isAbsolute(target)) {
+    return { updated: false, reason: "outside", link, pointsAt: currentTarget(link) };
+  }
+  const temporary = path.join(reports, `.latest.${process.pid}.${randomBytes(4).toString("hex")}`);
   try {
-    rmSync(link, { force: true });
-    symlinkSync(path.basename(outDir), link);
+    symlinkSync(target, temporary);
+    renameSync(temporary, link);
+    return { updated: true, link, pointsAt: path.join(reports, target) };
   } catch {
-    // Some filesystems have no symlinks; the run itself is complete without the link.
+    // Some filesystems have no symlinks, or latest is a real directory: the run itself is complete without the link.
+    rmSync(temporary, { force: true });
+    return { updated: false, reason: "failed", link, pointsAt: currentTarget(link) };
+  }
+}
+
+function currentTarget(link: string): string | null {
+  try {
+    return path.resolve(path.dirname(link), readlinkSync(link));
+  } catch {
+    return null;
   }
 }
