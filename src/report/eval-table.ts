@@ -46,6 +46,14 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
   if (summary.cells.some((c) => c.skipped > 0)) {
     notes.push("skipped: sensitive items are never sent to cloud-hosted models (nor to a cloud judge).");
   }
+  const warm = summary.overall.filter((cell) => cell.warmup);
+  if (warm.length > 0) {
+    const each = warm.map(({ model, warmup }) => {
+      const requests = `${warmup!.n} request${warmup!.n === 1 ? "" : "s"}`;
+      return `${model}: ${requests}, median ${Math.round(warmup!.p50LatencyMs)} ms, max ${Math.round(warmup!.maxLatencyMs)} ms`;
+    });
+    notes.push(`p50 / p95 leave out each model's warm-up requests (the first \`concurrency\` sent: connections, client set-up): ${each.join("; ")}.`);
+  }
   if (differentItems(summary)) {
     notes.push(
       "All categories: the models answered different items (skipped or errored items), so their own means are not comparable; " +

@@ -61,6 +61,7 @@ export function summarize(rows: Iterable<ResultRow>, run: RunSummary["run"]): Ru
 class CellAccumulator {
   private readonly scores: number[] = [];
   private readonly latencies: number[] = [];
+  private readonly warmupLatencies: number[] = [];
   private inputTokens = 0;
   private outputTokens = 0;
   private tokenRows = 0;
@@ -84,7 +85,7 @@ class CellAccumulator {
       return;
     }
     this.scores.push(row.score);
-    if (row.latencyMs !== null) this.latencies.push(row.latencyMs);
+    if (row.latencyMs !== null) (row.warmup ? this.warmupLatencies : this.latencies).push(row.latencyMs);
     if (row.inputTokens !== null && row.outputTokens !== null) {
       this.inputTokens += row.inputTokens;
       this.outputTokens += row.outputTokens;
@@ -115,12 +116,18 @@ class CellAccumulator {
       costPer1kUsd: this.costRows ? round((this.cost / this.costRows) * 1000, 6) : null,
       errors: this.errors,
       skipped: this.skipped,
+      ...(this.warmupLatencies.length > 0 ? { warmup: warmupOf(this.warmupLatencies) } : {}),
     };
   }
 
   private interval(): Interval | null {
     return intervalOf(this.scores, `${this.category}/${this.model}`);
   }
+}
+
+function warmupOf(latencies: number[]): NonNullable<SummaryCell["warmup"]> {
+  const sorted = Float64Array.from(latencies).sort();
+  return { n: sorted.length, p50LatencyMs: round(quantileSorted(sorted, 0.5), 1), maxLatencyMs: round(sorted[sorted.length - 1]!, 1) };
 }
 
 type Interval = { low: number; high: number; method: "wilson" | "bootstrap" };

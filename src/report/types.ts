@@ -8,6 +8,7 @@ export interface SummaryCell {
   ciLow: number | null;
   ciHigh: number | null;
   ciMethod: "wilson" | "bootstrap" | null;
+  /** Latency of the requests after warm-up (see `warmup`); null when none was measured. */
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   meanInputTokens: number | null;
@@ -15,6 +16,11 @@ export interface SummaryCell {
   costPer1kUsd: number | null;
   errors: number;
   skipped: number;
+  /**
+   * Warm-up requests (rows with `warmup: true`: the first `concurrency` requests sent to the model, which open its
+   * connections and warm its client), reported apart from p50/p95; absent when there were none.
+   */
+  warmup?: { n: number; p50LatencyMs: number; maxLatencyMs: number };
   /**
    * "(all)" cells only: the model's mean on the items every model of the run scored, so that models are compared on
    * the same items (cloud models skip sensitive items; errors leave items out). `--min-score` uses it.

@@ -45,6 +45,7 @@ export async function evaluateItem(item: DatasetItem, lane: ModelLane, ctx: Eval
     costUsd: rowCost(result, lane.price),
     cached: answer.cached,
     attempts: answer.attempts,
+    ...(answer.warmup ? { warmup: true as const } : {}),
     ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
   };
   return score(row, item, result, ctx);
@@ -95,7 +96,8 @@ async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "sig
   }
   const outcome = await callWithRetries(lane.call, request);
   if (key && cache && outcome.result) {
-    cache.set(key, { ...outcome.result, latencyMs: outcome.result.latencyMs ?? round1(outcome.latencyMs) });
+    // A warm-up latency is not the model's: it is not kept, so a later cache hit never passes it off as steady state.
+    cache.set(key, { ...outcome.result, latencyMs: outcome.warmup ? null : (outcome.result.latencyMs ?? round1(outcome.latencyMs)) });
   }
   return { ...outcome, cached: false };
 }

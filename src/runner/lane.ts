@@ -23,6 +23,7 @@ export function laneFor(model: ResolvedModel, provider: Provider, secrets: strin
       policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
       timeoutMs: model.timeoutMs,
       secrets,
+      warmUp: { remaining: inFlight },
     },
   };
 }

@@ -17,6 +17,11 @@ export interface ResultRow {
   costUsd: number | null;
   cached: boolean;
   attempts: number;
+  /**
+   * One of the first `concurrency` requests sent to this model in the run (connection set-up, client warm-up): its
+   * latency is reported apart and left out of p50/p95 and of recommend's --max-p95-ms.
+   */
+  warmup?: true;
   /** True when token counts are estimates rather than the provider's own usage. */
   tokensEstimated?: boolean;
   scoreReason?: string;

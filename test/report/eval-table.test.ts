@@ -30,4 +30,11 @@ describe("eval table", () => {
     const text = await renderEvalTable(summarize([row("a", "q1"), row("b", "q1")], runInfo(["a", "b"])));
     expect(text).not.toContain("shared items");
   });
+
+  it("says warm-up requests are left out of p50 / p95, with their own figures", async () => {
+    const rows = [row("m", "w", { latencyMs: 812, warmup: true }), row("m", "a", { latencyMs: 40 }), row("m", "b", { latencyMs: 44 })];
+    const text = await renderEvalTable(summarize(rows, runInfo(["m"])));
+    expect(text).toContain("42 / 44");
+    expect(text).toMatch(/p50 \/ p95 leave out each model's warm-up requests .*: m: 1 request, median 812 ms, max 812 ms\./);
+  });
 });

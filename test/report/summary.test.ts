@@ -32,3 +32,23 @@ describe("summary: models compared on the same items", () => {
     expect(summary.overall.map((c) => c.shared?.mean)).toEqual([null, null]);
   });
 });
+
+describe("summary: warm-up latency apart", () => {
+  it("leaves warm-up requests out of p50/p95 and reports them apart", () => {
+    const rows = [
+      ...[700, 800, 900, 980].map((latencyMs, i) => row("m", `w${i}`, { latencyMs, warmup: true })),
+      ...Array.from({ length: 20 }, (_, i) => row("m", `q${i}`, { latencyMs: 40 + i })),
+    ];
+    const cell = summarize(rows, runInfo(["m"])).overall[0]!;
+    expect(cell.n).toBe(24);
+    expect(cell.p95LatencyMs).toBeLessThan(60);
+    expect(cell.p50LatencyMs).toBeCloseTo(49.5, 5);
+    expect(cell.warmup).toEqual({ n: 4, p50LatencyMs: 850, maxLatencyMs: 980 });
+  });
+
+  it("has no latency figures when every measured request was warm-up", () => {
+    const cell = summarize([row("m", "a", { latencyMs: 900, warmup: true })], runInfo(["m"])).overall[0]!;
+    expect([cell.p50LatencyMs, cell.p95LatencyMs]).toEqual([null, null]);
+    expect(cell.warmup).toEqual({ n: 1, p50LatencyMs: 900, maxLatencyMs: 900 });
+  });
+});
