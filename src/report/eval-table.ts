@@ -1,4 +1,4 @@
-import { formatUsdSmall } from "../cost/units.js";
+import { formatNumber, formatUsdSmall } from "../cost/units.js";
 import type { RunSummary, SummaryCell } from "./types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
@@ -30,13 +30,13 @@ function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
   return [
     cell.category,
     cell.model,
-    String(cell.n),
+    formatNumber(cell.n),
     cell.mean === null ? "—" : `${fmt(cell.mean)} [${fmt(cell.ciLow)}, ${fmt(cell.ciHigh)}]`,
-    cell.p50LatencyMs === null ? "—" : `${Math.round(cell.p50LatencyMs)} / ${Math.round(cell.p95LatencyMs ?? 0)}`,
-    cell.meanInputTokens === null ? "—" : `${mark}${Math.round(cell.meanInputTokens)} / ${mark}${Math.round(cell.meanOutputTokens ?? 0)}`,
+    cell.p50LatencyMs === null ? "—" : `${whole(cell.p50LatencyMs)} / ${whole(cell.p95LatencyMs ?? 0)}`,
+    cell.meanInputTokens === null ? "—" : `${mark}${whole(cell.meanInputTokens)} / ${mark}${whole(cell.meanOutputTokens ?? 0)}`,
     cell.costPer1kUsd === null ? "—" : `${mark}${formatUsdSmall(cell.costPer1kUsd)}`,
-    String(cell.errors),
-    String(cell.skipped),
+    formatNumber(cell.errors),
+    formatNumber(cell.skipped),
   ];
 }
 
@@ -61,6 +61,10 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
     );
   }
   return notes.join("\n");
+}
+
+function whole(value: number): string {
+  return formatNumber(Math.round(value));
 }
 
 function fmt(value: number | null): string {

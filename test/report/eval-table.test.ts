@@ -12,6 +12,14 @@ describe("eval table", () => {
     expect(text).toContain("$0.0042");
   });
 
+  it("prints counts, latencies and token counts with thousands separators", async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => row("m", `q${i}`, { latencyMs: 1500 + i, inputTokens: 12_345, outputTokens: 2000 }));
+    const text = await renderEvalTable(summarize(rows, runInfo(["m"])));
+    expect(text).toContain("1,200");
+    expect(text).toMatch(/2,100 \/ 2,6\d\d/);
+    expect(text).toContain("12,345 / 2,000");
+  });
+
   it("shows the (all) means on the items every model scored when the models answered different items", async () => {
     const rows = [];
     for (let i = 0; i < 25; i++) {
