@@ -24,19 +24,26 @@ function shownPath(dir: string, cwd: string): string {
 }
 
 function describeRun(dir: string): string {
-  const summary = readRun(path.join(dir, "summary.json"));
+  const summaryFile = path.join(dir, "summary.json");
+  const summary = readRun(summaryFile);
   if (summary) return `run ${summary.id ?? "without an id"}, ${summary.endedAt ? `finished ${utc(summary.endedAt)}` : "date unknown"}`;
   const started = readRun(path.join(dir, "run.json"));
-  if (started) return `run ${started.id ?? "without an id"}, started ${utc(started.startedAt ?? "")}, not finished: no summary.json`;
+  const missing = existsSync(summaryFile) ? "summary.json unreadable" : "no summary.json";
+  if (started) return `run ${started.id ?? "without an id"}, started ${utc(started.startedAt ?? "")}, not finished: ${missing}`;
   const results = path.join(dir, "results.jsonl");
   if (existsSync(results)) {
-    return `no summary.json: an unfinished or hand-made run; results.jsonl last written ${utc(statSync(results).mtime.toISOString())}`;
+    return `${missing}: an unfinished or hand-made run; results.jsonl last written ${utc(statSync(results).mtime.toISOString())}`;
   }
   return "no results.jsonl";
 }
 
+/** Summaries are small; anything else (a FIFO, a device, a huge file) is not read, so the line never hangs. */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+
 function readRun(file: string): { id?: string; startedAt?: string; endedAt?: string } | null {
   try {
+    const stats = statSync(file);
+    if (!stats.isFile() || stats.size > MAX_SUMMARY_BYTES) return null;
     const parsed = JSON.parse(readFileSync(file, "utf8")) as { run?: unknown; id?: unknown };
     const run = (parsed.run ?? parsed) as Record<string, unknown>;
     const text = (key: string) => (typeof run[key] === "string" ? (run[key] as string) : undefined);
