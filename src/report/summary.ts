@@ -45,11 +45,12 @@ export class SummaryBuilder {
  * models are held to the same items; its own mean when no item was scored by every model.
  */
 export function comparableMean(cell: SummaryCell): { mean: number | null; basis: string } {
+  const items = (n: number) => n.toLocaleString("en-US");
   if (cell.shared && cell.shared.n > 0) {
     const same = cell.shared.n === cell.n;
-    return { mean: cell.shared.mean, basis: same ? `${cell.n} items` : `the ${cell.shared.n} items every model scored` };
+    return { mean: cell.shared.mean, basis: same ? `${items(cell.n)} items` : `the ${items(cell.shared.n)} items every model scored` };
   }
-  return { mean: cell.mean, basis: `its own ${cell.n} items (no item was scored by every model)` };
+  return { mean: cell.mean, basis: `its own ${items(cell.n)} items (no item was scored by every model)` };
 }
 
 export function summarize(rows: Iterable<ResultRow>, run: RunSummary["run"]): RunSummary {
