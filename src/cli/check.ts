@@ -37,6 +37,7 @@ async function runCheck(file: string, flags: CheckFlags): Promise<number> {
 
   const { format, document, handEdit } = readRoutingFile(file);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
+  process.stderr.write(`${(await import("../report/results-line.js")).resultsLine(flags.results)}\n`);
   if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
   const report = checkRouting(document, inputs, flags.tolerance, handEdit);
 

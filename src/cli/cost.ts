@@ -81,6 +81,7 @@ async function runCostCommand(flags: CostFlags): Promise<void> {
     electricityUsdPerKWh: flags.electricityUsdPerKwh === undefined ? undefined : parseNumber(flags.electricityUsdPerKwh, "--electricity-usd-per-kwh", { min: 0 }),
     opsMonthlyUsd: flags.opsMonthlyUsd === undefined ? undefined : parseNumber(flags.opsMonthlyUsd, "--ops-monthly-usd", { min: 0 }),
   });
+  if (flags.results) process.stderr.write(`${(await import("../report/results-line.js")).resultsLine(flags.results)}\n`);
   process.stdout.write(await render(report, flags.format));
 }
 

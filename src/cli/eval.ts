@@ -36,7 +36,7 @@ export function evalCommand(): Command {
       new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports")
         .conflicts("config"),
     )
-    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/, with reports/latest pointing at it)")
+    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
     .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
@@ -104,7 +104,8 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     progress?.stop();
     prepared.dispose();
   }
-  if (!flags.out && !flags.resume) linkLatest(outDir);
+  const latest = linkLatest(outDir);
+  if (latest.reason === "outside") process.stderr.write(`${latestNote(outDir, latest.pointsAt)}\n`);
 
   const { summary } = outcome;
   if (flags.json) {
@@ -114,7 +115,15 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
-  return verdict(summary.overall, outcome.progress.errors, flags);
+  const { comparableMean } = await import("../report/summary.js");
+  return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
+}
+
+/** For a run outside ./reports: commands that default to reports/latest will not read it unless told to. */
+function latestNote(outDir: string, pointsAt: string | null): string {
+  const relative = (p: string) => path.relative(process.cwd(), p) || ".";
+  const where = pointsAt ? `still points at ${relative(pointsAt)}` : "does not point at it";
+  return `${relative(outDir)} is outside ./reports, so reports/latest ${where}: pass --results ${relative(outDir)} to recommend, check and cost`;
 }
 
 function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
@@ -131,8 +140,9 @@ function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
   return flags.limit ? kept.slice(0, flags.limit) : kept;
 }
 
+/** `overall`: each model's mean as thresholds compare it (see comparableMean), and the items it is over. */
 function verdict(
-  overall: Array<{ model: string; mean: number | null; errors: number }>,
+  overall: Array<{ model: string; mean: number | null; basis: string }>,
   errors: number,
   flags: EvalFlags,
 ): number {
@@ -144,7 +154,7 @@ function verdict(
   if (flags.minScore !== undefined) {
     const below = overall.filter((cell) => cell.mean === null || cell.mean < flags.minScore!);
     for (const cell of below) {
-      process.stderr.write(`model ${terminalSafe(cell.model)}: mean score ${cell.mean?.toFixed(3) ?? "none"} is below --min-score ${flags.minScore}\n`);
+      process.stderr.write(`model ${terminalSafe(cell.model)}: mean score ${cell.mean?.toFixed(3) ?? "none"} on ${cell.basis} is below --min-score ${flags.minScore}\n`);
     }
     if (below.length > 0) code = EXIT.checkFailed;
   }

@@ -29,6 +29,7 @@ export function modelsCommand(): Command {
 
 async function listCatalog(search: string | undefined, flags: ModelsFlags): Promise<string> {
   const catalog = await import("../cost/catalog/index.js");
+  const { formatNumber } = await import("../cost/units.js");
   const needle = search?.toLowerCase();
   const matches = (...names: Array<string | undefined>) =>
     needle === undefined || names.some((n) => n?.toLowerCase().includes(needle));
@@ -39,7 +40,7 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
       return emit(flags, rows, ["GPU offer", "Offer", "$/GPU-h", "Default", "Source", "Date"], (o) => [
         o.id,
         o.offer,
-        o.hourlyUsd.toString(),
+        formatNumber(o.hourlyUsd),
         o.isDefault ? `yes (gpu: ${o.gpu})` : "",
         flagged(o.source, o.unconfirmed),
         o.date,
@@ -51,7 +52,9 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
         p.id,
         p.engine,
         `${p.gpusPerReplica}× ${p.gpu}`,
-        p.counts === "separate" ? `${p.promptTokensPerSecond} prompt / ${p.generationTokensPerSecond} gen` : String(p.tokensPerSecond),
+        p.counts === "separate"
+          ? `${formatNumber(p.promptTokensPerSecond!)} prompt / ${formatNumber(p.generationTokensPerSecond!)} gen`
+          : formatNumber(p.tokensPerSecond!),
         p.counts,
         p.workload,
         flagged(p.source, p.unconfirmed),
@@ -60,7 +63,7 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
     }
     case "power": {
       const rows = catalog.GPU_POWER.filter((p) => matches(p.id, p.gpu));
-      return emit(flags, rows, ["GPU", "Watts", "Source", "Date"], (p) => [p.gpu, String(p.watts), flagged(p.source, p.unconfirmed), p.date]);
+      return emit(flags, rows, ["GPU", "Watts", "Source", "Date"], (p) => [p.gpu, formatNumber(p.watts), flagged(p.source, p.unconfirmed), p.date]);
     }
     default: {
       const provider = flags.provider?.toLowerCase();
@@ -71,21 +74,23 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
       }
       return emit(flags, rows, ["Model", "In $/MTok", "Out $/MTok", "Cache read", "Cache write", "Batch", "Long context", "Source", "Date"], (e) => [
         e.id + (e.aliases ? ` (${e.aliases.join(", ")})` : ""),
-        String(e.inputPerMTok),
-        String(e.outputPerMTok),
-        e.cacheReadPerMTok === undefined ? "" : String(e.cacheReadPerMTok),
-        e.cacheWritePerMTok === undefined ? "" : String(e.cacheWritePerMTok),
+        formatNumber(e.inputPerMTok),
+        formatNumber(e.outputPerMTok),
+        e.cacheReadPerMTok === undefined ? "" : formatNumber(e.cacheReadPerMTok),
+        e.cacheWritePerMTok === undefined ? "" : formatNumber(e.cacheWritePerMTok),
         e.batchMultiplier === undefined ? "" : `×${e.batchMultiplier}`,
-        e.longContext ? `>${e.longContext.aboveInputTokens / 1000}K: ${e.longContext.inputPerMTok}/${e.longContext.outputPerMTok}` : "",
-        flagged(e.source, e.unconfirmed),
+        e.longContext
+          ? `>${formatNumber(e.longContext.aboveInputTokens / 1000)}K: ${formatNumber(e.longContext.inputPerMTok)}/${formatNumber(e.longContext.outputPerMTok)}`
+          : "",
+        flagged(e.source, e.unconfirmed, e.historical),
         e.date,
       ]);
     }
   }
 }
 
-function flagged(source: string, unconfirmed: true | undefined): string {
-  return unconfirmed ? `[unconfirmed] ${source}` : source;
+function flagged(source: string, unconfirmed: true | undefined, historical?: true): string {
+  return `${historical ? "[historical list price] " : ""}${unconfirmed ? "[unconfirmed] " : ""}${source}`;
 }
 
 async function emit<T>(flags: ModelsFlags, rows: T[], head: string[], cells: (row: T) => string[]): Promise<string> {
@@ -94,7 +99,10 @@ async function emit<T>(flags: ModelsFlags, rows: T[], head: string[], cells: (ro
   const { default: Table } = await import("cli-table3");
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: head.map((h) => (h === "Source" ? 60 : null)) });
   table.push(...rows.map(cells));
-  return `${table.toString()}\n${rows.length} entries. Dates are the source's own; "n.d." = none given.\n`;
+  const historical = rows.some((row) => (row as { historical?: true }).historical)
+    ? '; [historical list price] = the last list price of a retired or legacy model, not an offer open today'
+    : "";
+  return `${table.toString()}\n${rows.length} entries. Dates are the source's own; "n.d." = none given${historical}.\n`;
 }
 
 async function describeLocal(file: string, json: boolean): Promise<string> {

@@ -56,6 +56,7 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
   const criteria = await criteriaFrom(flags);
   const format = await outputFormat(flags);
   const inputs = await loadRoutingInputs({ resultsDir: flags.results, configFile: flags.config, pricesFile: flags.prices });
+  process.stderr.write(`${(await import("../report/results-line.js")).resultsLine(flags.results)}\n`);
   if (inputs.rows.length === 0) throw new InputError(`${flags.results}: results.jsonl has no rows`);
   checkCategories(criteria, [...new Set(inputs.rows.map((r) => r.category))], flags.results);
   const recommendation = recommend({ ...inputs, criteria });

@@ -2,6 +2,7 @@ import type { ResolvedModel } from "../config/types.js";
 import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
 import type { PriceTable } from "./price-table.js";
 import { vendorOfUrl } from "../providers/vendor-hosts.js";
+import { tidyNumber } from "./units.js";
 
 export type { PriceTable } from "./price-table.js";
 
@@ -18,6 +19,13 @@ export interface ResolvedPrice {
   source: string;
   date?: string;
   unconfirmed?: true;
+  /** The last list price of a retired or legacy model (catalog `historical`): not an offer open today. */
+  historical?: true;
+  /**
+   * Set when the model's own name has no price and it was priced under another of its names (the config id, e.g. the
+   * family of a dated snapshot): that name. Every figure built on this price says "priced as <name>".
+   */
+  pricedAs?: string;
   /** The catalog entry the price came from, when it came from the built-in catalog. */
   catalogId?: string;
   note?: string;
@@ -47,20 +55,31 @@ export function findPrice(
   options: { provider?: string; table?: PriceTable; catalog?: boolean; alsoTry?: string[] } = {},
 ): PriceLookup {
   const names = [name, ...(options.alsoTry ?? [])];
+  const named = (price: ResolvedPrice, matched: string): PriceLookup => ({ price: matched === name ? price : { ...price, pricedAs: matched } });
   if (options.table) {
     for (const n of names) {
       const hit = options.table.lookup(n, options.provider);
-      if (hit) return { price: hit };
+      if (hit) return named(hit, n);
     }
   }
   if (options.catalog === false) return { missing: true };
   let ambiguous: string[] | undefined;
   for (const n of names) {
     const result = findApiPrice(n, options.provider);
-    if ("found" in result) return { price: fromCatalog(result.found) };
+    if ("found" in result) return named(fromCatalog(result.found), n);
     if ("ambiguous" in result) ambiguous ??= result.ambiguous.map((e) => e.id);
   }
   return ambiguous ? { ambiguous } : { missing: true };
+}
+
+/**
+ * Where a price comes from, in one line: "<source> (<date>)", its marks, and "<name> priced as <other>: " in front
+ * when the model was priced under another name. `name` is the model's own name (its provider model name).
+ */
+export function describePriceSource(price: ResolvedPrice, name?: string): string {
+  const pricedAs = price.pricedAs ? `${name ?? "the model"} priced as ${price.pricedAs}: ` : "";
+  const marks = `${price.unconfirmed ? " [unconfirmed]" : ""}${price.historical ? " [historical list price]" : ""}`;
+  return `${pricedAs}${price.source}${price.date ? ` (${price.date})` : ""}${marks}`;
 }
 
 export function fromCatalog(entry: ApiPriceEntry): ResolvedPrice {
@@ -71,12 +90,13 @@ export function fromCatalog(entry: ApiPriceEntry): ResolvedPrice {
     ...optional("cacheReadPerMTok", entry.cacheReadPerMTok),
     ...optional("cacheWritePerMTok", entry.cacheWritePerMTok),
     ...optional("cacheWrite1hPerMTok", entry.cacheWrite1hPerMTok),
-    ...optional("batchInputPerMTok", batch === undefined ? undefined : round(entry.inputPerMTok * batch)),
-    ...optional("batchOutputPerMTok", batch === undefined ? undefined : round(entry.outputPerMTok * batch)),
+    ...optional("batchInputPerMTok", batch === undefined ? undefined : tidyNumber(entry.inputPerMTok * batch)),
+    ...optional("batchOutputPerMTok", batch === undefined ? undefined : tidyNumber(entry.outputPerMTok * batch)),
     ...(entry.longContext ? { longContext: entry.longContext } : {}),
     source: `${CATALOG_NAME}: ${entry.source}`,
     date: entry.date,
     ...(entry.unconfirmed ? { unconfirmed: true as const } : {}),
+    ...(entry.historical ? { historical: true as const } : {}),
     catalogId: entry.id,
     ...(entry.note ? { note: entry.note } : {}),
   };
@@ -107,9 +127,4 @@ export function providerHint(model: ResolvedModel): string | undefined {
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
-}
-
-/** Rounds away floating-point noise (0.5 × 0.3 = 0.15, not 0.15000000000000002). */
-export function round(value: number): number {
-  return Number(value.toPrecision(12));
 }

@@ -1,5 +1,5 @@
 import type { ResolvedPrice } from "./prices.js";
-import { DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY } from "./units.js";
+import { DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, tidyNumber } from "./units.js";
 import { overallInputShare, type Workload, type WorkloadCategory } from "./workload.js";
 
 /** The knobs of a projection that are not the volume. */
@@ -24,6 +24,8 @@ export interface Dated {
   source: string;
   date?: string;
   unconfirmed?: true;
+  /** A last list price, not an offer open today. */
+  historical?: true;
 }
 
 export interface Throughput extends Dated {
@@ -120,10 +122,12 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
     const writes = inputTokens * assumptions.cacheWriteRate;
     breakdown.inputUsd += ((inputTokens - hits - writes) * batch.input) / 1e6;
     if (hits > 0) {
+      if (rates.derived["cache-read"]) notes.add(rates.derived["cache-read"]);
       const cacheRead = rates.cacheReadPerMTok ?? missing(notes, "no cache-read price known: cache hits are charged at the input price", batch.input);
       breakdown.cachedInputUsd += (hits * cacheRead) / 1e6;
     }
     if (writes > 0) {
+      if (rates.derived["cache-write"]) notes.add(rates.derived["cache-write"]);
       const cacheWrite = rates.cacheWritePerMTok ?? missing(notes, "no cache-write price known: cache writes are charged at the input price", batch.input);
       breakdown.cacheWriteUsd += (writes * cacheWrite) / 1e6;
     }
@@ -136,6 +140,8 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
     notes.add(`long-context price (prompt over ${option.price.longContext!.aboveInputTokens.toLocaleString("en-US")} tokens) for: ${longContextCategories.join(", ")}`);
   }
   if (option.price.unconfirmed) notes.add("price unconfirmed (not from an official source, or sources disagree)");
+  if (option.price.historical) notes.add("historical price: the last list price of a retired or legacy model, not an offer open today");
+  if (option.price.pricedAs) notes.add(`priced as ${option.price.pricedAs}: no price is listed for ${option.model ?? option.id}`);
   const monthlyCostUsd = breakdown.inputUsd + breakdown.cachedInputUsd + breakdown.cacheWriteUsd + breakdown.outputUsd;
   return {
     id: option.id,
@@ -154,15 +160,37 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
 
 type Rates = Pick<ResolvedPrice, "inputPerMTok" | "outputPerMTok" | "cacheReadPerMTok" | "cacheWritePerMTok">;
 
-/** The long-context tier applies when the category's mean prompt is over its threshold. */
-function ratesFor(price: ResolvedPrice, category: WorkloadCategory, longContextCategories: string[]): Rates {
+/**
+ * The long-context tier applies when the category's mean prompt is over its threshold. A tier that gives no cache
+ * price takes the standard one times the tier's input multiplier (providers scale cache prices with input), never the
+ * tier's plain input price; `derived` names the cache prices found that way.
+ */
+function ratesFor(price: ResolvedPrice, category: WorkloadCategory, longContextCategories: string[]): Rates & { derived: DerivedNotes } {
   const tier = price.longContext;
-  if (tier && category.inputTokensPerRequest !== undefined && category.inputTokensPerRequest > tier.aboveInputTokens) {
-    longContextCategories.push(category.category);
-    return tier;
+  if (!tier || category.inputTokensPerRequest === undefined || category.inputTokensPerRequest <= tier.aboveInputTokens) {
+    return { ...price, derived: {} };
   }
-  return price;
+  longContextCategories.push(category.category);
+  const multiplier = price.inputPerMTok === 0 ? 1 : tier.inputPerMTok / price.inputPerMTok;
+  const derived: DerivedNotes = {};
+  const scaled = (tierPrice: number | undefined, standard: number | undefined, what: keyof DerivedNotes) => {
+    if (tierPrice !== undefined || standard === undefined) return tierPrice;
+    derived[what] =
+      `${what} price over ${tier.aboveInputTokens.toLocaleString("en-US")} input tokens: ${tidyNumber(multiplier)}× the standard ` +
+      `${what} price (the tier's input multiplier; the price list gives none)`;
+    return tidyNumber(standard * multiplier);
+  };
+  return {
+    inputPerMTok: tier.inputPerMTok,
+    outputPerMTok: tier.outputPerMTok,
+    cacheReadPerMTok: scaled(tier.cacheReadPerMTok, price.cacheReadPerMTok, "cache-read"),
+    cacheWritePerMTok: scaled(tier.cacheWritePerMTok, price.cacheWritePerMTok, "cache-write"),
+    derived,
+  };
 }
+
+/** Notes for cache prices a long-context tier did not give and that were derived from the standard ones. */
+type DerivedNotes = Partial<Record<"cache-read" | "cache-write", string>>;
 
 function batchRates(price: ResolvedPrice, rates: Rates, batch: boolean, notes: Set<string>) {
   if (!batch) return { input: rates.inputPerMTok, output: rates.outputPerMTok, applied: false };

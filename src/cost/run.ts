@@ -27,6 +27,8 @@ import {
   type ThroughputProfileFile,
 } from "./self-hosted.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
+import { ScoresByItem } from "../report/shared-items.js";
+import { bootstrapMeanInterval, mean, seedFrom } from "../report/stats.js";
 import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
 
 export interface CostOptions extends WorkloadOptions, SelfHostedOverrides {
@@ -65,7 +67,19 @@ export interface CostReport {
   /** Config models with no basis for a cost (no price known, no self-hosted deployment described), and why. */
   notCosted: Array<{ id: string; reason: string }>;
   breakEven: BreakEven[];
+  /** With --results: the costed models' quality on that run, on the items every one of them scored when there are any. */
+  quality: CostQuality | null;
   verdict: string;
+}
+
+export interface CostQuality {
+  results: string;
+  /** Items every costed model with results scored, or null when there are none and each model's own items are used. */
+  sharedItems: number | null;
+  /** Costed models with scored answers in the results, in cost order. */
+  models: Array<{ id: string; mean: number | null; n: number }>;
+  /** The cheapest option's mean minus the best-scoring one's on the shared items, with a paired 95 % interval. */
+  gap: { cheapest: string; best: string; difference: number; ciLow: number; ciHigh: number } | null;
 }
 
 export async function runCostProjection(options: CostOptions): Promise<CostReport> {
@@ -73,7 +87,8 @@ export async function runCostProjection(options: CostOptions): Promise<CostRepor
   const config = loadOptionalConfig(options);
   const tables = loadTables(options, config);
   const profiles = loadProfileFlags(options);
-  const workload = await buildWorkload(options);
+  const scores = options.resultsDir ? new ScoresByItem() : undefined;
+  const workload = await buildWorkload(options, scores && ((row) => scores.add(row)));
   const assumptions: Assumptions = {
     batch: options.batch ?? false,
     cacheHitRate: options.cacheHitRate ?? 0,
@@ -85,6 +100,7 @@ export async function runCostProjection(options: CostOptions): Promise<CostRepor
   const selfHostedCosts = selfHosted.map((o) => ({ option: o, cost: selfHostedMonthlyCost(o, workload, assumptions) }));
   const breakEvens = selfHostedCosts.flatMap(({ option, cost }) => apiCosts.map((api) => breakEven(cost, option, api, workload)));
   const models = [...apiCosts, ...selfHostedCosts.map((s) => s.cost)].sort((a, b) => a.monthlyCostUsd - b.monthlyCostUsd);
+  const quality = scores ? qualityOf(models, scores, options.resultsDir!) : null;
   return {
     assumptions: {
       ...assumptions,
@@ -107,7 +123,8 @@ export async function runCostProjection(options: CostOptions): Promise<CostRepor
     models,
     notCosted,
     breakEven: breakEvens,
-    verdict: verdict(workload, models, breakEvens) + notCostedNote(notCosted),
+    quality,
+    verdict: verdict(workload, models, breakEvens, quality) + notCostedNote(notCosted),
   };
 }
 
@@ -263,12 +280,67 @@ function definedOnly<T extends Record<string, number | undefined>>(values: T): P
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
 }
 
-/** A few plain sentences: the cheapest option, what self-hosting needs, and from which volume it pays. */
-export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCost>, breakEvens: BreakEven[]): string {
+/**
+ * The costed models' mean scores in the results: on the items every one of them scored (so none is judged on easier or
+ * harder items), or on their own items when they share none. With shared items, the cheapest option's gap to the
+ * best-scoring one comes with a paired 95 % bootstrap interval.
+ */
+function qualityOf(models: Array<ApiCost | SelfHostedCost>, scores: ScoresByItem, results: string): CostQuality {
+  const measured = models.map((m) => m.id).filter((id) => scores.has(id));
+  const shared = scores.sharedItems(measured);
+  const means = measured.map((id) => {
+    if (shared.length === 0) return { id, mean: scores.ownMean(id).mean, n: scores.ownMean(id).n };
+    const on = scores.scoresOn(id, shared);
+    return { id, mean: mean(on), n: on.length };
+  });
+  const quality: CostQuality = { results, sharedItems: shared.length > 0 ? shared.length : null, models: means, gap: null };
+  const cheapest = means.find((m) => m.id === models[0]?.id);
+  const best = bestOf(means);
+  if (shared.length > 0 && cheapest && best && best.id !== cheapest.id && cheapest.mean !== null && best.mean !== null) {
+    const cheap = scores.scoresOn(cheapest.id, shared);
+    const differences = scores.scoresOn(best.id, shared).map((score, i) => cheap[i]! - score);
+    const interval = bootstrapMeanInterval(differences, { seed: seedFrom(`${cheapest.id}/${best.id}`) });
+    quality.gap = { cheapest: cheapest.id, best: best.id, difference: cheapest.mean - best.mean, ciLow: interval!.low, ciHigh: interval!.high };
+  }
+  return quality;
+}
+
+function bestOf<T extends { mean: number | null }>(models: T[]): T | undefined {
+  return models.filter((m) => m.mean !== null).reduce<T | undefined>((best, m) => (best === undefined || m.mean! > best.mean! ? m : best), undefined);
+}
+
+/** What the cheapest option gives up: its quality against the best-scoring costed model's. */
+function qualitySentence(cheapestId: string, quality: CostQuality): string {
+  const cheapest = quality.models.find((m) => m.id === cheapestId);
+  if (!cheapest || cheapest.mean === null) {
+    return `${cheapestId} has no scored answers in ${quality.results}: what it gives up in quality is not known.`;
+  }
+  const best = bestOf(quality.models)!;
+  const score = (value: number) => value.toFixed(3);
+  const items = (n: number) => n.toLocaleString("en-US");
+  if (best.id === cheapest.id || best.mean === cheapest.mean) {
+    return `It is also the best-scoring costed model on your data (${score(cheapest.mean)} on ${items(cheapest.n)} items).`;
+  }
+  const gap = quality.gap;
+  const difference = gap ? ` (${signed(gap.difference)}, 95 % CI ${signed(gap.ciLow)} to ${signed(gap.ciHigh)})` : "";
+  const basis =
+    quality.sharedItems !== null
+      ? `on the ${items(quality.sharedItems)} items every costed model answered`
+      : `on different items (${items(cheapest.n)} and ${items(best.n)}: no item was answered by every costed model)`;
+  return `It scores ${score(cheapest.mean)} against ${score(best.mean!)} for ${best.id}${difference}, the best-scoring costed model, ${basis} in ${quality.results}.`;
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
+}
+
+/** A few plain sentences: the cheapest option (and, with results, what it gives up), what self-hosting needs, and from which volume it pays. */
+export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCost>, breakEvens: BreakEven[], quality: CostQuality | null = null): string {
   const volume = `${formatVolume(workload.tokensPerDay)} tokens/day (${formatVolume(monthlyTokens(workload.tokensPerDay))} a month)`;
   const cheapest = models[0]!;
   const sentences = [
     `At ${volume} the cheapest option is ${cheapest.id} at ${formatUsd(cheapest.monthlyCostUsd)}/month (${formatPerMTok(cheapest.effectiveCostPerMTokUsd)} per million tokens).`,
+    ...(quality ? [qualitySentence(cheapest.id, quality)] : []),
   ];
   for (const model of models) {
     if (model.hosting !== "self-hosted") continue;

@@ -47,15 +47,36 @@ export function formatVolume(value: number): string {
   return `${Number(scaled.toFixed(digits))}${suffix}`;
 }
 
-/** Whole dollars with thousands separators, cents below $100. */
-export function formatUsd(value: number): string {
-  const digits = Math.abs(value) >= 100 ? 0 : 2;
-  return `$${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+/** Rounds away floating-point noise (0.5 × 0.3 = 0.15, not 0.15000000000000002). */
+export function tidyNumber(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
+/** A plain number (a price per MTok, $/GPU-hour, tokens/s, a count) with separators and without floating-point noise. */
+export function formatNumber(value: number): string {
+  return tidyNumber(value).toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+/** Whole dollars with thousands separators, cents below $100: the money format of every report. */
+export function formatUsd(value: number): string {
+  return dollars(value, Math.abs(value) >= 100 ? 0 : 2);
+}
+
+/** formatUsd for amounts that may be fractions of a cent (costs per request or per 1k requests): 4 decimals below $1. */
+export function formatUsdSmall(value: number): string {
+  if (Math.abs(value) >= 1) return formatUsd(value);
+  if (value > 0 && value < 0.00005) return "<$0.0001";
+  return dollars(value, 4);
+}
+
+/** A price per million tokens: 2 decimals from $1 (with separators), more below. */
 export function formatPerMTok(value: number): string {
-  const digits = value >= 1 ? 2 : value >= 0.01 ? 3 : 4;
-  return `$${value.toFixed(digits)}`;
+  return dollars(value, Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 3 : 4);
+}
+
+function dollars(value: number, decimals: number): string {
+  const text = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return `${value < 0 ? "-" : ""}$${text}`;
 }
 
 export function formatPercent(share: number): string {

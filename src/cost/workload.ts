@@ -39,8 +39,8 @@ export interface WorkloadOptions {
 
 export const DEFAULT_INPUT_SHARE = 0.75;
 
-/** Turns the volume flags (and an eval run's measured token counts) into a workload. */
-export async function buildWorkload(options: WorkloadOptions): Promise<Workload> {
+/** Turns the volume flags (and an eval run's measured token counts) into a workload; `onRow` sees every result row read. */
+export async function buildWorkload(options: WorkloadOptions, onRow?: (row: Partial<ResultRow>) => void): Promise<Workload> {
   const { tokensPerDay, requestsPerDay } = options;
   if ((tokensPerDay === undefined) === (requestsPerDay === undefined)) {
     throw new InputError("give the volume with exactly one of --tokens-per-day (e.g. 100m) or --requests-per-day");
@@ -52,7 +52,7 @@ export async function buildWorkload(options: WorkloadOptions): Promise<Workload>
   if (perRequestGiven && options.resultsDir) {
     throw new InputError("use either --input-tokens/--output-tokens or --results for the tokens per request, not both");
   }
-  const measured = options.resultsDir ? await measureResults(options.resultsDir) : undefined;
+  const measured = options.resultsDir ? await measureResults(options.resultsDir, onRow) : undefined;
   const categories = measured?.categories ?? fixedMix(options);
   if (requestsPerDay !== undefined && categories[0]?.inputTokensPerRequest === undefined) {
     throw new InputError("--requests-per-day needs the tokens per request: --input-tokens and --output-tokens, or --results DIR");
@@ -113,9 +113,13 @@ interface Tally {
 
 /**
  * Streams DIR/results.jsonl and measures mean input and output tokens per request, per category. Rows without
- * token counts (errors, skipped items) are left out; all models in the run are pooled.
+ * token counts (errors, skipped items) are left out; all models in the run are pooled. `onRow` sees every row, in one
+ * pass over the file (quality is read from the same rows).
  */
-export async function measureResults(dir: string): Promise<{ categories: WorkloadCategory[]; source: string }> {
+export async function measureResults(
+  dir: string,
+  onRow?: (row: Partial<ResultRow>) => void,
+): Promise<{ categories: WorkloadCategory[]; source: string }> {
   const file = resultsFile(dir);
   const tallies = new Map<string, Tally>();
   let lineNumber = 0;
@@ -126,6 +130,7 @@ export async function measureResults(dir: string): Promise<{ categories: Workloa
     lineNumber++;
     if (line.trim() === "") continue;
     const row = parseRow(file, lineNumber, line);
+    onRow?.(row);
     if (typeof row.inputTokens !== "number" || typeof row.outputTokens !== "number") continue;
     const category = typeof row.category === "string" && row.category !== "" ? row.category : "uncategorised";
     const tally = tallies.get(category) ?? { rows: 0, input: 0, output: 0 };

@@ -6,6 +6,7 @@ import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
+import { warmUpClient } from "./warm-up.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
@@ -21,6 +22,7 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
     maxRetries: 0,
     timeout: model.timeoutMs,
   });
+  warmUpClient(client, "/v1/messages");
   return {
     id: model.id,
     hosting: model.hosting,

@@ -5,6 +5,7 @@ import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
+import { warmUpClient } from "./warm-up.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
@@ -22,6 +23,7 @@ export function createOpenAIProvider(model: OpenAIModel, apiKey: string | undefi
     maxRetries: 0,
     timeout: model.timeoutMs,
   });
+  warmUpClient(client, "/chat/completions");
   return {
     id: model.id,
     hosting: model.hosting,

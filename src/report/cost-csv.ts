@@ -1,5 +1,5 @@
 import type { CostReport } from "../cost/run.js";
-import { datedSources } from "./cost-rows.js";
+import { datedSources, datedText } from "./cost-rows.js";
 
 const COLUMNS = [
   "id",
@@ -14,6 +14,7 @@ const COLUMNS = [
   "inputPerMTok",
   "outputPerMTok",
   "tokensPerDay",
+  "quality",
   "sources",
   "notes",
 ] as const;
@@ -36,8 +37,9 @@ export function renderCostCsv(report: CostReport): string {
       inputPerMTok: api?.price.inputPerMTok,
       outputPerMTok: api?.price.outputPerMTok,
       tokensPerDay: report.assumptions.tokensPerDay,
+      quality: report.quality?.models.find((m) => m.id === model.id)?.mean ?? undefined,
       sources: datedSources(model)
-        .map((d) => `${d.what}: ${d.source} (${d.date ?? "n.d."})${d.unconfirmed ? " [unconfirmed]" : ""}`)
+        .map((d) => `${d.what}: ${datedText(d)}`)
         .join("; "),
       notes: model.notes.join("; "),
     };

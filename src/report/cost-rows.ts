@@ -21,15 +21,19 @@ export interface CostDisplay {
 export function costDisplay(report: CostReport): CostDisplay {
   const sources = new Footnotes();
   const notes: string[] = [];
+  const quality = new Map(report.quality?.models.map((m) => [m.id, m.mean]) ?? []);
   const modelRows = report.models.map((model) => {
     const refs = datedSources(model).map((d) => sources.ref(d)).join(" ");
     for (const note of model.notes) notes.push(`${model.id}: ${note}`);
-    return model.hosting === "self-hosted" ? selfHostedRow(model, refs) : apiRow(model, refs);
+    const row = model.hosting === "self-hosted" ? selfHostedRow(model, refs) : apiRow(model, refs);
+    if (!report.quality) return row;
+    const score = quality.get(model.id);
+    return [...row.slice(0, -1), score == null ? "—" : score.toFixed(3), row.at(-1)!];
   });
   const perRequests = report.breakEven.some((b) => b.requestsPerDay !== undefined);
   return {
     headline: headline(report).map(terminalSafe),
-    modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", "Sources"],
+    modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", ...(report.quality ? [qualityHeader(report.quality)] : []), "Sources"],
     modelRows: modelRows.map(terminalSafeRow),
     breakEvenHeader: ["Self-hosted", "vs API", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
     breakEvenRows: report.breakEven.map((b) => terminalSafeRow([
@@ -43,6 +47,10 @@ export function costDisplay(report: CostReport): CostDisplay {
     notes: notes.map(terminalSafe),
     verdict: terminalSafe(report.verdict),
   };
+}
+
+function qualityHeader(quality: NonNullable<CostReport["quality"]>): string {
+  return quality.sharedItems === null ? "Quality" : `Quality (${quality.sharedItems.toLocaleString("en-US")} items)`;
 }
 
 function headline(report: CostReport): string[] {
@@ -86,11 +94,17 @@ export function datedSources(model: ApiCost | SelfHostedCost): Array<Dated & { w
   ];
 }
 
+/** "<source> (<date>)" with the figure's marks: [unconfirmed], [historical list price]. */
+export function datedText(dated: Dated): string {
+  const marks = `${dated.unconfirmed ? " [unconfirmed]" : ""}${dated.historical ? " [historical list price]" : ""}`;
+  return `${dated.source} (${dated.date ?? "n.d."})${marks}`;
+}
+
 class Footnotes {
   private readonly texts: string[] = [];
 
   ref(dated: Dated & { what: string }): string {
-    const text = `${dated.source} (${dated.date ?? "n.d."})${dated.unconfirmed ? " [unconfirmed]" : ""}`;
+    const text = datedText(dated);
     let index = this.texts.indexOf(text);
     if (index < 0) index = this.texts.push(text) - 1;
     return `[${index + 1}]`;

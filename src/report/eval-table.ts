@@ -1,5 +1,6 @@
-import { ageInWords } from "./age.js";
+import { formatNumber, formatUsdSmall } from "../cost/units.js";
 import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
+import { ageInWords } from "./age.js";
 import type { RunSummary, SummaryCell } from "./types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
@@ -11,9 +12,19 @@ export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const estimated = new Set(summary.run.models.filter((m) => m.tokensEstimated).map((m) => m.id));
   for (const cell of summary.cells) table.push(rowOf(cell, estimated));
   const hosting = new Map(summary.run.models.map((m) => [m.id, m.hosting]));
-  const overall = new Table({ head: [...head, "hosting"], style });
-  for (const cell of summary.overall) overall.push([...rowOf(cell, estimated), hosting.get(cell.model) ?? "—"]);
+  const shared = differentItems(summary) ? summary.overall[0]?.shared?.n : undefined;
+  const sharedHead = shared === undefined ? [] : [`on ${formatNumber(shared)} shared items`];
+  const overall = new Table({ head: [...head, ...sharedHead, "hosting"], style });
+  for (const cell of summary.overall) {
+    const sharedCell = shared === undefined ? [] : [cell.shared?.mean == null ? "—" : `${fmt(cell.shared.mean)} [${fmt(cell.shared.ciLow)}, ${fmt(cell.shared.ciHigh)}]`];
+    overall.push([...rowOf(cell, estimated), ...sharedCell, hosting.get(cell.model) ?? "—"]);
+  }
   return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${terminalSafe(footnotes(summary, estimated))}`;
+}
+
+/** True when some model's overall mean covers other items than the ones every model scored. */
+function differentItems(summary: RunSummary): boolean {
+  return summary.overall.some((cell) => cell.shared !== undefined && cell.shared.n !== cell.n);
 }
 
 /** One table row; names from the data are printed with control characters escaped. */
@@ -22,13 +33,13 @@ function rowOf(cell: SummaryCell, estimated: Set<string>): string[] {
   return terminalSafeRow([
     cell.category,
     cell.model,
-    String(cell.n),
+    formatNumber(cell.n),
     cell.mean === null ? "—" : `${fmt(cell.mean)} [${fmt(cell.ciLow)}, ${fmt(cell.ciHigh)}]`,
-    cell.p50LatencyMs === null ? "—" : `${Math.round(cell.p50LatencyMs)} / ${Math.round(cell.p95LatencyMs ?? 0)}`,
-    cell.meanInputTokens === null ? "—" : `${mark}${Math.round(cell.meanInputTokens)} / ${mark}${Math.round(cell.meanOutputTokens ?? 0)}`,
-    cell.costPer1kUsd === null ? "—" : `${mark}${money(cell.costPer1kUsd)}`,
-    String(cell.errors),
-    String(cell.skipped),
+    cell.p50LatencyMs === null ? "—" : `${whole(cell.p50LatencyMs)} / ${whole(cell.p95LatencyMs ?? 0)}`,
+    cell.meanInputTokens === null ? "—" : `${mark}${whole(cell.meanInputTokens)} / ${mark}${whole(cell.meanOutputTokens ?? 0)}`,
+    cell.costPer1kUsd === null ? "—" : `${mark}${formatUsdSmall(cell.costPer1kUsd)}`,
+    formatNumber(cell.errors),
+    formatNumber(cell.skipped),
   ]);
 }
 
@@ -37,6 +48,20 @@ function footnotes(summary: RunSummary, estimated: Set<string>): string {
   if (estimated.size > 0) notes.push("~ token counts (and the costs computed from them) are estimates, not provider usage.");
   if (summary.cells.some((c) => c.skipped > 0)) {
     notes.push("skipped: sensitive items are never sent to cloud-hosted models (nor to a cloud judge).");
+  }
+  const warm = summary.overall.filter((cell) => cell.warmup);
+  if (warm.length > 0) {
+    const each = warm.map(({ model, warmup }) => {
+      const requests = `${warmup!.n} request${warmup!.n === 1 ? "" : "s"}`;
+      return `${model}: ${requests}, median ${Math.round(warmup!.p50LatencyMs)} ms, max ${Math.round(warmup!.maxLatencyMs)} ms`;
+    });
+    notes.push(`p50 / p95 leave out each model's warm-up requests (the first \`concurrency\` sent: connections, client set-up): ${each.join("; ")}.`);
+  }
+  if (differentItems(summary)) {
+    notes.push(
+      "All categories: the models answered different items (skipped or errored items), so their own means are not comparable; " +
+        "'shared items' compares them on the items every model scored, and --min-score uses that figure.",
+    );
   }
   const cached = cacheNote(summary);
   if (cached) notes.push(cached);
@@ -50,17 +75,13 @@ function cacheNote(summary: RunSummary): string | null {
   const rows = summary.overall.reduce((sum, cell) => sum + cell.n + cell.errors + cell.skipped, 0);
   const oldest = summary.run.oldestCachedAt ? Date.parse(summary.run.oldestCachedAt) : NaN;
   const age = Number.isFinite(oldest) ? `answers up to ${ageInWords(Math.max(0, Date.parse(summary.run.endedAt) - oldest))} old; ` : "";
-  return `${count(cachedRows)} of ${count(rows)} rows came from the response cache (${age}--no-cache or --max-cache-age to refresh).`;
+  return `${formatNumber(cachedRows)} of ${formatNumber(rows)} rows came from the response cache (${age}--no-cache or --max-cache-age to refresh).`;
 }
 
-function count(n: number): string {
-  return n.toLocaleString("en-US");
+function whole(value: number): string {
+  return formatNumber(Math.round(value));
 }
 
 function fmt(value: number | null): string {
   return value === null ? "—" : value.toFixed(3);
-}
-
-function money(value: number): string {
-  return value >= 100 ? `$${value.toFixed(0)}` : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
 }

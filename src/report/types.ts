@@ -8,6 +8,7 @@ export interface SummaryCell {
   ciLow: number | null;
   ciHigh: number | null;
   ciMethod: "wilson" | "bootstrap" | null;
+  /** Latency of the requests after warm-up (see `warmup`); null when none was measured. */
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   meanInputTokens: number | null;
@@ -17,6 +18,24 @@ export interface SummaryCell {
   skipped: number;
   /** Rows answered from the response cache rather than by the model during this run. */
   cached: number;
+  /**
+   * Warm-up requests (rows with `warmup: true`: the first `concurrency` requests sent to the model, which open its
+   * connections and warm its client), reported apart from p50/p95; absent when there were none.
+   */
+  warmup?: { n: number; p50LatencyMs: number; maxLatencyMs: number };
+  /**
+   * "(all)" cells only: the model's mean on the items every model of the run scored, so that models are compared on
+   * the same items (cloud models skip sensitive items; errors leave items out). `--min-score` uses it.
+   */
+  shared?: SharedItemsMean;
+}
+
+export interface SharedItemsMean {
+  /** Items every model of the run scored. */
+  n: number;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
 }
 
 export interface ModelRunInfo {
@@ -25,8 +44,11 @@ export interface ModelRunInfo {
   model?: string;
   hosting: "cloud" | "self-hosted";
   license?: string;
-  /** Where this model's prices came from, and their date; null when no price is known. */
-  price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string } | null;
+  /**
+   * Where this model's prices came from, and their date; null when no price is known. `historical`: a last list
+   * price, not an offer open today; `pricedAs`: the model's own name has no price and it was priced as this name.
+   */
+  price: { inputPerMTok: number; outputPerMTok: number; source: string; date?: string; historical?: true; pricedAs?: string } | null;
   tokensEstimated?: boolean;
   /** Rows of this model answered from the response cache (summary.json; absent in run.json). */
   cachedRows?: number;

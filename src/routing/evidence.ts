@@ -97,7 +97,7 @@ function addRow(data: ModelCategoryData, row: ResultRow, price: ModelProfile["pr
   }
   data.scores.set(row.itemId, row.score);
   data.correct.set(row.itemId, row.passed ?? row.score >= 0.5);
-  if (row.latencyMs !== null && row.latencyMs !== undefined) data.latencies.push(row.latencyMs);
+  if (row.latencyMs !== null && row.latencyMs !== undefined && !row.warmup) data.latencies.push(row.latencyMs);
   const hasTokens = typeof row.inputTokens === "number" && typeof row.outputTokens === "number";
   if (hasTokens) {
     data.inputTokens += row.inputTokens!;

@@ -10,6 +10,8 @@ export interface CallOutcome {
   attempts: number;
   /** Wall time of the successful attempt (not counting backoff waits). */
   latencyMs?: number;
+  /** The successful attempt was one of the lane's warm-up requests (see CallSettings.warmUp). */
+  warmup?: true;
 }
 
 export interface CallSettings {
@@ -17,6 +19,11 @@ export interface CallSettings {
   limiter: Limiter;
   policy: RetryPolicy;
   timeoutMs: number;
+  /**
+   * Warm-up requests left in this lane: the first `concurrency` attempts sent to a model open its connections and
+   * warm its client, so their latency is reported apart from the steady state (rows say `warmup: true`).
+   */
+  warmUp?: { remaining: number };
 }
 
 /**
@@ -30,11 +37,13 @@ export async function callWithRetries(
   if (settings.provider.replay) return replay(settings, request);
   for (let attempt = 1; ; attempt++) {
     await settings.limiter.acquire();
+    // Timed from the moment the request is handed to the provider: the wait for a slot is not latency.
     const started = performance.now();
+    const warmup = takeWarmUp(settings);
     let failure: unknown;
     try {
       const result = await withTimeout(settings, request);
-      return { result, attempts: attempt, latencyMs: performance.now() - started };
+      return { result, attempts: attempt, latencyMs: performance.now() - started, ...(warmup ? { warmup } : {}) };
     } catch (error) {
       failure = error;
     } finally {
@@ -44,6 +53,12 @@ export async function callWithRetries(
     if (delay === null) return { error: describe(failure, attempt), attempts: attempt };
     await sleep(delay);
   }
+}
+
+function takeWarmUp(settings: CallSettings): true | undefined {
+  if (!settings.warmUp || settings.warmUp.remaining <= 0) return undefined;
+  settings.warmUp.remaining--;
+  return true;
 }
 
 async function replay(settings: CallSettings, request: Omit<CompletionRequest, "signal">): Promise<CallOutcome> {

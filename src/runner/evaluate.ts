@@ -47,6 +47,7 @@ export async function evaluateItem(item: DatasetItem, lane: ModelLane, ctx: Eval
     cached: answer.cachedAt !== undefined,
     ...(answer.cachedAt !== undefined ? { cachedAt: answer.cachedAt } : {}),
     attempts: answer.attempts,
+    ...(answer.warmup ? { warmup: true as const } : {}),
     ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
     ...(result.truncated ? { truncated: true } : {}),
   };
@@ -110,7 +111,8 @@ async function cachedCall(lane: ModelLane, request: Omit<CompletionRequest, "sig
   const result = outcome.result && withoutSecrets(outcome.result);
   // A truncated answer depends on maxAnswerChars, which the key leaves out: like an error, it is asked again next time.
   if (key && cache && result && !result.truncated) {
-    cache.set(key, { ...result, latencyMs: result.latencyMs ?? round1(outcome.latencyMs) });
+    // A warm-up latency is not the model's: it is not kept, so a later cache hit never passes it off as steady state.
+    cache.set(key, { ...result, latencyMs: outcome.warmup ? null : (result.latencyMs ?? round1(outcome.latencyMs)) });
   }
   return { ...outcome, result };
 }

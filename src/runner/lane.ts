@@ -23,6 +23,7 @@ export function laneFor(model: ResolvedModel, provider: Provider, price: Resolve
       limiter: new Limiter(inFlight),
       policy: { ...DEFAULT_RETRY, maxRetries: model.maxRetries },
       timeoutMs: model.timeoutMs,
+      warmUp: { remaining: inFlight },
     },
   };
 }

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, existsSync, rmSync, symlinkSync } from "node:fs";
+import { createReadStream, existsSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { secretFreeJson } from "../io/secrets.js";
-import { resolvePrice, type PriceTable } from "../cost/prices.js";
+import { describePriceSource, resolvePrice, type PriceTable } from "../cost/prices.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { ensureDir, isDirectory } from "../io/dirs.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
@@ -336,6 +336,8 @@ function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, p
         outputPerMTok: price.outputPerMTok,
         source: price.source,
         ...(price.date ? { date: price.date } : {}),
+        ...(price.historical ? { historical: true as const } : {}),
+        ...(price.pricedAs ? { pricedAs: price.pricedAs } : {}),
       },
       ...(measured ? { throughput: measured } : {}),
     };
@@ -346,7 +348,7 @@ function priceSourceOf(models: ResolvedModel[], prices?: PriceTable): string {
   const sources = new Set<string>();
   for (const m of models) {
     const price = resolvePrice(m, prices);
-    if (price) sources.add(price.date ? `${price.source} (${price.date})` : price.source);
+    if (price) sources.add(describePriceSource(price, m.model ?? m.id));
   }
   return sources.size ? [...sources].join("; ") : "none (no prices known: costs are not computed)";
 }
@@ -359,14 +361,44 @@ async function hashFiles(files: string[]): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Points reports/latest at the newest run (a relative symlink, replaced atomically enough for a CLI). */
-export function linkLatest(outDir: string): void {
-  const parent = path.dirname(outDir);
-  const link = path.join(parent, "latest");
+/** What became of reports/latest after a run: moved to it, or left where it was (and where that is). */
+export interface LatestLink {
+  updated: boolean;
+  /** Why it was not moved: the run is outside ./reports, or the link could not be made (no symlinks, a real directory). */
+  reason?: "outside" | "failed";
+  link: string;
+  /** The run the link points at now, or null when there is none. */
+  pointsAt: string | null;
+}
+
+/**
+ * Points ./reports/latest at a completed run whose directory is under ./reports (`reports/<timestamp>`, `--out
+ * reports/ci`, a resumed run). The link is replaced atomically: a new relative symlink under a temporary name is
+ * renamed over it, so readers see the old run or the new one, never no link. A run elsewhere leaves the link alone.
+ */
+export function linkLatest(outDir: string, cwd: string = process.cwd()): LatestLink {
+  const reports = path.resolve(cwd, "reports");
+  const link = path.join(reports, "latest");
+  const target = path.relative(reports, path.resolve(cwd, outDir));
+  if (target === "" || target === "latest" || target.startsWith("..") || path.isAbsolute(target)) {
+    return { updated: false, reason: "outside", link, pointsAt: currentTarget(link) };
+  }
+  const temporary = path.join(reports, `.latest.${process.pid}.${randomBytes(4).toString("hex")}`);
   try {
-    rmSync(link, { force: true });
-    symlinkSync(path.basename(outDir), link);
+    symlinkSync(target, temporary);
+    renameSync(temporary, link);
+    return { updated: true, link, pointsAt: path.join(reports, target) };
   } catch {
-    // Some filesystems have no symlinks; the run itself is complete without the link.
+    // Some filesystems have no symlinks, or latest is a real directory: the run itself is complete without the link.
+    rmSync(temporary, { force: true });
+    return { updated: false, reason: "failed", link, pointsAt: currentTarget(link) };
+  }
+}
+
+function currentTarget(link: string): string | null {
+  try {
+    return path.resolve(path.dirname(link), readlinkSync(link));
+  } catch {
+    return null;
   }
 }

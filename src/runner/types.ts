@@ -19,6 +19,11 @@ export interface ResultRow {
   /** When a cached answer was received from the model (ISO date); present only when `cached`. */
   cachedAt?: string;
   attempts: number;
+  /**
+   * One of the first `concurrency` requests sent to this model in the run (connection set-up, client warm-up): its
+   * latency is reported apart and left out of p50/p95 and of recommend's --max-p95-ms.
+   */
+  warmup?: true;
   /** True when token counts are estimates rather than the provider's own usage. */
   tokensEstimated?: boolean;
   /** True when the answer reached the model's maxAnswerChars and was cut there; it is scored as cut. */

@@ -36,7 +36,7 @@ describe("modelpick check (CLI)", () => {
       cwd: dir,
       env: { GITHUB_STEP_SUMMARY: summary },
     });
-    expect(result.stderr).toBe("");
+    expect(result.stderr).toMatch(/^Results: before \(run [^,]+, finished \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)\n$/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^modelpick check: every route in routing\.yaml still holds \(tolerance 0\.02\)/);
     expect(readFileSync(summary, "utf8")).toMatch(/^## modelpick check: ✅ every route holds/);

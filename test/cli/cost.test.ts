@@ -46,7 +46,8 @@ describe("modelpick cost", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(["assumptions", "priceSource", "models", "notCosted", "breakEven", "verdict"]);
+    expect(Object.keys(report)).toEqual(["assumptions", "priceSource", "models", "notCosted", "breakEven", "quality", "verdict"]);
+    expect(report.quality).toBeNull();
     expect(report.notCosted).toEqual([]);
     expect(report.assumptions).toMatchObject({ tokensPerDay: 100e6, inputShare: 0.75, hoursPerMonth: 730, peakFactor: 2 });
     const [first, second] = report.models;

@@ -29,6 +29,24 @@ describe("modelpick models", () => {
     expect(profiles.stdout).toMatch(/llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8/);
   });
 
+  it("prints rates without floating-point noise and with separators", async () => {
+    const luna = await runCli(["models", "gpt-5.6-luna"]);
+    expect(luna.stdout).toContain(">272K: 0.4/1.8");
+    expect(luna.stdout).not.toMatch(/\d\.\d{7,}/);
+    const profiles = await runCli(["models", "--kind", "throughput", "vllm-0.6.0-step10/1xh100"]);
+    expect(profiles.stdout).toContain("8,088.35");
+  });
+
+  it("marks the recorded default's last list prices as historical, with source and date", async () => {
+    const table = await runCli(["models", "1.5"]);
+    expect(table.code).toBe(0);
+    for (const id of ["google/gemini-1.5-pro-002", "google/gemini-1.5-flash-002", "ai21/jamba-1.5-large"]) expect(table.stdout).toContain(id);
+    expect(table.stdout).toContain("[historical list price]");
+    expect(table.stdout).toMatch(/not an offer open today/);
+    const json = JSON.parse((await runCli(["models", "gpt-4o-2024-05-13", "--json"])).stdout) as Array<Record<string, unknown>>;
+    expect(json).toEqual([expect.objectContaining({ id: "openai/gpt-4o-2024-05-13", inputPerMTok: 5, outputPerMTok: 15, historical: true, date: "n.d." })]);
+  });
+
   it("exits 2 for an unknown provider or a file that is not GGUF", async () => {
     const unknown = await runCli(["models", "--provider", "nobody"]);
     expect(unknown.code).toBe(2);

@@ -28,7 +28,7 @@ describe("modelpick recommend (CLI)", () => {
     const dir = tempDir();
     writeResultsDir(path.join(dir, "run"), results(), MODELS, { runId: "run-2026-11-20" });
     const first = await runModelpick(["recommend", "--results", "run", "--tokens-per-day", "10m", "--out", "routing.ts"], { cwd: dir });
-    expect(first.stderr).toBe("");
+    expect(first.stderr).toBe("Results: run (run run-2026-11-20, finished 2026-11-20 10:00 UTC)\n");
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/│ extraction\s+│ haiku\s+│ 0\.967 \[0\.833, 0\.994\] n=30 │ \$0\.8000\s+│ \$60\.83\s+│ sonnet: costs more: \$6\.00 vs \$0\.8000 per 1k requests/);
     expect(first.stdout).toMatch(/│ pii \(sensitive\)\s+│ qwen-local .*│ haiku, sonnet: cloud-hosted, never sent sensitive/);

@@ -54,6 +54,45 @@ describe("built-in catalog", () => {
     }
   });
 
+  it("stores every figure without floating-point noise (0.4/1.8, not 0.4/1.7999999999999998)", () => {
+    const numbers = (value: unknown): number[] =>
+      typeof value === "number" ? [value] : typeof value === "object" && value !== null ? Object.values(value).flatMap(numbers) : [];
+    for (const entry of ALL) {
+      for (const n of numbers(entry)) expect(String(n).length, `${entry.id}: ${n}`).toBeLessThan(12);
+    }
+  });
+
+  it("prices OpenAI's >272K tier with 2× cache reads and writes, as facts §2 state", () => {
+    for (const id of ["openai/gpt-6-sol", "openai/gpt-6.2-sol", "openai/gpt-5.6-luna"]) {
+      const entry = API_PRICES.find((e) => e.id === id)!;
+      expect(entry.longContext?.aboveInputTokens, id).toBe(272_000);
+      expect(entry.longContext?.cacheWritePerMTok, id).toBe(entry.cacheWritePerMTok! * 2);
+      expect(entry.longContext?.cacheReadPerMTok, id).toBe(entry.cacheReadPerMTok! * 2);
+    }
+  });
+
+  it("holds the recorded default's closed models at their last list prices, marked historical (facts §3b)", () => {
+    const expected = {
+      "openai/gpt-4o-2024-05-13": { input: 5, output: 15, tier: undefined },
+      "google/gemini-1.5-pro-002": { input: 1.25, output: 5, tier: { aboveInputTokens: 128_000, inputPerMTok: 2.5, outputPerMTok: 10 } },
+      "google/gemini-1.5-flash-002": { input: 0.075, output: 0.3, tier: { aboveInputTokens: 128_000, inputPerMTok: 0.15, outputPerMTok: 0.6 } },
+      "ai21/jamba-1.5-large": { input: 2, output: 8, tier: undefined },
+    };
+    for (const [id, want] of Object.entries(expected)) {
+      const entry = API_PRICES.find((e) => e.id === id);
+      expect(entry, id).toBeDefined();
+      expect([entry!.inputPerMTok, entry!.outputPerMTok], id).toEqual([want.input, want.output]);
+      expect(entry!.longContext, id).toEqual(want.tier);
+      expect(entry!.historical, id).toBe(true);
+      expect(entry!.source, id).not.toBe("");
+    }
+    // The snapshot that was recorded keeps its own price, not the later gpt-4o family price (2.50 / 10).
+    expect(findApiPrice("gpt-4o-2024-05-13")).toMatchObject({ found: { id: "openai/gpt-4o-2024-05-13" } });
+    expect(findApiPrice("gpt-4o")).toMatchObject({ found: { id: "openai/gpt-4o", inputPerMTok: 2.5 } });
+    // Only these are historical: current offers are not marked.
+    expect(API_PRICES.filter((e) => e.historical).map((e) => e.id).sort()).toEqual(Object.keys(expected).sort());
+  });
+
   it("has exactly one default offer per GPU name", () => {
     const gpus = new Set(GPU_OFFERS.map((o) => o.gpu));
     for (const gpu of gpus) {

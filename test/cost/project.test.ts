@@ -9,6 +9,14 @@ import {
   type SelfHostedOption,
 } from "../../src/cost/project.js";
 import type { Workload } from "../../src/cost/workload.js";
+import { API_PRICES } from "../../src/cost/catalog/index.js";
+import { fromCatalog } from "../../src/cost/prices.js";
+
+function findCatalogEntry(id: string) {
+  const entry = API_PRICES.find((e) => e.id === id);
+  if (!entry) throw new Error(`no catalog entry ${id}`);
+  return entry;
+}
 
 const BASE: Assumptions = { batch: false, cacheHitRate: 0, cacheWriteRate: 0, peakFactor: 1 };
 /** A month is 730 h = 730/24 days: 1m tokens/day is 30,416,666.67 tokens a month. */
@@ -86,6 +94,25 @@ describe("API monthly cost", () => {
     expect(long.longContextCategories).toEqual(["all"]);
     const short = apiMonthlyCost(SONNET, workload(1e6, 0.75, 200_000), BASE);
     expect(short.monthlyCostUsd).toBeCloseTo(182.5, 6);
+  });
+
+  it("charges cache writes over OpenAI's 272K threshold at 2× the cache-write price, as the provider bills them", () => {
+    // Facts §2: over 272K input the whole request costs 2× input and cache. 10% of 22.8125 MTok input written:
+    // 2.28125 MTok × (2 × 2.50) = 11.40625 for gpt-6-sol; never the plain tier input price (4.00 → 9.125).
+    for (const [name, write] of [["gpt-6-sol", 5], ["gpt-6.2-sol", 5], ["gpt-5.6-luna", 0.5]] as const) {
+      const option: ApiOption = { id: name, price: fromCatalog(findCatalogEntry(`openai/${name}`)) };
+      const cost = apiMonthlyCost(option, workload(1e6, 0.75, 300_000), { ...BASE, cacheWriteRate: 0.1 });
+      expect(cost.longContextCategories).toEqual(["all"]);
+      expect(cost.breakdown.cacheWriteUsd).toBeCloseTo(2.28125 * write, 6);
+      expect(cost.notes.join(" ")).not.toMatch(/no cache-write price/);
+    }
+  });
+
+  it("scales a tier's missing cache prices by the tier's input multiplier, and says so", () => {
+    // SONNET's tier has no cache-write price: 3.75 × (6 / 3) = 7.50, not the tier's input price 6.
+    const cost = apiMonthlyCost(SONNET, workload(1e6, 0.75, 300_000), { ...BASE, cacheWriteRate: 0.1 });
+    expect(cost.breakdown.cacheWriteUsd).toBeCloseTo(2.28125 * 7.5, 6);
+    expect(cost.notes.join(" ")).toMatch(/cache-write price over 200,000 input tokens: 2× the standard cache-write price/);
   });
 
   it("keeps the batch ratio on the long-context tier", () => {

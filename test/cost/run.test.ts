@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -118,5 +118,44 @@ describe("runCostProjection with a config", () => {
     expect(llama).toMatchObject({ replicas: 1, gpus: 2 });
     expect(llama.monthlyCostUsd).toBeCloseTo(2 * 3.78 * 730, 6);
     expect(report.breakEven[0]).toMatchObject({ selfHosted: llama.id, api: "gpt-4o", cheaperAtProjectedVolume: "self-hosted" });
+  });
+});
+
+describe("runCostProjection with results: what the cheapest option gives up", () => {
+  /** Results of two costed models: cheap is right on 1 item in 4, dear on 3 in 4; dear also skipped q4 (sensitive). */
+  function withResults(): string {
+    const cwd = mkdtempSync(path.join(tmpdir(), "modelpick-cost-"));
+    writeFileSync(
+      path.join(cwd, "modelpick.yaml"),
+      "dataset: data.jsonl\nmodels:\n  - { id: cheap, provider: openai, model: gpt-6-luna }\n  - { id: dear, provider: openai, model: gpt-6-astra }\n" +
+        "  - { id: unpriced, provider: openai-compatible, hosting: self-hosted, baseURL: 'http://gpu:8000/v1', model: m }\n",
+    );
+    const row = (model: string, itemId: string, score: number | null, skipped: string | null = null) =>
+      JSON.stringify({ itemId, model, category: "c", score, error: null, skipped, inputTokens: skipped ? null : 300, outputTokens: skipped ? null : 100 });
+    const rows = [];
+    for (let i = 0; i < 4; i++) {
+      rows.push(row("cheap", `q${i}`, i === 0 ? 1 : 0), row("dear", `q${i}`, i === 3 ? 0 : 1), row("unpriced", `q${i}`, 1));
+    }
+    rows.push(row("cheap", "q4", 1), row("dear", "q4", null, "sensitive"), row("unpriced", "q4", 1));
+    mkdirSync(path.join(cwd, "run"));
+    writeFileSync(path.join(cwd, "run", "results.jsonl"), rows.join("\n") + "\n");
+    return cwd;
+  }
+
+  it("names the cheapest option and its quality against the best costed model's, on the items both answered", async () => {
+    const cwd = withResults();
+    const report = await runCostProjection({ cwd, tokensPerDay: 100e6, resultsDir: path.join(cwd, "run") });
+    expect(report.models[0]!.id).toBe("cheap");
+    // On the 4 items every costed model scored (q4 was skipped by dear): cheap 0.25, dear 0.75.
+    expect(report.quality).toMatchObject({ sharedItems: 4, models: [{ id: "cheap", mean: 0.25, n: 4 }, { id: "dear", mean: 0.75, n: 4 }] });
+    expect(report.verdict).toMatch(/cheapest option is cheap at \$[\d,]+\/month .*It scores 0\.250 against 0\.750 for dear \(−0\.500, 95 % CI −[\d.]+ to [−+][\d.]+\), the best-scoring costed model, on the 4 items every costed model answered/);
+  });
+
+  it("says so when the cheapest option is also the best, or has no results", async () => {
+    const cwd = withResults();
+    const best = await runCostProjection({ cwd, tokensPerDay: 100e6, resultsDir: path.join(cwd, "run"), models: ["dear"] });
+    expect(best.verdict).toMatch(/It is also the best-scoring costed model on your data \(0\.750 on 4 items\)/);
+    const unknown = await runCostProjection({ cwd, tokensPerDay: 100e6, resultsDir: path.join(cwd, "run"), models: ["gpt-6-luna", "dear"] });
+    expect(unknown.verdict).toMatch(/gpt-6-luna has no scored answers in .*run: what it gives up in quality is not known/);
   });
 });

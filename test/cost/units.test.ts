@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { formatUsd, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
+import { formatPerMTok, formatUsd, formatUsdSmall, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
 
 describe("parseVolume", () => {
   it.each([
@@ -39,5 +39,29 @@ describe("formatting", () => {
     expect(formatVolume(250_000)).toBe("250k");
     expect(formatUsd(18_250)).toBe("$18,250");
     expect(formatUsd(12.5)).toBe("$12.50");
+  });
+});
+
+describe("money", () => {
+  it("formatUsd: whole dollars with separators from $100, cents below", () => {
+    expect(formatUsd(5519.4)).toBe("$5,519");
+    expect(formatUsd(1_234_567)).toBe("$1,234,567");
+    expect(formatUsd(99.5)).toBe("$99.50");
+    expect(formatUsd(-2759)).toBe("-$2,759");
+  });
+
+  it("formatUsdSmall: fractions of a cent for per-request costs, else as formatUsd", () => {
+    expect(formatUsdSmall(0.0042)).toBe("$0.0042");
+    expect(formatUsdSmall(0.42)).toBe("$0.4200");
+    expect(formatUsdSmall(4.38)).toBe("$4.38");
+    expect(formatUsdSmall(5519)).toBe("$5,519");
+    expect(formatUsdSmall(0)).toBe("$0.0000");
+    expect(formatUsdSmall(0.00001)).toBe("<$0.0001");
+  });
+
+  it("formatPerMTok: separators on large effective prices too", () => {
+    expect(formatPerMTok(90_727.3)).toBe("$90,727.30");
+    expect(formatPerMTok(1.8138)).toBe("$1.81");
+    expect(formatPerMTok(0.195)).toBe("$0.195");
   });
 });

@@ -42,8 +42,10 @@ describe("modelpick --help and --version (the bundle)", () => {
 
 describe("modelpick cost (the bundle)", () => {
   it("projects API against self-hosted in every --format", async () => {
+    // Outside a project (no modelpick.yaml), so gpt-4o is the catalog's gpt-4o, not the built-in default's snapshot.
+    const cwd = mkdtempSync(path.join(tmpdir(), "modelpick-cost-"));
     const [table, json, csv, md] = await Promise.all(
-      ["table", "json", "csv", "md"].map((format) => runCli(["cost", "--tokens-per-day", "100m", "--models", TWO_MODELS, "--format", format])),
+      ["table", "json", "csv", "md"].map((format) => runCli(["cost", "--tokens-per-day", "100m", "--models", TWO_MODELS, "--format", format], { cwd })),
     );
     for (const result of [table, json, csv, md]) expectOk(result);
     expect(table.stdout).toMatch(/│ gpt-4o\s+│ api\s+│ \$13,307 │ \$4\.38\s+│/);

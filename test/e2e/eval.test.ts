@@ -56,7 +56,7 @@ describe("modelpick eval (the bundle, end to end)", () => {
   it("--json prints the summary; --min-score exits 1 naming the model below it", async () => {
     const result = await runCli(["eval", "--out", "strict", "--json", "--min-score", "0.9"], { cwd: project.dir });
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(/model local: mean score 0\.833 is below --min-score 0\.9/);
+    expect(result.stderr).toMatch(/model local: mean score 0\.750 on the 28 items every model scored is below --min-score 0\.9/);
     const summary = JSON.parse(result.stdout) as RunSummary;
     expect(summary.overall.map((c) => [c.model, c.n])).toEqual([["cloud", 28], ["local", 42]]);
   });

@@ -147,7 +147,7 @@ describe("installed into a new project with npm install --offline", () => {
     expect(made.code).toBe(0);
 
     const holds = await npx(["check", "routing.ts", "--results", "before"]);
-    expect(holds.stderr).toBe("");
+    expect(holds.stderr).toBe("Results: before (run run-fixture, finished 2026-11-20 10:00 UTC)\n");
     expect(holds.code).toBe(0);
     expect(holds.stdout).toMatch(/^modelpick check: every route in routing\.ts still holds/);
     const fails = await modelpick(["check", "routing.ts", "--results", "after"]);

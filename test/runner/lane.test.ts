@@ -94,6 +94,29 @@ describe("runLane", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("marks the first `concurrency` requests sent as warm-up, and times requests from the slot, not the wait for it", async () => {
+    const { provider } = fakeProvider(async () => sleep(20));
+    const lane = laneFor(model, provider, [], null);
+    const rows: ResultRow[] = [];
+    await runLane(lane, arrayFeed(items(12)), ctx, (row) => rows.push(row));
+    const warm = rows.filter((row) => row.warmup === true);
+    expect(warm.map((row) => row.itemId).sort()).toEqual(["i0", "i1", "i2", "i3"]);
+    expect(rows.filter((row) => row.warmup === undefined)).toHaveLength(8);
+    // 12 items through 4 slots take 3 rounds of 20 ms; each request's latency is one round, not the queueing before it.
+    for (const row of rows) expect(row.latencyMs!).toBeLessThan(55);
+  });
+
+  it("does not count a retried attempt as warm-up, and counts the failed first attempts as the warm-up ones", async () => {
+    const { provider } = fakeProvider(async (request, attempt) => {
+      await sleep(1);
+      if (request.item.id === "i0" && attempt === 1) throw new ProviderError("HTTP 500", { retryable: true, status: 500 });
+    });
+    const lane = laneFor({ ...model, concurrency: 1 } as ResolvedModel, provider, [], null);
+    const rows: ResultRow[] = [];
+    await runLane(lane, arrayFeed(items(3)), ctx, (row) => rows.push(row));
+    expect(rows.filter((row) => row.warmup)).toEqual([]);
+  });
+
   it("resolves at once when there is nothing to do", async () => {
     const { provider, attempts } = fakeProvider(async () => {});
     const rows: ResultRow[] = [];

@@ -1,18 +1,26 @@
+import { tidyNumber } from "../units.js";
 import type { ApiPriceEntry, LongContextTier } from "./types.js";
 
-/** Closed-model API prices, USD per million tokens, from pricing-facts.md §1–3 (compiled 2026-11-23). */
+/**
+ * Closed-model API prices, USD per million tokens, from pricing-facts.md §1–3 (compiled 2026-11-23), and §3b (added
+ * 2026-11-30): the last list prices of the recorded default's retired or legacy models, marked `historical`.
+ */
 
 const ANTHROPIC_PRICING = "platform.claude.com/docs/en/about-claude/pricing [official]";
 const ANTHROPIC_BATCH =
   "Batch API 50% off input and output: Opus 5 / Sonnet 5 / Sonnet 5.5 / Opus 5.5 model pages [official] (n.d.)";
 const OPENAI_BATCH = "Batch 50% of Standard: gpt-6-sol, gpt-6.2-sol model pages [official] (n.d.)";
-const OPENAI_LONG_CONTEXT = "over 272K input the whole request costs 2× input/cache and 1.5× output [official]";
+const OPENAI_LONG_CONTEXT = "over 272K input the whole request costs 2× input and cache (reads and writes) and 1.5× output [official]";
 const GEMINI_BATCH = "Gemini Batch API 50% reduction: deepmind-plans-pricing.yml (2026-10-07)";
 const LITELLM = "LiteLLM model_prices_and_context_window.json, stored commit 00035b69f4";
 const LITELLM_DATE = "≈2026-07";
 const API_EVANGELIST_OPENAI = "raw.githubusercontent.com/api-evangelist/openai/.../openai-plans-pricing.yml";
 const DEEPMIND_YML =
   "raw.githubusercontent.com/api-evangelist/deepmind/.../deepmind-plans-pricing.yml (from ai.google.dev/gemini-api/docs/pricing)";
+
+const GEMINI_1_5_PRICES =
+  "nech-ai/proxed docs/google-pricing-update.md citing ai.google.dev/gemini-api/docs/pricing; several 2025 price tables";
+const GEMINI_1_5_TIER = "prompts over 128K tokens are billed at the higher tier";
 
 type Prices = Omit<ApiPriceEntry, "id" | "provider" | "kind" | "model">;
 
@@ -50,8 +58,15 @@ function anthropicCache(write5m: number, write1h: number, read: number) {
   return { cacheWritePerMTok: write5m, cacheWrite1hPerMTok: write1h, cacheReadPerMTok: read };
 }
 
-function openaiLongContext(input: number, output: number, cacheRead: number): LongContextTier {
-  return { aboveInputTokens: 272_000, inputPerMTok: input * 2, outputPerMTok: output * 1.5, cacheReadPerMTok: cacheRead * 2 };
+/** Over 272K input tokens OpenAI bills the whole request at 2× input and cache (reads and writes) and 1.5× output. */
+function openaiLongContext(input: number, output: number, cacheRead: number, cacheWrite: number): LongContextTier {
+  return {
+    aboveInputTokens: 272_000,
+    inputPerMTok: tidyNumber(input * 2),
+    outputPerMTok: tidyNumber(output * 1.5),
+    cacheReadPerMTok: tidyNumber(cacheRead * 2),
+    cacheWritePerMTok: tidyNumber(cacheWrite * 2),
+  };
 }
 
 const SONNET_4_LONG_CONTEXT: LongContextTier = {
@@ -289,7 +304,7 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 10,
     cacheReadPerMTok: 0.1,
     cacheWritePerMTok: 2.5,
-    longContext: openaiLongContext(2, 10, 0.1),
+    longContext: openaiLongContext(2, 10, 0.1, 2.5),
     contextWindow: 1_050_000,
     source: "developers.openai.com/api/docs/models/gpt-6.2-sol [official]",
     date: "n.d.",
@@ -319,7 +334,7 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 10,
     cacheReadPerMTok: 0.2,
     cacheWritePerMTok: 2.5,
-    longContext: openaiLongContext(2, 10, 0.2),
+    longContext: openaiLongContext(2, 10, 0.2, 2.5),
     contextWindow: 1_050_000,
     source: "developers.openai.com/zh-Hans/api/docs/models/gpt-6-sol [official]",
     date: "2026-09-22",
@@ -360,7 +375,7 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 1.2,
     cacheReadPerMTok: 0.02,
     cacheWritePerMTok: 0.25,
-    longContext: openaiLongContext(0.2, 1.2, 0.02),
+    longContext: openaiLongContext(0.2, 1.2, 0.02, 0.25),
     contextWindow: 1_050_000,
     source: "developers.openai.com/api/docs/models/gpt-5.6-luna [official]",
     date: "2026-07-30",
@@ -459,6 +474,15 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     status: "legacy; availability unconfirmed",
     source: LITELLM,
     date: LITELLM_DATE,
+  }),
+  openai("gpt-4o-2024-05-13", {
+    inputPerMTok: 5,
+    outputPerMTok: 15,
+    historical: true,
+    status: "legacy; one third-party deprecation table says shut down 2026-10-23 (replacement gpt-6.1-sol): unconfirmed",
+    source: "many price tables agree on 5 / 15 for this snapshot; OpenAI pricing page as quoted there",
+    date: "n.d.",
+    note: "last list price of the May 2024 snapshot; later gpt-4o snapshots (-2024-08-06, -2024-11-20) list at 2.50 / 10",
   }),
   openai("gpt-4o-mini", {
     inputPerMTok: 0.15,
@@ -564,6 +588,35 @@ export const OTHER_CLOSED_PRICES: ApiPriceEntry[] = [
     source: `${DEEPMIND_YML}; ${LITELLM} (gemini-flash-lite-latest)`,
     date: "2026-10-07",
     note: GEMINI_BATCH,
+  }),
+  closed("google", "gemini-1.5-pro-002", {
+    inputPerMTok: 1.25,
+    outputPerMTok: 5,
+    longContext: { aboveInputTokens: 128_000, inputPerMTok: 2.5, outputPerMTok: 10 },
+    historical: true,
+    status: "retired (Gemini 1.5 family)",
+    source: GEMINI_1_5_PRICES,
+    date: "2024-10-01",
+    note: `last list price, from 2024-10-01 (before: 3.50 / 10.50 up to 128K); ${GEMINI_1_5_TIER}`,
+  }),
+  closed("google", "gemini-1.5-flash-002", {
+    inputPerMTok: 0.075,
+    outputPerMTok: 0.3,
+    longContext: { aboveInputTokens: 128_000, inputPerMTok: 0.15, outputPerMTok: 0.6 },
+    historical: true,
+    status: "retired (Gemini 1.5 family)",
+    source: GEMINI_1_5_PRICES,
+    date: "n.d.",
+    note: `last list price; ${GEMINI_1_5_TIER}`,
+  }),
+  closed("ai21", "jamba-1.5-large", {
+    inputPerMTok: 2,
+    outputPerMTok: 8,
+    historical: true,
+    status: "legacy (Jamba 1.6 lists at the same price)",
+    source: "many price tables agree (AI21 pricing page as quoted there)",
+    date: "n.d.",
+    note: "last list price; Jamba 1.5 Mini 0.20 / 0.40",
   }),
   closed("mistral", "mistral-medium-3-5", {
     inputPerMTok: 1.5,

@@ -44,6 +44,11 @@ export interface ApiPriceEntry extends Provenance {
   longContext?: LongContextTier;
   contextWindow?: number;
   status?: string;
+  /**
+   * The last list price of a retired or legacy model, kept so that recorded results can be costed: a historical
+   * figure, not an offer open today. Shown as such wherever the price is used.
+   */
+  historical?: true;
 }
 
 /** An on-demand price for one GPU. */
