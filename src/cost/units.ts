@@ -53,6 +53,15 @@ export function formatUsd(value: number): string {
   return `$${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
+/**
+ * Small amounts such as a cost per 1k requests: four decimals below $1 ($0.0042), cents up to $100, then as
+ * `formatUsd` (whole dollars with thousands separators).
+ */
+export function formatUsdPrecise(value: number): string {
+  if (Math.abs(value) >= 100) return formatUsd(value);
+  return `$${value.toFixed(Math.abs(value) >= 1 ? 2 : 4)}`;
+}
+
 export function formatPerMTok(value: number): string {
   const digits = value >= 1 ? 2 : value >= 0.01 ? 3 : 4;
   return `$${value.toFixed(digits)}`;

@@ -1,5 +1,5 @@
+import { formatUsd, formatUsdPrecise } from "../cost/units.js";
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
-import { usd } from "./select.js";
 
 /** The per-category diff printed by `modelpick check`. */
 export function renderCheckText(report: CheckReport, file: string): string {
@@ -11,13 +11,18 @@ export function renderCheckText(report: CheckReport, file: string): string {
   ];
   for (const route of report.routes) {
     const mark = route.status === "fails" ? "✗" : route.status === "holds" ? "✓" : "·";
-    lines.push(`${mark} ${route.category} → ${route.model ?? "no route"}${qualityChange(route)}`);
+    lines.push(`${mark} ${label(route)} → ${route.model ?? "no route"}${qualityChange(route)}`);
     for (const problem of route.problems) lines.push(`    ${problem}`);
     for (const note of route.notes) lines.push(`    note: ${note}`);
   }
   if (report.budget) lines.push(budgetLine(report.budget));
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return lines.join("\n");
+}
+
+/** The category, and whether this is its sensitive-data route. */
+function label(route: RouteCheck): string {
+  return route.sensitive ? `${route.category} (sensitive data)` : route.category;
 }
 
 function qualityChange(route: RouteCheck): string {
@@ -31,12 +36,12 @@ function costChange(route: RouteCheck): string {
   const before = route.committed?.costPer1kUsd ?? null;
   const after = route.fresh?.costPer1kUsd ?? null;
   if (before === null && after === null) return "";
-  return `, $/1k ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)}`;
+  return `, $/1k ${before === null ? "?" : formatUsdPrecise(before)} → ${after === null ? "?" : formatUsdPrecise(after)}`;
 }
 
 function budgetLine(budget: NonNullable<CheckReport["budget"]>): string {
-  const monthly = budget.monthlyUsd === null ? "unknown (some route has no cost or price)" : usd(budget.monthlyUsd);
-  return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${usd(budget.budgetUsd)}`;
+  const monthly = budget.monthlyUsd === null ? "unknown (some route has no cost or price)" : formatUsd(budget.monthlyUsd);
+  return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${formatUsd(budget.budgetUsd)}`;
 }
 
 /** The Markdown summary for $GITHUB_STEP_SUMMARY. */
@@ -58,7 +63,7 @@ export function renderCheckMarkdown(report: CheckReport, file: string): string {
     const after = route.fresh?.costPer1kUsd ?? null;
     const details = [...route.problems, ...route.notes.map((n) => `note: ${n}`)].join("; ");
     lines.push(
-      `| ${mark} | ${cell(route.category)} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)} | ${cell(details) || "holds"} |`,
+      `| ${mark} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : formatUsdPrecise(before)} → ${after === null ? "?" : formatUsdPrecise(after)} | ${cell(details) || "holds"} |`,
     );
   }
   if (report.budget) lines.push("", budgetLine(report.budget));
@@ -80,7 +85,7 @@ function cell(text: string): string {
 /** JUnit XML: one test case per route, failed when the route no longer holds; the budget is one more case. */
 export function renderJunit(report: CheckReport, file: string): string {
   const cases = report.routes.map((route) => {
-    const name = `${route.category} → ${route.model ?? "no route"}`;
+    const name = `${label(route)} → ${route.model ?? "no route"}`;
     const body =
       route.status === "fails"
         ? `\n      <failure message="${xml(route.problems[0] ?? "route no longer holds")}">${xml([...route.problems, ...route.notes].join("\n"))}</failure>\n    `
@@ -91,7 +96,7 @@ export function renderJunit(report: CheckReport, file: string): string {
   });
   if (report.budget) {
     const b = report.budget;
-    const message = `monthly ${b.monthlyUsd === null ? "unknown" : usd(b.monthlyUsd)} against budget ${usd(b.budgetUsd)}`;
+    const message = `monthly ${b.monthlyUsd === null ? "unknown" : formatUsd(b.monthlyUsd)} against budget ${formatUsd(b.budgetUsd)}`;
     cases.push(
       `    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`,
     );
