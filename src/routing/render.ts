@@ -55,9 +55,11 @@ function sensitiveRow(d: SensitiveDecision): string[] {
   if (!d.chosen) return [d.category, "— none", "", "", "", "", d.noRoute ? describeNoRoute(d.noRoute, true) : ""];
   const c = d.chosen;
   const gap = d.vsRoute;
-  const versus = gap
-    ? `${signed(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${signed(gap.low)}, ${signed(gap.high)}]` : " (unpaired)"} vs ${gap.model}${gap.large ? " ⚠" : ""}`
-    : "—";
+  const versus = !gap
+    ? "—"
+    : gap.model === c.model
+      ? "same model as the route"
+      : `${signed(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${signed(gap.low)}, ${signed(gap.high)}]` : " (unpaired)"} vs ${gap.model}${gap.large ? " ⚠" : ""}`;
   return [d.category, c.model, qualityCell(c), versus, costCell(c), monthlyCell(d), d.runnerUp ? `${d.runnerUp.model}: ${describeLoss(d.runnerUp.reason)}` : "—"];
 }
 
