@@ -1,5 +1,6 @@
 import { formatUsd, formatUsdPrecise } from "../cost/units.js";
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
+import { count } from "./explain.js";
 
 /** The per-category diff printed by `modelpick check`. */
 export function renderCheckText(report: CheckReport, file: string): string {
@@ -29,7 +30,7 @@ function qualityChange(route: RouteCheck): string {
   if (!route.fresh) return "";
   const was = route.committed ? `${route.committed.mean.toFixed(3)} → ` : "";
   const cost = costChange(route);
-  return `: quality ${was}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}] n=${route.fresh.n}${route.bar ? `, ${describeBar(route.bar)}` : ""}${cost}`;
+  return `: quality ${was}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}] n=${count(route.fresh.n)}${route.bar ? `, ${describeBar(route.bar)}` : ""}${cost}`;
 }
 
 function costChange(route: RouteCheck): string {

@@ -1,6 +1,6 @@
 import { computeBill, type TrafficStream } from "./bill.js";
 import type { DocumentRoute, RoutingDocument } from "./document.js";
-import { describeExclusion, signed } from "./explain.js";
+import { count, describeExclusion, signed } from "./explain.js";
 import { recommend, type RecommendInput } from "./select.js";
 import type { CandidateVerdict, CategoryDecision, ModelProfile, Recommendation } from "./types.js";
 
@@ -140,7 +140,7 @@ function checkRoute(
   }
   if (candidate.vsBar.high < -tolerance - 1e-12) {
     base.problems.push(
-      `quality significantly below the bar${tolerance > 0 ? ` even with tolerance ${tolerance}` : ""}: ${describeBar(decision.bar)}; ${route.id} is ${signed(candidate.vsBar.diff)} [${signed(candidate.vsBar.low)}, ${signed(candidate.vsBar.high)}] from it over ${candidate.vsBar.pairedN} paired items`,
+      `quality significantly below the bar${tolerance > 0 ? ` even with tolerance ${tolerance}` : ""}: ${describeBar(decision.bar)}; ${route.id} is ${signed(candidate.vsBar.diff)} [${signed(candidate.vsBar.low)}, ${signed(candidate.vsBar.high)}] from it over ${count(candidate.vsBar.pairedN)} paired items`,
     );
   }
   if (decision.chosen && decision.chosen.model !== route.id) {

@@ -192,27 +192,28 @@ function billOf(bill: Bill): Bill {
   };
 }
 
+/** Six decimals: the table prints three, and a figure rounded twice (0.73549 → 0.7355 → 0.736) would disagree with it. */
 function evaluationOf(evaluation: Evaluation): DocumentEvaluation {
   const { inSample, crossValidated: cv } = evaluation;
   return {
-    inSample: { quality: round(inSample.table.quality, 4), costPer1kUsd: round(inSample.table.costPer1kUsd, 6), n: inSample.n },
+    inSample: { quality: round(inSample.table.quality, 6), costPer1kUsd: round(inSample.table.costPer1kUsd, 6), n: inSample.n },
     crossValidated: cv && {
       method: cv.method,
       folds: cv.folds,
       holdout: cv.holdout,
-      quality: round(cv.quality, 4),
-      ciLow: round(cv.ciLow, 4),
-      ciHigh: round(cv.ciHigh, 4),
+      quality: round(cv.quality, 6),
+      ciLow: round(cv.ciLow, 6),
+      ciHigh: round(cv.ciHigh, 6),
       n: cv.n,
-      vsBestSingle: cv.vsBestSingle && { diff: round(cv.vsBestSingle.diff, 4)!, low: round(cv.vsBestSingle.low, 4)!, high: round(cv.vsBestSingle.high, 4)! },
+      vsBestSingle: cv.vsBestSingle && { diff: round(cv.vsBestSingle.diff, 6)!, low: round(cv.vsBestSingle.low, 6)!, high: round(cv.vsBestSingle.high, 6)! },
     },
     bestSingleModel: {
       model: inSample.bestSingle.model,
-      quality: round(inSample.bestSingle.quality, 4),
+      quality: round(inSample.bestSingle.quality, 6),
       costPer1kUsd: round(inSample.bestSingle.costPer1kUsd, 6),
-      crossValidatedQuality: round(cv?.bestSingleQuality, 4),
+      crossValidatedQuality: round(cv?.bestSingleQuality, 6),
     },
-    oracle: { quality: round(inSample.oracle.quality, 4), costPer1kUsd: round(inSample.oracle.costPer1kUsd, 6) },
+    oracle: { quality: round(inSample.oracle.quality, 6), costPer1kUsd: round(inSample.oracle.costPer1kUsd, 6) },
   };
 }
 

@@ -15,9 +15,9 @@ export function describeExclusion(exclusion: Exclusion): string {
     case "cloud-hosted-sensitive":
       return "cloud-hosted, and sensitive data never leaves self-hosted infrastructure";
     case "too-few-items":
-      return `only ${exclusion.pairedN} paired item(s), fewer than --min-items ${exclusion.minItems}`;
+      return `only ${count(exclusion.pairedN)} paired item(s), fewer than --min-items ${exclusion.minItems}`;
     case "below-bar":
-      return `lower end below the bar: ${signed(exclusion.diff)} [${signed(exclusion.low)}, ${signed(exclusion.high)}] over ${exclusion.pairedN}${exclusion.bar === "within" ? " paired" : ""} items`;
+      return `lower end below the bar: ${signed(exclusion.diff)} [${signed(exclusion.low)}, ${signed(exclusion.high)}] over ${count(exclusion.pairedN)}${exclusion.bar === "within" ? " paired" : ""} items`;
     case "below-sensitive-min-quality":
       return `quality at the lower end of its 95 % interval ${exclusion.low.toFixed(3)}, below --sensitive-min-quality ${exclusion.minQuality}`;
     case "latency-unknown":
@@ -103,6 +103,11 @@ export function sensitiveWithin(criteria: RoutingCriteria): number {
 
 export function signed(value: number): string {
   return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
+}
+
+/** A count with thousands separators, as all routing output prints numbers. */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 function percent(share: number): string {

@@ -1,5 +1,5 @@
 import { formatPercent, formatUsd, formatUsdPrecise } from "../cost/units.js";
-import { describeLoss, describeNoRoute, routeRule, sensitiveRule, signed } from "./explain.js";
+import { count, describeLoss, describeNoRoute, routeRule, sensitiveRule, signed } from "./explain.js";
 import type { Bill, CandidateVerdict, CategoryDecision, Recommendation, SensitiveDecision, StrategyFigures } from "./types.js";
 
 /**
@@ -130,8 +130,4 @@ function figuresRow(label: string, f: StrategyFigures): string[] {
 function interval(quality: number | null, low: number | null, high: number | null): string {
   if (quality === null) return "—";
   return low === null || high === null ? quality.toFixed(3) : `${quality.toFixed(3)} [${low.toFixed(3)}, ${high.toFixed(3)}]`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }
