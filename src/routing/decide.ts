@@ -1,6 +1,6 @@
 import { quantileSorted } from "../report/stats.js";
 import { constraintExclusions } from "./constraints.js";
-import { categoryCost, compareCost, inputShareOf, type FleetVolume } from "./costs.js";
+import { categoryCost, compareCost, inputShareOf, type CategoryCost, type FleetVolume } from "./costs.js";
 import { compareText, type CategoryData, type ModelCategoryData } from "./evidence.js";
 import { differenceOf, meanOf, nonInferior, pairedDiffs, qualityInterval, reachesBar } from "./paired.js";
 import { isQualityExclusion, type Exclusion, type LossReason, type NoRouteReason } from "./reasons.js";
@@ -40,7 +40,7 @@ interface Judged {
  * qualify whatever its interval, so its interval is computed only if a runner-up or no-route reason shows it.
  */
 export function judgeCategory(data: CategoryData, profiles: ReadonlyMap<string, ModelProfile>, rule: DecisionRule): Judged {
-  const measured = [...data.byModel.values()].filter((m) => m.scores.size > 0).map((m) => measure(data, m, profiles.get(m.model)!, rule));
+  const measured = [...data.byModel.values()].filter((m) => m.scores.size > 0).map((m) => measure(m, profiles.get(m.model)!, rule));
   const reference = rule.bar.kind === "within" ? bestEligible(measured, rule.criteria.minItems) : null;
   const bar: CategoryDecision["bar"] =
     rule.bar.kind === "min-quality"
@@ -89,10 +89,10 @@ interface Measured {
   mean: number;
   constraints: Exclusion[];
   p95LatencyMs: number | null;
-  cost: ReturnType<typeof categoryCost>;
+  cost: CategoryCost;
 }
 
-function measure(data: CategoryData, model: ModelCategoryData, profile: ModelProfile, rule: DecisionRule): Measured {
+function measure(model: ModelCategoryData, profile: ModelProfile, rule: DecisionRule): Measured {
   const latencies = Float64Array.from(model.latencies).sort();
   const p95LatencyMs = latencies.length ? Math.round(quantileSorted(latencies, 0.95) * 10) / 10 : null;
   return {
