@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { terminalSafe } from "../io/terminal.js";
+import { DEFAULT_WITHIN } from "../routing/defaults.js";
 import type { RoutingCriteria } from "../routing/types.js";
 import { list, positive, positiveInt, unit } from "./flags.js";
 import { EXIT, setExitCode } from "./exit.js";
@@ -11,6 +12,9 @@ interface RecommendFlags {
   minQuality?: number;
   within?: number;
   minItems: number;
+  sensitiveMinQuality?: number;
+  folds?: number;
+  holdout?: number;
   tokensPerDay?: string;
   mix?: string;
   budget?: number;
@@ -26,15 +30,24 @@ interface RecommendFlags {
 }
 
 export const DEFAULT_RESULTS_DIR = "reports/latest";
-export const DEFAULT_WITHIN = 0.02;
+export const DEFAULT_FOLDS = 5;
 
 export function recommendCommand(): Command {
   return new Command("recommend")
     .description("choose a model per task category from eval results, and emit the routing table (TS, YAML or JSON)")
     .option("-r, --results <dir>", "results directory from eval or import", DEFAULT_RESULTS_DIR)
-    .addOption(new Option("--min-quality <x>", "absolute bar: quality not significantly below x (0–1)").argParser(unit("--min-quality")).conflicts("within"))
-    .addOption(new Option("--within <x>", `bar relative to the category's best model: not significantly below best − x (default ${DEFAULT_WITHIN})`).argParser(unit("--within")))
+    .addOption(new Option("--min-quality <x>", "absolute bar: the lower end of a model's 95% interval must reach x (0–1)").argParser(unit("--min-quality")).conflicts("within"))
+    .addOption(
+      new Option("--within <x>", `non-inferiority margin: with 95% confidence at most x below the category's best model (default ${DEFAULT_WITHIN})`).argParser(unit("--within")),
+    )
     .addOption(new Option("--min-items <n>", "fewest paired items on which a model may win a route").argParser(positiveInt("--min-items")).default(10))
+    .addOption(
+      new Option("--sensitive-min-quality <x>", "no sensitive route for a category where no self-hosted model reaches x with 95% confidence (routeRequest throws)").argParser(
+        unit("--sensitive-min-quality"),
+      ),
+    )
+    .addOption(new Option("--folds <k>", `cross-fit the table's quality over k folds (default ${DEFAULT_FOLDS})`).argParser(foldCount).conflicts("holdout"))
+    .addOption(new Option("--holdout <fraction>", "instead of folds, hold out this share of each category's items (0–1, exclusive)").argParser(holdoutShare))
     .option("--tokens-per-day <volume>", "daily token volume for monthly cost, e.g. 250k, 100m, 1.5b")
     .option("--mix <shares>", "traffic share per category, e.g. extraction=0.5,chat=0.5 (default: the dataset's category sizes)")
     .addOption(new Option("--budget <usd>", "monthly budget in USD at --tokens-per-day; exit 1 when the table is over it").argParser(positive("--budget")))
@@ -82,7 +95,7 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     return EXIT.checkFailed;
   }
   if (criteria.budgetUsd !== undefined && recommendation.withinBudget === null) {
-    const unpriced = recommendation.decisions.filter((d) => d.chosen && d.monthlyUsd === null).map((d) => terminalSafe(`${d.category} → ${d.chosen!.model}`));
+    const unpriced = (recommendation.bill?.unpriced ?? []).map((u) => terminalSafe(`${[...u.categories, ...u.sensitiveCategories.map((c) => `${c} (sensitive data)`)].join(", ")} → ${u.model}`));
     process.stderr.write(
       `cannot verify --budget: no cost or price for ${unpriced.join(", ")}; give those models a price: in modelpick.yaml (self-hosted: your own $ per million tokens) or pass --prices\n`,
     );
@@ -130,6 +143,9 @@ async function criteriaFrom(flags: RecommendFlags): Promise<RoutingCriteria> {
   };
   if (flags.minQuality !== undefined) criteria.minQuality = flags.minQuality;
   else criteria.within = flags.within ?? DEFAULT_WITHIN;
+  if (flags.sensitiveMinQuality !== undefined) criteria.sensitiveMinQuality = flags.sensitiveMinQuality;
+  if (flags.holdout !== undefined) criteria.holdout = flags.holdout;
+  else criteria.folds = flags.folds ?? DEFAULT_FOLDS;
   if (flags.tokensPerDay !== undefined) criteria.tokensPerDay = parseVolume(flags.tokensPerDay, "--tokens-per-day");
   if (flags.mix !== undefined) criteria.mix = parseMix(flags.mix);
   if (flags.budget !== undefined) criteria.budgetUsd = flags.budget;
@@ -137,6 +153,20 @@ async function criteriaFrom(flags: RecommendFlags): Promise<RoutingCriteria> {
   if (flags.allowLicense !== undefined) criteria.allowLicenses = list(flags.allowLicense);
   if (flags.orgMau !== undefined) criteria.orgMau = parseVolume(flags.orgMau, "--org-mau");
   return criteria;
+}
+
+function foldCount(value: string): number {
+  const k = Number(value);
+  if (value.trim() === "" || !Number.isInteger(k) || k < 2 || k > 100) throw new InputError(`--folds: expected a whole number from 2 to 100, got "${value}"`);
+  return k;
+}
+
+function holdoutShare(value: string): number {
+  const share = Number(value);
+  if (value.trim() === "" || !Number.isFinite(share) || share <= 0 || share >= 1) {
+    throw new InputError(`--holdout: expected a share of the items between 0 and 1 (exclusive), e.g. 0.2, got "${value}"`);
+  }
+  return share;
 }
 
 function parseMix(text: string): Record<string, number> {

@@ -1,3 +1,4 @@
+import { isFleetBasis } from "./costs.js";
 import { compareText, type CategoryData, type ModelCategoryData } from "./evidence.js";
 import type { Baselines, CategoryDecision, StrategyFigures } from "./types.js";
 
@@ -95,4 +96,22 @@ function figures(answers: Answer[]): StrategyFigures {
     costPer1kUsd: costKnown ? (cost / answers.length) * 1000 : null,
     n: answers.length,
   };
+}
+
+/**
+ * Items answered by a fleet-costed model have no cost of their own: each gets the fleet's $ per token on its
+ * category × the item's tokens, so the baselines can compare the table's cost with the best model and the oracle.
+ */
+export function priceFleetItems(categories: CategoryData[], decisions: CategoryDecision[]): void {
+  const byCategory = new Map(decisions.map((d) => [d.category, d]));
+  for (const category of categories) {
+    const decision = byCategory.get(category.category);
+    for (const candidate of decision?.candidates ?? []) {
+      if (!isFleetBasis(candidate.costBasis) || candidate.usdPerToken === null) continue;
+      const data = category.byModel.get(candidate.model)!;
+      for (const [item, tokens] of data.itemTokens) {
+        if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
+      }
+    }
+  }
 }

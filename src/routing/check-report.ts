@@ -1,8 +1,9 @@
+import { formatUsd, formatUsdSmall } from "../cost/units.js";
 import { terminalSafe } from "../io/terminal.js";
 import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
 import type { RoutingDocument } from "./document.js";
+import { count } from "./explain.js";
 import type { TextDiff } from "./parse.js";
-import { SENSITIVE_ROUTE_NAME, usd } from "./select.js";
 
 /**
  * The per-category diff printed by `modelpick check`, after the hand edits of a .ts file if it has any; names from the
@@ -18,7 +19,7 @@ export function renderCheckText(report: CheckReport, file: string): string {
   lines.push(routesHeadline(report, file));
   for (const route of report.routes) {
     const mark = route.status === "fails" ? "✗" : route.status === "holds" ? "✓" : "·";
-    lines.push(`${mark} ${route.category} → ${route.model ?? "no route"}${qualityChange(route)}`);
+    lines.push(`${mark} ${label(route)} → ${route.model ?? "no route"}${qualityChange(route)}`);
     for (const problem of route.problems) lines.push(`    ${problem}`);
     for (const note of route.notes) lines.push(`    note: ${note}`);
   }
@@ -47,38 +48,48 @@ function regenerateHint(file: string): string {
 
 /**
  * What `check --update` did, in one line: e.g. "routing.ts rewritten: 1 of 4 routes changed (task0: best → cheap)".
- * Routes are the categories of either table and the sensitive-data route; a route changes when its model does.
+ * Routes are each category's route and its sensitive-data route; a route changes when its model does.
  */
 export function describeUpdate(before: RoutingDocument, after: RoutingDocument, file: string, handEdited: boolean): string {
-  const modelOf = (document: RoutingDocument, category: string) =>
-    (category === SENSITIVE_ROUTE_NAME ? document.sensitiveRoute : document.routes[category])?.id ?? "no route";
-  const categories = [...new Set([...Object.keys(after.routes), ...Object.keys(before.routes)])];
-  if (before.sensitiveRoute || after.sensitiveRoute) categories.push(SENSITIVE_ROUTE_NAME);
-  const changes = categories
-    .filter((category) => modelOf(before, category) !== modelOf(after, category))
-    .map((category) => `${category}: ${modelOf(before, category)} → ${modelOf(after, category)}`);
+  const routesOf = (document: RoutingDocument) => {
+    const routes = new Map<string, string>();
+    for (const [category, route] of Object.entries(document.routes)) routes.set(category, route?.id ?? "no route");
+    for (const [category, route] of Object.entries(document.sensitiveRoutes)) routes.set(`${category} (sensitive data)`, route?.id ?? "no route");
+    return routes;
+  };
+  const was = routesOf(before);
+  const now = routesOf(after);
+  const names = [...new Set([...now.keys(), ...was.keys()])];
+  const changes = names
+    .filter((name) => (was.get(name) ?? "no route") !== (now.get(name) ?? "no route"))
+    .map((name) => `${name}: ${was.get(name) ?? "no route"} → ${now.get(name) ?? "no route"}`);
   const shown = changes.length > 5 ? [...changes.slice(0, 5), `… ${changes.length - 5} more`] : changes;
-  const what = changes.length === 0 ? "no route changed" : `${changes.length} of ${categories.length} routes changed (${shown.join(", ")})`;
-  return `${file} rewritten: ${what}${handEdited ? "; hand edits replaced" : ""}`;
+  const what = changes.length === 0 ? "no route changed" : `${changes.length} of ${names.length} routes changed (${shown.join(", ")})`;
+  return terminalSafe(`${file} rewritten: ${what}${handEdited ? "; hand edits replaced" : ""}`);
+}
+
+/** The category, and whether this is its sensitive-data route. */
+function label(route: RouteCheck): string {
+  return route.sensitive ? `${route.category} (sensitive data)` : route.category;
 }
 
 function qualityChange(route: RouteCheck): string {
   if (!route.fresh) return "";
   const was = route.committed ? `${route.committed.mean.toFixed(3)} → ` : "";
   const cost = costChange(route);
-  return `: quality ${was}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}] n=${route.fresh.n}${route.bar ? `, ${describeBar(route.bar)}` : ""}${cost}`;
+  return `: quality ${was}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}] n=${count(route.fresh.n)}${route.bar ? `, ${describeBar(route.bar)}` : ""}${cost}`;
 }
 
 function costChange(route: RouteCheck): string {
   const before = route.committed?.costPer1kUsd ?? null;
   const after = route.fresh?.costPer1kUsd ?? null;
   if (before === null && after === null) return "";
-  return `, $/1k ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)}`;
+  return `, $/1k ${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)}`;
 }
 
 function budgetLine(budget: NonNullable<CheckReport["budget"]>): string {
-  const monthly = budget.monthlyUsd === null ? "unknown (some route has no cost or price)" : usd(budget.monthlyUsd);
-  return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${usd(budget.budgetUsd)}`;
+  const monthly = budget.monthlyUsd === null ? "unknown (some route has no cost or price)" : formatUsd(budget.monthlyUsd);
+  return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${formatUsd(budget.budgetUsd)}`;
 }
 
 /** The Markdown summary for $GITHUB_STEP_SUMMARY. */
@@ -101,7 +112,7 @@ export function renderCheckMarkdown(report: CheckReport, file: string): string {
     const after = route.fresh?.costPer1kUsd ?? null;
     const details = [...route.problems, ...route.notes.map((n) => `note: ${n}`)].join("; ");
     lines.push(
-      `| ${mark} | ${cell(route.category)} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : usd(before)} → ${after === null ? "?" : usd(after)} | ${cell(details) || "holds"} |`,
+      `| ${mark} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)} | ${cell(details) || "holds"} |`,
     );
   }
   if (report.budget) lines.push("", budgetLine(report.budget));
@@ -130,7 +141,7 @@ function cell(text: string): string {
 /** JUnit XML: one test case per route, failed when the route no longer holds; the budget is one more case. */
 export function renderJunit(report: CheckReport, file: string): string {
   const cases = report.routes.map((route) => {
-    const name = `${route.category} → ${route.model ?? "no route"}`;
+    const name = `${label(route)} → ${route.model ?? "no route"}`;
     const body =
       route.status === "fails"
         ? `\n      <failure message="${xml(route.problems[0] ?? "route no longer holds")}">${xml([...route.problems, ...route.notes].join("\n"))}</failure>\n    `
@@ -141,7 +152,7 @@ export function renderJunit(report: CheckReport, file: string): string {
   });
   if (report.budget) {
     const b = report.budget;
-    const message = `monthly ${b.monthlyUsd === null ? "unknown" : usd(b.monthlyUsd)} against budget ${usd(b.budgetUsd)}`;
+    const message = `monthly ${b.monthlyUsd === null ? "unknown" : formatUsd(b.monthlyUsd)} against budget ${formatUsd(b.budgetUsd)}`;
     cases.push(
       `    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`,
     );

@@ -1,13 +1,16 @@
-import { monthlyUsd } from "./costs.js";
+import { computeBill, type TrafficStream } from "./bill.js";
 import type { DocumentRoute, RoutingDocument } from "./document.js";
+import { count, describeExclusion, signed } from "./explain.js";
 import type { TextDiff } from "./parse.js";
-import { recommend, SENSITIVE_ROUTE_NAME, type RecommendInput } from "./select.js";
+import { recommend, type RecommendInput } from "./select.js";
 import type { CandidateVerdict, CategoryDecision, ModelProfile, Recommendation } from "./types.js";
 
 export type RouteStatus = "holds" | "fails" | "no-route";
 
 export interface RouteCheck {
   category: string;
+  /** The category's sensitive-data route (self-hosted only), rather than its route. */
+  sensitive: boolean;
   /** The committed route's model id, or null for a committed null route. */
   model: string | null;
   status: RouteStatus;
@@ -39,7 +42,8 @@ export interface CheckReport {
 /**
  * Re-applies a committed table's own criteria to fresh results. A route holds while its model is still measured on
  * the category, is not significantly below the bar (minus `tolerance`), still meets its constraints, and — for
- * sensitive categories — is still self-hosted; the whole table must stay within its budget.
+ * sensitive routes and declared-sensitive categories — is still self-hosted; the whole table must stay within its
+ * budget.
  */
 export function checkRouting(
   document: RoutingDocument,
@@ -58,19 +62,20 @@ export function checkRouting(
   });
   const profiles = new Map(fresh.models.map((m) => [m.id, m]));
   const decisions = new Map(fresh.decisions.map((d) => [d.category, d]));
+  const sensitiveDecisions = new Map(fresh.sensitiveDecisions.map((d) => [d.category, d]));
+  const declared = new Set(document.sensitiveCategories);
   const routes: RouteCheck[] = [];
   for (const [category, route] of Object.entries(document.routes)) {
-    routes.push(checkRoute(category, route, decisions.get(category), profiles, tolerance, document));
+    routes.push(checkRoute(category, route, decisions.get(category), profiles, tolerance, declared.has(category) ? "declared" : "route"));
   }
-  if (document.sensitiveRoute && fresh.sensitiveRoute) {
-    routes.push(checkRoute(SENSITIVE_ROUTE_NAME, document.sensitiveRoute, fresh.sensitiveRoute, profiles, tolerance, document, true));
-  } else if (document.sensitiveRoute) {
-    routes.push(checkRoute(SENSITIVE_ROUTE_NAME, document.sensitiveRoute, undefined, profiles, tolerance, document, true));
+  for (const [category, route] of Object.entries(document.sensitiveRoutes)) {
+    if (declared.has(category)) continue; // the category's route is its sensitive route, checked above
+    routes.push(checkRoute(category, route, sensitiveDecisions.get(category), profiles, tolerance, "sensitive"));
   }
   const warnings = fresh.decisions
     .filter((d) => !(d.category in document.routes))
     .map((d) => `category "${d.category}" is in the results but has no route in the file; run check --update to add it`);
-  const budget = checkBudget(document, decisions);
+  const budget = checkBudget(document, decisions, sensitiveDecisions, profiles);
   const routesOk = routes.every((r) => r.status !== "fails") && (budget?.ok ?? true);
   return { ok: routesOk && handEdit === null, routesOk, handEdit, tolerance, routes, budget, warnings, fresh };
 }
@@ -81,7 +86,7 @@ export function checkRouting(
  */
 function withCommittedDetails(models: readonly ModelProfile[], document: RoutingDocument, described?: Set<string>): ModelProfile[] {
   const committed = new Map<string, DocumentRoute>();
-  for (const route of [...Object.values(document.routes), document.sensitiveRoute]) if (route) committed.set(route.id, route);
+  for (const route of [...Object.values(document.routes), ...Object.values(document.sensitiveRoutes)]) if (route) committed.set(route.id, route);
   const known = described ?? new Set(models.map((m) => m.id));
   const byId = new Map(models.map((m) => [m.id, m]));
   for (const [id, route] of committed) {
@@ -92,17 +97,20 @@ function withCommittedDetails(models: readonly ModelProfile[], document: Routing
   return [...byId.values()];
 }
 
+/** "route": a category's route; "sensitive": its sensitive-data route; "declared": the route of a declared-sensitive category. */
+type RouteRole = "route" | "sensitive" | "declared";
+
 function checkRoute(
   category: string,
   route: DocumentRoute | null,
   decision: CategoryDecision | undefined,
   profiles: Map<string, ModelProfile>,
   tolerance: number,
-  document: RoutingDocument,
-  sensitiveRoute = false,
+  role: RouteRole,
 ): RouteCheck {
   const base: RouteCheck = {
     category,
+    sensitive: role === "sensitive",
     model: route?.id ?? null,
     status: "holds",
     problems: [],
@@ -116,6 +124,13 @@ function checkRoute(
     if (decision?.chosen) base.notes.push(`${decision.chosen.model} now qualifies; run check --update to route this category`);
     return base;
   }
+  // Sensitive data first: a route that would send it to a cloud model fails whatever else the results say.
+  const profile = profiles.get(route.id);
+  if (role !== "route" && route.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but the route sends it to ${route.id} as ${route.hosting}`);
+  } else if (role !== "route" && profile?.hosting !== "self-hosted") {
+    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? "of unknown hosting"}`);
+  }
   if (!decision) {
     base.status = "fails";
     base.problems.push("no fresh results for this category");
@@ -128,20 +143,14 @@ function checkRoute(
     return base;
   }
   base.fresh = candidate;
-  const sensitive = sensitiveRoute || decision.sensitive || document.sensitiveCategories.includes(category);
-  const profile = profiles.get(route.id);
-  if (sensitive && route.hosting !== "self-hosted") {
-    base.problems.push(`sensitive data must stay self-hosted, but the route sends it to ${route.id} as ${route.hosting}`);
-  } else if (sensitive && profile?.hosting !== "self-hosted") {
-    base.problems.push(`sensitive data must stay self-hosted, but ${route.id} is ${profile?.hosting ?? "of unknown hosting"}`);
-  }
+  // Quality is judged below, with the tolerance; hosting above. The other exclusions (items, latency, licence) fail.
   for (const exclusion of candidate.exclusions) {
-    if (exclusion.startsWith("significantly below") || exclusion.startsWith("cloud-hosted")) continue;
-    base.problems.push(exclusion);
+    if (exclusion.kind === "below-bar" || exclusion.kind === "cloud-hosted-sensitive" || exclusion.kind === "below-sensitive-min-quality") continue;
+    base.problems.push(describeExclusion(exclusion));
   }
   if (candidate.vsBar.high < -tolerance - 1e-12) {
     base.problems.push(
-      `quality significantly below the bar${tolerance > 0 ? ` even with tolerance ${tolerance}` : ""}: ${describeBar(decision.bar)}; ${route.id} is ${signed(candidate.vsBar.diff)} [${signed(candidate.vsBar.low)}, ${signed(candidate.vsBar.high)}] from it over ${candidate.vsBar.pairedN} paired items`,
+      `quality significantly below the bar${tolerance > 0 ? ` even with tolerance ${tolerance}` : ""}: ${describeBar(decision.bar)}; ${route.id} is ${signed(candidate.vsBar.diff)} [${signed(candidate.vsBar.low)}, ${signed(candidate.vsBar.high)}] from it over ${count(candidate.vsBar.pairedN)} paired items`,
     );
   }
   if (decision.chosen && decision.chosen.model !== route.id) {
@@ -151,24 +160,34 @@ function checkRoute(
   return base;
 }
 
+/** The committed routes' monthly bill on the fresh figures (each fleet sized once), against the budget. */
 function checkBudget(
   document: RoutingDocument,
   decisions: Map<string, CategoryDecision>,
+  sensitiveDecisions: Map<string, CategoryDecision>,
+  profiles: Map<string, ModelProfile>,
 ): CheckReport["budget"] {
   const criteria = document.generatedFrom.criteria;
   if (criteria.budgetUsd === undefined || criteria.tokensPerDay === undefined) return null;
-  let total = 0;
+  const declared = new Set(document.sensitiveCategories);
+  const streams: TrafficStream[] = [];
   let known = true;
-  for (const [category, route] of Object.entries(document.routes)) {
-    const decision = decisions.get(category);
-    if (!route || !decision || decision.trafficShare === 0) continue;
+  const add = (category: string, route: DocumentRoute | null, decision: CategoryDecision | undefined, sensitive: boolean) => {
+    if (!route || !decision) return;
     const candidate = decision.candidates.find((c) => c.model === route.id);
-    const monthly = candidate ? monthlyUsd(criteria.tokensPerDay, decision.trafficShare, candidate.usdPerToken) : null;
-    if (monthly === null) known = false;
-    else total += monthly;
+    const profile = profiles.get(route.id);
+    if (!candidate || !profile) {
+      if (decision.trafficShare > 0) known = false;
+      return;
+    }
+    streams.push({ category, sensitive, share: decision.trafficShare, candidate, profile });
+  };
+  for (const [category, route] of Object.entries(document.routes)) add(category, route, decisions.get(category), declared.has(category));
+  for (const [category, route] of Object.entries(document.sensitiveRoutes)) {
+    if (!declared.has(category)) add(category, route, sensitiveDecisions.get(category), true);
   }
-  const monthly = known ? total : null;
-  return { budgetUsd: criteria.budgetUsd, monthlyUsd: monthly, ok: monthly !== null && monthly <= criteria.budgetUsd + 1e-9 };
+  const total = known ? computeBill(streams, criteria.tokensPerDay).bill.totalUsd : null;
+  return { budgetUsd: criteria.budgetUsd, monthlyUsd: total, ok: total !== null && total <= criteria.budgetUsd + 1e-9 };
 }
 
 export function describeBar(bar: CategoryDecision["bar"]): string {
@@ -177,6 +196,3 @@ export function describeBar(bar: CategoryDecision["bar"]): string {
   return `bar ${bar.level.toFixed(3)} (best ${bar.reference} − ${bar.value})`;
 }
 
-export function signed(value: number): string {
-  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
-}

@@ -1,3 +1,4 @@
+import type { Exclusion } from "./reasons.js";
 import type { CandidateStats, ModelProfile, RoutingCriteria } from "./types.js";
 
 /** Llama community licences require a separate licence from Meta above 700 million monthly active users. */
@@ -8,45 +9,42 @@ export function isLlamaCommunityLicense(license: string): boolean {
 }
 
 /**
- * Reasons a model may not take a route whatever its quality: data sensitivity, latency, licence. Empty when none.
+ * Reasons a model may not take a route whatever its quality: hosting (for sensitive data), latency, licence. Empty
+ * when none.
  * Cloud models without a `license` are governed by their API terms and pass the licence rules; a self-hosted model
  * with no known licence does not pass `--allow-license`, since nobody checked what its weights allow.
  */
 export function constraintExclusions(
   profile: ModelProfile,
   stats: Pick<CandidateStats, "p95LatencyMs">,
-  sensitive: boolean,
+  selfHostedOnly: boolean,
   criteria: RoutingCriteria,
-): string[] {
-  const reasons: string[] = [];
-  if (sensitive && profile.hosting !== "self-hosted") {
-    reasons.push("cloud-hosted, and this category holds sensitive data, which never leaves self-hosted infrastructure");
-  }
+): Exclusion[] {
+  const reasons: Exclusion[] = [];
+  if (selfHostedOnly && profile.hosting !== "self-hosted") reasons.push({ kind: "cloud-hosted-sensitive" });
   if (criteria.maxP95Ms !== undefined) {
-    if (stats.p95LatencyMs === null) reasons.push("no latency measured, so --max-p95-ms cannot be verified");
+    if (stats.p95LatencyMs === null) reasons.push({ kind: "latency-unknown", maxP95Ms: criteria.maxP95Ms });
     else if (stats.p95LatencyMs > criteria.maxP95Ms) {
-      reasons.push(`p95 latency ${Math.round(stats.p95LatencyMs)} ms is above --max-p95-ms ${criteria.maxP95Ms}`);
+      reasons.push({ kind: "latency", p95Ms: stats.p95LatencyMs, maxP95Ms: criteria.maxP95Ms });
     }
   }
   reasons.push(...licenceExclusions(profile, criteria));
   return reasons;
 }
 
-function licenceExclusions(profile: ModelProfile, criteria: RoutingCriteria): string[] {
+function licenceExclusions(profile: ModelProfile, criteria: RoutingCriteria): Exclusion[] {
   const license = profile.license?.trim();
-  const reasons: string[] = [];
+  const reasons: Exclusion[] = [];
   if (criteria.allowLicenses !== undefined) {
     const allowed = new Set(criteria.allowLicenses.map((l) => l.toLowerCase()));
     if (license) {
-      if (!allowed.has(license.toLowerCase())) reasons.push(`licence "${license}" is not in --allow-license`);
+      if (!allowed.has(license.toLowerCase())) reasons.push({ kind: "licence-not-allowed", licence: license });
     } else if (profile.hosting === "self-hosted") {
-      reasons.push("licence unknown (set license: for this model in modelpick.yaml)");
+      reasons.push({ kind: "licence-unknown" });
     }
   }
   if (license && criteria.orgMau !== undefined && isLlamaCommunityLicense(license) && criteria.orgMau > LLAMA_MAU_LIMIT) {
-    reasons.push(
-      `licence "${license}": the Llama community licence needs a separate licence from Meta above 700M monthly active users (--org-mau ${criteria.orgMau})`,
-    );
+    reasons.push({ kind: "licence-mau", licence: license, orgMau: criteria.orgMau });
   }
   return reasons;
 }

@@ -1,6 +1,6 @@
 import { fleetMonthlyCost, type SelfHostedCost, type SelfHostedOption } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
-import { DAYS_PER_MONTH, formatPercent, formatUsd, formatVolume } from "../cost/units.js";
+import { DAYS_PER_MONTH, formatPercent, formatUsd, formatUsdSmall, formatVolume } from "../cost/units.js";
 import type { ModelCategoryData } from "./evidence.js";
 import type { CostBasis, ModelProfile } from "./types.js";
 
@@ -27,6 +27,8 @@ export interface CategoryCost {
   costPer1kUsd: number | null;
   usdPerToken: number | null;
   basis: CostBasis;
+  /** Rests on estimated token counts or on a price × tokens estimate: shown with "~", never as measured. */
+  estimated: boolean;
 }
 
 /**
@@ -40,13 +42,18 @@ export function categoryCost(
   fleet?: { option: SelfHostedOption; volume: FleetVolume },
 ): CategoryCost {
   if (fleet) return fleetCost(data, fleet.option, fleet.volume);
+  const cost = costFromResults(data, price);
+  return { ...cost, estimated: cost.basis === "measured" ? data.tokensEstimated : cost.basis !== "unknown" };
+}
+
+function costFromResults(data: ModelCategoryData, price: ModelProfile["price"]): Omit<CategoryCost, "estimated"> {
   const meanIn = data.tokenRows ? data.inputTokens / data.tokenRows : null;
   const meanOut = data.tokenRows ? data.outputTokens / data.tokenRows : null;
   const tokensPerRequest = meanIn !== null && meanOut !== null ? meanIn + meanOut : null;
   if (data.measuredCosts.length > 0) {
     const costPer1kUsd = (sum(data.measuredCosts) / data.measuredCosts.length) * 1000;
     const usdPerToken = tokensPerRequest ? costPer1kUsd / 1000 / tokensPerRequest : price ? blended(price) : null;
-    return { costPer1kUsd, usdPerToken, basis: "measured" };
+    return { costPer1kUsd, usdPerToken, basis: data.tokensEstimated ? "results' costUsd, from estimated tokens" : "measured" };
   }
   if (price && meanIn !== null && meanOut !== null) {
     const costPer1kUsd = ((meanIn * price.inputPerMTok + meanOut * price.outputPerMTok) / 1_000_000) * 1000;
@@ -64,11 +71,16 @@ export function categoryCost(
 export function fleetCost(data: ModelCategoryData, option: SelfHostedOption, volume: FleetVolume): CategoryCost {
   const served = volume.share > 0 ? volume.tokensPerDay * volume.share : volume.tokensPerDay;
   const tokens = data.inputTokens + data.outputTokens;
-  const inputShare = data.tokenRows > 0 && tokens > 0 ? data.inputTokens / tokens : DEFAULT_INPUT_SHARE;
-  const fleet = fleetMonthlyCost(option, served, inputShare, DEFAULT_PEAK_FACTOR);
+  const fleet = fleetMonthlyCost(option, served, inputShareOf(data), DEFAULT_PEAK_FACTOR);
   const usdPerToken = fleet.effectiveCostPerMTokUsd / 1_000_000;
   const costPer1kUsd = data.tokenRows > 0 ? (usdPerToken * tokens * 1000) / data.tokenRows : null;
-  return { costPer1kUsd, usdPerToken, basis: describeFleet(fleet, served, volume) };
+  return { costPer1kUsd, usdPerToken, basis: describeFleet(fleet, served, volume), estimated: true };
+}
+
+/** Share of input tokens in the model's measured tokens; the default share when the results carry none. */
+export function inputShareOf(data: ModelCategoryData): number {
+  const tokens = data.inputTokens + data.outputTokens;
+  return data.tokenRows > 0 && tokens > 0 ? data.inputTokens / tokens : DEFAULT_INPUT_SHARE;
 }
 
 function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolume): CostBasis {
@@ -76,14 +88,18 @@ function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolum
   const traffic =
     volume.share <= 0 ? `the whole ${total} (the category has no traffic share)` : volume.share >= 1 ? total : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
   const replicas = `${fleet.replicas} replica${fleet.replicas === 1 ? "" : "s"} of ${fleet.gpusPerReplica}`;
-  const gpu = fleet.gpu;
-  const throughput = fleet.throughput;
   const detail =
-    `${fleet.gpus}× ${gpu.name} (${replicas}) for ${traffic}, ` +
+    `${fleet.gpus}× ${fleet.gpu.name} (${replicas}) for ${traffic}, ` +
     `utilisation target ${formatPercent(fleet.utilizationTarget)} at peak ×${DEFAULT_PEAK_FACTOR}, reached ${formatPercent(fleet.utilizationReached)} on average; ` +
-    `${formatUsd(fleet.monthlyCostUsd)}/month = ${formatUsd(fleet.effectiveCostPerMTokUsd)} per million tokens; ` +
-    `GPU $${gpu.hourlyUsd}/h from ${gpu.source} (${gpu.date ?? "undated"}); throughput from ${throughput.source} (${throughput.date ?? "undated"})`;
+    `${formatUsd(fleet.monthlyCostUsd)}/month = ${formatUsdSmall(fleet.effectiveCostPerMTokUsd)} per million tokens; ` +
+    fleetSources(fleet);
   return `self-hosted fleet: ${detail}`;
+}
+
+/** Where a fleet's figures come from: its GPU price and its throughput, with their dates. */
+export function fleetSources(fleet: Pick<SelfHostedCost, "gpu" | "throughput">): string {
+  const { gpu, throughput } = fleet;
+  return `GPU $${gpu.hourlyUsd}/h from ${gpu.source} (${gpu.date ?? "undated"}); throughput from ${throughput.source} (${throughput.date ?? "undated"})`;
 }
 
 export function isFleetBasis(basis: CostBasis): boolean {

@@ -16,6 +16,8 @@ export interface ModelCategoryData {
   inputTokens: number;
   outputTokens: number;
   tokenRows: number;
+  /** Some of the token counts are estimates (rows with `tokensEstimated`), and so are costs computed from them. */
+  tokensEstimated: boolean;
   errors: number;
   skipped: number;
 }
@@ -24,7 +26,10 @@ export interface CategoryData {
   category: string;
   /** Every item of the category seen in the results, sorted. */
   itemIds: string[];
-  sensitive: boolean;
+  /** Declared sensitive (--sensitive): all its traffic is sensitive. */
+  declaredSensitive: boolean;
+  /** Items marked sensitive: in the dataset, or skipped as sensitive by a cloud model. */
+  sensitiveItems: number;
   byModel: Map<string, ModelCategoryData>;
 }
 
@@ -35,8 +40,8 @@ export interface Evidence {
 }
 
 /**
- * Groups result rows by category and model. An item is sensitive when any cloud model skipped it as sensitive, when
- * the dataset marks it, or when its category is declared sensitive; a category with any sensitive item is sensitive.
+ * Groups result rows by category and model. An item is sensitive when any cloud model skipped it as sensitive or the
+ * dataset marks it; a declared-sensitive category is sensitive as a whole.
  */
 export function gatherEvidence(
   rows: readonly ResultRow[],
@@ -62,7 +67,8 @@ export function gatherEvidence(
       return {
         category,
         itemIds,
-        sensitive: declared.has(category) || itemIds.some((id) => sensitiveItems.has(id)),
+        declaredSensitive: declared.has(category),
+        sensitiveItems: itemIds.reduce((count, id) => count + (sensitiveItems.has(id) ? 1 : 0), 0),
         byModel: new Map([...group.byModel.entries()].sort(([a], [b]) => compareText(a, b))),
       };
     });
@@ -81,6 +87,7 @@ export function emptyData(model: string): ModelCategoryData {
     inputTokens: 0,
     outputTokens: 0,
     tokenRows: 0,
+    tokensEstimated: false,
     errors: 0,
     skipped: 0,
   };
@@ -103,6 +110,7 @@ function addRow(data: ModelCategoryData, row: ResultRow, price: ModelProfile["pr
     data.inputTokens += row.inputTokens!;
     data.outputTokens += row.outputTokens!;
     data.tokenRows++;
+    if (row.tokensEstimated === true) data.tokensEstimated = true;
   }
   if (typeof row.costUsd === "number") data.measuredCosts.push(row.costUsd);
   const cost =

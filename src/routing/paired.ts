@@ -24,13 +24,18 @@ export function pairedDifference(
   b: ReadonlyMap<string, number> | number,
   options: BootstrapOptions,
 ): Difference | null {
+  return differenceOf(pairedDiffs(a, b), options);
+}
+
+/** The per-item differences `a − b` over the items both were scored on, in `a`'s item order. */
+export function pairedDiffs(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number> | number): Float64Array {
   const diffs = new Float64Array(a.size);
   let n = 0;
   for (const [item, score] of a) {
     const other = typeof b === "number" ? b : b.get(item);
     if (other !== undefined) diffs[n++] = score - other;
   }
-  return differenceOf(diffs.subarray(0, n), options);
+  return diffs.subarray(0, n);
 }
 
 /** The mean of `diffs` with its seeded bootstrap interval; null when there are none. */
@@ -119,7 +124,7 @@ function constantMeans(values: Float64Array, resamples: number): Float64Array {
 }
 
 /** As report/stats `mean`, on a typed array: the same additions in the same order. */
-function meanOf(values: Float64Array): number | null {
+export function meanOf(values: Float64Array): number | null {
   if (values.length === 0) return null;
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
@@ -147,8 +152,15 @@ export function qualityInterval(scores: Iterable<number>, seedText: string): { n
   return interval && { n: values.length, mean: centre, low: interval.low, high: interval.high };
 }
 
-/** True when the upper end of the interval reaches the bar: the model is not significantly below it. */
-export function notSignificantlyBelow(difference: Difference, slack = 0): boolean {
-  // A tiny epsilon so that a model identical to the reference (interval [0, 0]) is never rejected by rounding.
-  return difference.high >= -slack - 1e-12;
+/**
+ * Non-inferiority on a difference already expressed as model − bar: its lower end (and so its centre) is at least 0,
+ * i.e. with the interval's confidence the model is not below the bar.
+ */
+export function nonInferior(difference: Pick<Difference, "diff" | "low">): boolean {
+  return reachesBar(difference.diff) && reachesBar(difference.low);
+}
+
+/** At least 0, with a tiny epsilon so that a model identical to the reference (interval [0, 0]) is never rejected by rounding. */
+export function reachesBar(value: number): boolean {
+  return value >= -1e-12;
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { parseJsonText, readTextFile } from "../io/json-file.js";
-import { validateDocument, type DocumentRoute, type RoutingDocument } from "./document.js";
+import { validateDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
 import { emitRouting, type RoutingFormat } from "./emit.js";
 
 export function formatOfRoutingFile(file: string): RoutingFormat {
@@ -109,21 +109,21 @@ function printable(text: string): string {
 /** Rebuilds the document from the JSON blocks the TypeScript emitter writes. */
 function documentFromTypeScript(text: string, file: string): unknown {
   const routes = jsonBlock(text, "MODEL_ROUTING", file) as Record<string, Omit<DocumentRoute, "evidence">>;
-  const sensitive = jsonBlock(text, "SENSITIVE_ROUTE", file) as Omit<DocumentRoute, "evidence"> | null;
-  const evidence = jsonBlock(text, "ROUTING_EVIDENCE", file) as {
+  const sensitive = jsonBlock(text, "SENSITIVE_ROUTING", file) as Record<string, Omit<SensitiveDocumentRoute, "evidence"> | null>;
+  const block = jsonBlock(text, "ROUTING_EVIDENCE", file) as {
     evidence?: Record<string, DocumentRoute["evidence"]>;
-    sensitiveEvidence?: DocumentRoute["evidence"] | null;
-    noRoute?: Record<string, string>;
+    sensitiveEvidence?: Record<string, SensitiveDocumentRoute["evidence"]>;
+    otherSensitiveRoutes?: Record<string, unknown>;
+    noRoute?: Record<string, unknown>;
   } & Record<string, unknown>;
-  const { evidence: perCategory = {}, sensitiveEvidence = null, ...rest } = evidence;
+  const { evidence = {}, sensitiveEvidence = {}, otherSensitiveRoutes = {}, ...rest } = block;
   const allRoutes: Record<string, unknown> = {};
-  for (const [category, route] of Object.entries(routes)) allRoutes[category] = { ...route, evidence: perCategory[category] };
+  for (const [category, route] of Object.entries(routes)) allRoutes[category] = { ...route, evidence: evidence[category] };
   for (const category of Object.keys(rest.noRoute ?? {})) allRoutes[category] = null;
-  return {
-    ...rest,
-    routes: allRoutes,
-    sensitiveRoute: sensitive === null ? null : { ...sensitive, evidence: sensitiveEvidence },
-  };
+  const sensitiveRoutes: Record<string, unknown> = {};
+  for (const [category, route] of Object.entries(sensitive)) sensitiveRoutes[category] = route && { ...route, evidence: sensitiveEvidence[category] };
+  Object.assign(sensitiveRoutes, otherSensitiveRoutes);
+  return { ...rest, routes: allRoutes, sensitiveRoutes };
 }
 
 /**

@@ -40,7 +40,8 @@ describe("modelpick check (CLI)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^modelpick check: every route in routing\.yaml still holds \(tolerance 0\.02\)/);
     expect(readFileSync(summary, "utf8")).toMatch(/^## modelpick check: ✅ every route holds/);
-    expect(readFileSync(path.join(dir, "junit.xml"), "utf8")).toMatch(/<testsuites name="modelpick check" tests="3" failures="0">/);
+    // extraction and pii, and their sensitive routes (extraction's: none, no self-hosted model was evaluated on it).
+    expect(readFileSync(path.join(dir, "junit.xml"), "utf8")).toMatch(/<testsuites name="modelpick check" tests="4" failures="0">/);
   });
 
   it("exits 1 with a per-category diff on degraded results (results.jsonl alone: hosting comes from the committed routes)", async () => {
@@ -50,11 +51,12 @@ describe("modelpick check (CLI)", () => {
     expect(existsSync(path.join(dir, "after", "summary.json"))).toBe(false);
     const result = await runModelpick(["check", "routing.ts", "--results", "after", "--junit", "junit.xml"], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^modelpick check: 1 of 3 route\(s\) in routing\.ts no longer hold/);
+    expect(result.stdout).toMatch(/^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold/);
     expect(result.stdout).toMatch(/✗ extraction → small: quality 1\.000 → 0\.600 \[0\.423, 0\.754\] n=30, bar 0\.980 \(best big − 0\.02\)/);
     expect(result.stdout).toMatch(/quality significantly below the bar even with tolerance 0\.02/);
     expect(result.stdout).toMatch(/note: recommend would now choose big/);
     expect(result.stdout).toMatch(/✓ pii → local/);
+    expect(result.stdout).toMatch(/✓ pii \(sensitive data\) → local/);
     expect(readFileSync(path.join(dir, "junit.xml"), "utf8")).toMatch(/failures="1"/);
   });
 
@@ -77,6 +79,13 @@ describe("modelpick check (CLI)", () => {
     const bad = await runModelpick(["check", "routing.yaml", "--results", "before"], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/routing\.yaml: modelpickRouting: /);
+    const v1 = { modelpickRouting: 1, routes: {}, noRoute: {}, sensitiveCategories: [], sensitiveRoute: null, generatedFrom: {} };
+    writeFileSync(path.join(dir, "old.json"), JSON.stringify(v1));
+    const old = await runModelpick(["check", "old.json", "--results", "before"], { cwd: dir });
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/^error: old\.json: modelpickRouting: 1 is a routing table written by an older modelpick \(this one reads 2: per-category sensitive routes/);
+    expect(old.stderr).toMatch(/regenerate it with modelpick recommend and the flags it was made with \(recorded in its generatedFrom\.criteria\), e\.g\. modelpick recommend --format json --out old\.json/);
+    expect(old.stderr).not.toMatch(/\n\s+at /);
     const missing = await runModelpick(["check", "nope.ts", "--results", "before"], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.ts: routing file not found/);

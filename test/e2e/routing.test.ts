@@ -40,16 +40,18 @@ describe("modelpick recommend (the bundle)", () => {
     const result = await cli(["recommend", "--results", "run"]);
     expectOk(result);
     expect(result.stdout).toMatch(/│ facts\s+│ local │ 1\.000 \[0\.785, 1\.000\] n=14 │ \$0\.2000\s+│/);
-    expect(result.stdout).toMatch(/│ math\s+│ cloud │ .* local: significantly below the bar/);
-    expect(result.stdout).toMatch(/│ private \(sensitive\)\s+│ local │ .* cloud: cloud-hosted, never sent sensitive items/);
-    expect(result.stdout).toMatch(/│ best single model \(cloud\)\s+│ 1\.000\s+│ \$2\.00/);
+    expect(result.stdout).toMatch(/│ math\s+│ cloud │ .* local: lower end below the bar/);
+    expect(result.stdout).toMatch(/│ private \(14 of 14 items sensitive\)\s+│ local │ .* cloud: cloud-hosted, never sent sensitive items/);
+    expect(result.stdout).toMatch(/│ math\s+│ local\s+│ .* │ −0\.500 \[/);
+    expect(result.stdout).toMatch(/│ best single model \(cloud\), in-sample\s+│ 1\.000\s+│ \$2\.00/);
+    expect(result.stdout).toMatch(/│ this routing table, cross-fitted, 5 folds\s+│ 1\.000 \[1\.000, 1\.000\] │/);
   });
 
   it("writes the same table as TypeScript, YAML and JSON, with --format alone putting the file on stdout", async () => {
     const json = JSON.parse(readFileSync(path.join(project.dir, "routing.json"), "utf8")) as RoutingDocument;
     expect(routesOf(json)).toEqual({ facts: "local", math: "cloud", private: "local" });
-    expect(json.sensitiveRoute).toMatchObject({ id: "local", hosting: "self-hosted" });
-    expect(json.sensitiveCategories).toEqual(["private"]);
+    expect(Object.values(json.sensitiveRoutes).map((r) => r?.id)).toEqual(["local", "local", "local"]);
+    expect(json.sensitiveCategories).toEqual([]);
     expect(parseYaml(readFileSync(path.join(project.dir, "routing.yaml"), "utf8"))).toEqual(json);
     const ts = readFileSync(path.join(project.dir, "routing.ts"), "utf8");
     expect(ts).toMatch(/^export type TaskCategory =\n {2}\| "facts"\n {2}\| "math"\n {2}\| "private";$/m);
@@ -69,9 +71,9 @@ describe("modelpick check (the bundle)", () => {
       const result = await cli(["check", `routing.${format}`, "--results", "run", "--junit", `junit-${format}.xml`], { GITHUB_STEP_SUMMARY: summary });
       expectOk(result);
       expect(result.stdout).toMatch(new RegExp(`^modelpick check: every route in routing\\.${format} still holds`));
-      expect(result.stdout).toMatch(/^✓ \(sensitive data\) → local/m);
+      expect(result.stdout).toMatch(/^✓ private \(sensitive data\) → local/m);
       expect(readFileSync(summary, "utf8")).toMatch(/^## modelpick check: ✅ every route holds/);
-      expect(readFileSync(path.join(project.dir, `junit-${format}.xml`), "utf8")).toMatch(/tests="4" failures="0"/);
+      expect(readFileSync(path.join(project.dir, `junit-${format}.xml`), "utf8")).toMatch(/tests="6" failures="0"/);
     }
   });
 
@@ -80,7 +82,7 @@ describe("modelpick check (the bundle)", () => {
       const result = await cli(["check", `routing.${format}`, "--results", "degraded"]);
       expect(result.stderr).not.toMatch(/internal error/);
       expect(result.code, result.stdout).toBe(1);
-      expect(result.stdout).toMatch(new RegExp(`^modelpick check: 1 of 4 route\\(s\\) in routing\\.${format} no longer hold`));
+      expect(result.stdout).toMatch(new RegExp(`^modelpick check: 1 of 6 route\\(s\\) in routing\\.${format} no longer hold`));
       expect(result.stdout).toMatch(/^✗ facts → local: quality 1\.000 → 0\.500 /m);
       expect(result.stdout).toMatch(/quality significantly below the bar/);
       expect(result.stdout).toMatch(/^✓ math → cloud/m);
@@ -92,7 +94,7 @@ describe("modelpick check (the bundle)", () => {
       writeFileSync(path.join(project.dir, `update.${format}`), readFileSync(path.join(project.dir, `routing.${format}`)));
       const result = await cli(["check", `update.${format}`, "--results", "degraded", "--update"]);
       expectOk(result);
-      expect(result.stdout).toMatch(new RegExp(`^update\\.${format} rewritten: 1 of 4 routes changed \\(facts: local → cloud\\)$`, "m"));
+      expect(result.stdout).toMatch(new RegExp(`^update\\.${format} rewritten: 1 of 6 routes changed \\(facts: local → cloud\\)$`, "m"));
       expectOk(await cli(["check", `update.${format}`, "--results", "degraded"]));
     }
   });
@@ -101,7 +103,7 @@ describe("modelpick check (the bundle)", () => {
     writeFileSync(path.join(project.dir, "empty.yaml"), "routes: {}\n");
     expectBadInput(await cli(["check", "empty.yaml", "--results", "run"]), /empty\.yaml: modelpickRouting: /);
     const ts = readFileSync(path.join(project.dir, "routing.ts"), "utf8");
-    writeFileSync(path.join(project.dir, "edited.ts"), ts.replace('route.hosting === "self-hosted"', 'route.hosting !== "cloud"'));
+    writeFileSync(path.join(project.dir, "edited.ts"), ts.replace("  if (dataSensitive === false) return MODEL_ROUTING[task];", "  return MODEL_ROUTING[task];"));
     const edited = await cli(["check", "edited.ts", "--results", "run"]);
     expect(edited.code).toBe(1);
     expect(edited.stdout).toMatch(/^modelpick check: edited\.ts was edited by hand/);
@@ -132,7 +134,7 @@ describe("modelpick import (the bundle)", () => {
     expectOk(routed);
     const document = JSON.parse(routed.stdout) as RoutingDocument;
     expect(routesOf(document)).toEqual({ facts: "local", math: "cloud", private: "local" });
-    expect(document.sensitiveRoute?.id).toBe("local");
+    expect(document.sensitiveRoutes.private?.id).toBe("local");
   });
 
   it("exits 2 on an unknown --format or a column it cannot find", async () => {

@@ -11,7 +11,7 @@ import { rowsFor, runModel, tempDir, writeResultsDir } from "../routing/fixtures
 
 const ALL = "1".repeat(30);
 const MODELS = [runModel("big"), runModel("small"), runModel("local", { hosting: "self-hosted" })];
-const ROUTE_REQUEST_GUARD = '  if (!dataSensitive || route.hosting === "self-hosted") return route;';
+const ROUTE_REQUEST_GUARD = "  if (dataSensitive === false) return MODEL_ROUTING[task];";
 
 function results(): ResultRow[] {
   return [
@@ -78,12 +78,12 @@ describe("check on a hand-edited routing .ts file", () => {
 
   it("routeRequest edited to send sensitive data to a cloud model: exit 1 with the line, both versions and how to regenerate", async () => {
     const line = lineOf(pristine, ROUTE_REQUEST_GUARD);
-    const result = await check("edited.ts", pristine.replace(ROUTE_REQUEST_GUARD, "  return route;"));
+    const result = await check("edited.ts", pristine.replace(ROUTE_REQUEST_GUARD, "  return MODEL_ROUTING[task];"));
     expectNoCrash(result);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^modelpick check: edited\.ts was edited by hand/);
     expect(result.stdout).toContain(`- ${line}: ${ROUTE_REQUEST_GUARD}`);
-    expect(result.stdout).toContain(`+ ${line}:   return route;`);
+    expect(result.stdout).toContain(`+ ${line}:   return MODEL_ROUTING[task];`);
     expect(result.stdout).toContain("regenerate it with `modelpick check edited.ts --update`");
     // The routes in its data still hold, and the output says so rather than claiming the file is fine.
     expect(result.stdout).toMatch(/every route in the data of edited\.ts still holds/);
@@ -107,12 +107,11 @@ describe("check on a hand-edited routing .ts file", () => {
     expect(noNewline.stdout).toMatch(/^ {2}- \d+: \(end of file, after a final newline\)$/m);
   });
 
-  it("an edit to the embedded data itself (a sensitive route declared cloud) fails the route check (exit 1)", async () => {
+  it("an edit to the embedded data itself (a sensitive route declared cloud) is not a routing table modelpick wrote (exit 2)", async () => {
     const result = await check("data-edit.ts", pristine.replace(/"hosting": "self-hosted"/g, '"hosting": "cloud"'));
     expectNoCrash(result);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^✗ pii → local/m);
-    expect(result.stdout).toContain("sensitive data must stay self-hosted, but the route sends it to local as cloud");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/data-edit\.ts: sensitiveRoutes\.pii\.hosting: a sensitive route must be self-hosted/);
   });
 
   it("keeps the diff short when every line differs, and escapes control characters", async () => {
@@ -136,7 +135,7 @@ describe("check on a hand-edited routing .ts file", () => {
 
   it("JUnit and the step summary report the hand edit as a failure", async () => {
     const summary = path.join(dir, "summary-edited.md");
-    writeFileSync(path.join(dir, "edited2.ts"), pristine.replace(ROUTE_REQUEST_GUARD, "  return route;"));
+    writeFileSync(path.join(dir, "edited2.ts"), pristine.replace(ROUTE_REQUEST_GUARD, "  return MODEL_ROUTING[task];"));
     const result = await runCli(["check", "edited2.ts", "--results", "before", "--junit", "edited2.xml"], {
       cwd: dir,
       env: { GITHUB_STEP_SUMMARY: summary },
@@ -199,8 +198,8 @@ describe("check --update", () => {
     const result = await runCli(["check", "update.ts", "--results", "after", "--update"], { cwd: dir });
     expectNoCrash(result);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/1 of 3 route\(s\) in update\.ts no longer hold/);
-    expect(result.stdout).toMatch(/^update\.ts rewritten: 1 of 3 routes changed \(extraction: small → big\)$/m);
+    expect(result.stdout).toMatch(/1 of 4 route\(s\) in update\.ts no longer hold/);
+    expect(result.stdout).toMatch(/^update\.ts rewritten: 1 of 4 routes changed \(extraction: small → big\)$/m);
     expect(readFileSync(path.join(dir, "update.ts"), "utf8")).toMatch(/"extraction": \{\n {4}"id": "big"/);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     const again = await runCli(["check", "update.ts", "--results", "after"], { cwd: dir });
@@ -208,7 +207,7 @@ describe("check --update", () => {
   });
 
   it("replaces hand edits and says so", async () => {
-    const result = await check("handedit-update.ts", pristine.replace(ROUTE_REQUEST_GUARD, "  return route;"), "--update");
+    const result = await check("handedit-update.ts", pristine.replace(ROUTE_REQUEST_GUARD, "  return MODEL_ROUTING[task];"), "--update");
     expectNoCrash(result);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^handedit-update\.ts rewritten: no route changed; hand edits replaced$/m);
@@ -228,20 +227,31 @@ describe("check on YAML and JSON routing files", () => {
 
     const document = JSON.parse(JSON.stringify((await import("yaml")).parse(pristineYaml)));
     document.generatedFrom.criteria.minQualty = 0.9;
-    document.sensitveRoute = null;
+    document.sensitveRoutes = {};
     const json = await check("typo.json", JSON.stringify(document, null, 2));
     expect(json.code).toBe(2);
     expect(json.stderr).toMatch(/typo\.json: generatedFrom\.criteria: unknown key "minQualty"; did you mean "minQuality"\?/);
-    expect(json.stderr).toMatch(/typo\.json: \(top level\): unknown key "sensitveRoute"; did you mean "sensitiveRoute"\?/);
+    expect(json.stderr).toMatch(/typo\.json: \(top level\): unknown key "sensitveRoutes"; did you mean "sensitiveRoutes"\?/);
   });
 
-  it("a sensitive route hand-edited to a cloud model fails (exit 1)", async () => {
-    const document = (await import("yaml")).parse(pristineYaml);
-    for (const route of [document.routes.pii, document.sensitiveRoute]) Object.assign(route, { id: "big", model: "big", hosting: "cloud" });
+  it("a sensitive route hand-edited to a cloud model fails (exit 1), and one declared cloud is not a routing table (exit 2)", async () => {
+    const yaml = await import("yaml");
+    const document = yaml.parse(pristineYaml);
+    Object.assign(document.routes.pii, { id: "big", model: "big", hosting: "cloud" });
+    // The file still says self-hosted, but "big" is a cloud model in the results.
+    Object.assign(document.sensitiveRoutes.pii, { id: "big", model: "big" });
     const result = await check("cloudy.json", JSON.stringify(document, null, 2));
     expectNoCrash(result);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✗ pii → big/m);
-    expect(result.stdout).toMatch(/^✗ \(sensitive data\) → big/m);
+    expect(result.stdout).toMatch(/^✗ pii \(sensitive data\) → big/m);
+    expect(result.stdout).toMatch(/sensitive data must stay self-hosted, but big is cloud/);
+
+    const declared = yaml.parse(pristineYaml);
+    Object.assign(declared.sensitiveRoutes.pii, { id: "big", model: "big", hosting: "cloud" });
+    const refused = await check("cloudy2.json", JSON.stringify(declared, null, 2));
+    expectNoCrash(refused);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/sensitiveRoutes\.pii\.hosting: a sensitive route must be self-hosted/);
   });
 });

@@ -43,10 +43,11 @@ describe("modelpick check (core)", () => {
       const reread = parseRouting(emitRouting(document, format), format, `routing.${format}`);
       const report = checkRouting(reread, { rows: baseline(), models: models(), source: SOURCE }, 0.02);
       expect(report.ok).toBe(true);
-      expect(report.routes.map((r) => [r.category, r.status])).toEqual([
-        ["extraction", "holds"],
-        ["pii", "holds"],
-        ["(sensitive data)", "holds"],
+      expect(report.routes.map((r) => [r.category, r.sensitive, r.status])).toEqual([
+        ["extraction", false, "holds"],
+        ["pii", false, "holds"],
+        ["extraction", true, "holds"],
+        ["pii", true, "holds"],
       ]);
       expect(report.budget).toMatchObject({ budgetUsd: 500, ok: true });
     }
@@ -68,9 +69,10 @@ describe("modelpick check (core)", () => {
     expect(extraction.notes).toEqual(["recommend would now choose big"]);
     expect(report.routes.find((r) => r.category === "pii")!.status).toBe("holds");
     const text = renderCheckText(report, "routing.ts");
-    expect(text).toMatch(/^modelpick check: 1 of 3 route\(s\) in routing\.ts no longer hold/);
+    expect(text).toMatch(/^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold/);
     expect(text).toMatch(/✗ extraction → small: quality 1\.000 → 0\.600 \[0\.423, 0\.754\] n=30, bar 0\.980 \(best big − 0\.02\), \$\/1k \$1\.00 → \$1\.00/);
     expect(text).toMatch(/✓ pii → local/);
+    expect(text).toMatch(/✓ pii \(sensitive data\) → local/);
   });
 
   it("tolerates a drop that is within the tolerance but not one beyond it", () => {
@@ -97,10 +99,21 @@ describe("modelpick check (core)", () => {
 
   it("fails when a sensitive route's model is no longer self-hosted", () => {
     const report = checkRouting(committed(), { rows: baseline(), models: models({ local: { hosting: "cloud" } }), source: SOURCE }, 0.02);
-    const pii = report.routes.find((r) => r.category === "pii")!;
+    const pii = report.routes.find((r) => r.category === "pii" && r.sensitive)!;
     expect(pii.status).toBe("fails");
     expect(pii.problems).toContain("sensitive data must stay self-hosted, but local is cloud");
-    expect(report.routes.find((r) => r.category === "(sensitive data)")!.status).toBe("fails");
+    expect(report.routes.find((r) => r.category === "extraction" && r.sensitive)!.status).toBe("fails");
+    // pii's ordinary traffic may take a cloud model; its items are all sensitive, so it has none.
+    expect(report.routes.find((r) => r.category === "pii" && !r.sensitive)!.status).toBe("holds");
+  });
+
+  it("fails when the route of a declared-sensitive category is no longer self-hosted", () => {
+    const document = committed(baseline(), { sensitiveCategories: ["pii"] });
+    expect(document.sensitiveCategories).toEqual(["pii"]);
+    const report = checkRouting(document, { rows: baseline(), models: models({ local: { hosting: "cloud" } }), source: SOURCE }, 0.02);
+    const pii = report.routes.filter((r) => r.category === "pii");
+    expect(pii).toHaveLength(1); // its route is its sensitive route, checked once
+    expect(pii[0]!.problems).toContain("sensitive data must stay self-hosted, but local is cloud");
   });
 
   it("fails when a price rise takes the table over its monthly budget", () => {
@@ -111,11 +124,12 @@ describe("modelpick check (core)", () => {
     expect(report.routes.every((r) => r.status === "holds")).toBe(true);
     expect(report.budget?.ok).toBe(false);
     expect(report.budget?.monthlyUsd).toBeCloseTo(0.5 * 10_000_000 * 1e-5 * (730 / 24) + 0.5 * 10_000_000 * 5e-7 * (730 / 24), 6);
-    expect(renderCheckText(report, "r.yaml")).toMatch(/✗ budget: \$1597 a month against \$500/);
+    expect(renderCheckText(report, "r.yaml")).toMatch(/✗ budget: \$1,597 a month against \$500/);
   });
 
   it("reports, without failing, a null route that can now be filled and a new category", () => {
-    const rows = [...baseline(), ...rowsFor("local", "secret", "0".repeat(30)), ...rowsFor("big", "secret", "s".repeat(30))];
+    const costs = { costUsd: 0.0005, inputTokens: 900, outputTokens: 100 }; // its sensitive route's traffic is in the budget
+    const rows = [...baseline(), ...rowsFor("local", "secret", "0".repeat(30), costs), ...rowsFor("big", "secret", "s".repeat(30))];
     const document = committed(rows, { minQuality: 0.5 });
     expect(document.routes.secret).toBeNull();
     const better = rows.map((r) => (r.category === "secret" && r.model === "local" ? { ...r, score: 1, passed: true } : r));
@@ -139,7 +153,8 @@ describe("check reports", () => {
     const worse = rows.map((r) => (r.model === "small" ? { ...r, score: 0 } : r));
     const report = checkRouting(document, { rows: worse, models: [], source: SOURCE }, 0.02);
     const xml = renderJunit(report, "routing.json");
-    expect(xml).toMatch(/<testsuites name="modelpick check" tests="1" failures="1">/);
+    expect(xml).toMatch(/<testsuites name="modelpick check" tests="2" failures="1">/);
+    expect(xml).toMatch(/<skipped message=/); // its sensitive route: null (no self-hosted model), still null
     expect(xml).toContain('name="ex&lt;&quot;&amp;&apos;&gt; → small"');
     expect(xml).toMatch(/<failure message="quality significantly below the bar/);
     expect(xml).not.toContain("\u0001");

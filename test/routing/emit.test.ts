@@ -66,22 +66,23 @@ function compile(moduleText: string, appText: string): { diagnostics: string[]; 
 }
 
 describe("emitted TypeScript", () => {
-  it("compiles under tsc --strict, runs, and routes sensitive data to the self-hosted model", async () => {
+  it("compiles under tsc --strict, runs, and routes sensitive data to its category's self-hosted model", async () => {
     const document = sampleDocument();
     const text = emitRouting(document, "ts");
     expect(text).not.toMatch(/^import /m);
     const app = [
-      'import { MODEL_ROUTING, SENSITIVE_ROUTE, routeRequest, type ModelRoute, type TaskCategory } from "./routing.js";',
+      'import { MODEL_ROUTING, SENSITIVE_ROUTING, routeRequest, type ModelRoute, type TaskCategory } from "./routing.js";',
       'const task: TaskCategory = "extraction";',
       "const plain: ModelRoute = routeRequest(task, false);",
       "const sensitive: ModelRoute = routeRequest(task, true);",
-      "export const out = { plain, sensitive, pii: routeRequest(\"pii\", false), hard: MODEL_ROUTING.hard, fallback: SENSITIVE_ROUTE };",
+      "const table: Record<TaskCategory, ModelRoute | null> = SENSITIVE_ROUTING;",
+      'export const out = { plain, sensitive, pii: routeRequest("pii", false), hard: MODEL_ROUTING.hard, table };',
     ].join("\n");
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const { out } = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { out: Record<string, Record<string, unknown>> };
     expect(out.plain).toEqual({ id: "gpt-small", model: "gpt-small-2026-01", provider: "openai", hosting: "cloud", maxTokens: 512, temperature: 0, humanReview: false });
-    expect(out.sensitive).toEqual({
+    const llama = {
       id: "llama-local",
       model: "llama-local",
       provider: "openai-compatible",
@@ -90,11 +91,35 @@ describe("emitted TypeScript", () => {
       temperature: 0,
       baseURL: "http://127.0.0.1:8000/v1",
       humanReview: false,
-    });
+    };
+    expect(out.sensitive).toEqual(llama);
+    expect(out.table).toEqual({ extraction: llama, hard: null, pii: llama }); // llama-local was not evaluated on "hard"
     expect(out.pii!.id).toBe("llama-local");
     expect(out.hard).toMatchObject({ id: "gpt-big", model: "gpt-big-2026-01", maxTokens: 1024, temperature: 0.2, humanReview: true });
-    expect(text).toMatch(/\/\/ "extraction" → "gpt-small": quality 1\.000 \[0\.839, 1\.000\] n=20, \$1\.0000 per 1k requests \(measured\)/);
+    expect(text).toMatch(/\/\/ "extraction" → "gpt-small": quality 1\.000 \[0\.839, 1\.000\] n=20, \$1\.00 per 1k requests \(measured\)/);
     expect(text).toMatch(/run "run-test-1", price catalog 2026-11-01/);
+    expect(text).toMatch(/^\/\/ Rule: A model can take a category's route when it is, with 95 % confidence, at most 0\.02 below the category's best model/m);
+    expect(text).toMatch(/^\/\/ Sensitive data of a category goes to the cheapest self-hosted model/m);
+  });
+
+  it("throws a clear error at run time for a task category it does not know, whoever calls it", async () => {
+    const text = emitRouting(sampleDocument(), "ts");
+    const app = [
+      'import { routeRequest } from "./routing.js";',
+      "const call = (task: unknown, sensitive: unknown): string => {",
+      "  try { return routeRequest(task as never, sensitive as never).id; } catch (e) { return `threw: ${(e as Error).message}`; }",
+      "};",
+      'export const out = ["summarization", "toString", "__proto__", undefined].map((task) => call(task, false));',
+      'export const missingFlag = call("extraction", undefined);',
+    ].join("\n");
+    const { diagnostics, dir } = compile(text, app);
+    expect(diagnostics).toEqual([]);
+    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { out: string[]; missingFlag: string };
+    expect(mod.out[0]).toBe('threw: unknown task category "summarization"; known: "extraction", "hard", "pii"');
+    expect(mod.out[1]).toMatch(/^threw: unknown task category "toString"/);
+    expect(mod.out[2]).toMatch(/^threw: unknown task category "__proto__"/);
+    expect(mod.out[3]).toMatch(/^threw: unknown task category "undefined"/);
+    expect(mod.missingFlag).toBe("llama-local"); // anything but `false` counts as sensitive
   });
 
   it("rejects, at compile time, a category that has no route", () => {
@@ -103,15 +128,34 @@ describe("emitted TypeScript", () => {
     expect(diagnostics.join("\n")).toMatch(/"summarization"/);
   });
 
-  it("throws for sensitive data when no self-hosted model qualified, instead of using a cloud model", async () => {
-    const rows = rowsFor("cloud-only", "chat", "1".repeat(20), { costUsd: 0.001 });
-    const text = emitRouting(toDocument(recommend({ rows, models: [], criteria: criteria(), source: SOURCE })), "ts");
-    const app = 'import { routeRequest } from "./routing.js";\nexport function attempt(): string { try { return routeRequest("chat", true).id; } catch (e) { return String(e); } }\nexport const plain = routeRequest("chat", false).id;\n';
+  it("throws for sensitive data of a category with no sensitive route, naming it, instead of using a cloud model", async () => {
+    const rows = [
+      ...rowsFor("cloud", "chat", "1".repeat(40), { costUsd: 0.001 }),
+      ...rowsFor("local", "chat", "1".repeat(10) + "0".repeat(30)),
+      ...rowsFor("cloud", "faq", "1".repeat(40), { costUsd: 0.001 }),
+      ...rowsFor("local", "faq", "1".repeat(39) + "0"),
+    ];
+    const models = [profile("local", { hosting: "self-hosted" })];
+    const document = toDocument(recommend({ rows, models, criteria: criteria({ sensitiveMinQuality: 0.7 }), source: SOURCE }));
+    expect(document.sensitiveRoutes.chat).toBeNull();
+    expect(document.noSensitiveRoute.chat).toMatchObject({
+      kind: "none-qualifies",
+      candidates: [
+        { model: "cloud", exclusions: [{ kind: "cloud-hosted-sensitive" }] },
+        { model: "local", exclusions: [{ kind: "below-sensitive-min-quality", minQuality: 0.7 }] },
+      ],
+    });
+    const text = emitRouting(document, "ts");
+    const app = 'import { routeRequest } from "./routing.js";\nexport function attempt(task: "chat" | "faq"): string { try { return routeRequest(task, true).id; } catch (e) { return String(e); } }\nexport const plain = routeRequest("chat", false).id;\n';
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
-    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { attempt(): string; plain: string };
-    expect(mod.plain).toBe("cloud-only");
-    expect(mod.attempt()).toMatch(/no self-hosted model qualified for sensitive data/);
+    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { attempt(task: string): string; plain: string };
+    expect(mod.plain).toBe("cloud");
+    expect(mod.attempt("faq")).toBe("local");
+    expect(mod.attempt("chat")).toBe(
+      'Error: no self-hosted model qualified for sensitive data of task category "chat", and sensitive data is never sent to a cloud model',
+    );
+    expect(text).toMatch(/\/\/ no sensitive route for "chat": no self-hosted model qualifies for sensitive data \(local: quality at the lower end of its 95 % interval 0\.1[0-9]{2}, below --sensitive-min-quality 0\.7\)/);
   });
 
   it("stays safe and exact whatever the model and category names contain", async () => {
@@ -122,18 +166,19 @@ describe("emitted TypeScript", () => {
     const models = [profile(HOSTILE_MODEL, { model: HOSTILE_MODEL, provider: HOSTILE_MODEL, hosting: "self-hosted", baseURL: `http://x/${HOSTILE_MODEL}` })];
     const document = toDocument(recommend({ rows, models, criteria: criteria(), source: { ...SOURCE, runId: HOSTILE_CATEGORY } }));
     const text = emitRouting(document, "ts");
-    const app = 'import { MODEL_ROUTING, SENSITIVE_ROUTE } from "./routing.js";\nexport const routes = MODEL_ROUTING;\nexport const sensitive = SENSITIVE_ROUTE;\nexport const pwned = (globalThis as { pwned?: number }).pwned;\n';
+    const app = 'import { MODEL_ROUTING, SENSITIVE_ROUTING } from "./routing.js";\nexport const routes = MODEL_ROUTING;\nexport const sensitive = SENSITIVE_ROUTING;\nexport const pwned = (globalThis as { pwned?: number }).pwned;\n';
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as {
       routes: Record<string, { id: string; model: string; provider: string }>;
-      sensitive: { id: string } | null;
+      sensitive: Record<string, { id: string } | null>;
       pwned: unknown;
     };
     expect(mod.pwned).toBeUndefined();
     expect(Object.keys(mod.routes).sort()).toEqual(["chat", HOSTILE_CATEGORY].sort());
     expect(mod.routes[HOSTILE_CATEGORY]).toMatchObject({ id: HOSTILE_MODEL, model: HOSTILE_MODEL, provider: HOSTILE_MODEL });
-    expect(mod.sensitive?.id).toBe(HOSTILE_MODEL);
+    expect(mod.sensitive[HOSTILE_CATEGORY]?.id).toBe(HOSTILE_MODEL);
+    expect(mod.sensitive.chat).toBeNull();
     // Every comment stays one line: no raw line terminator or block-comment end inside a comment.
     for (const line of text.split("\n").filter((l) => l.trimStart().startsWith("//"))) {
       expect(line).not.toMatch(/[\r\u2028\u2029]|\*\//);
@@ -147,11 +192,26 @@ describe("emitted TypeScript", () => {
 });
 
 describe("YAML and JSON routing tables", () => {
-  it("have the documented shape, with null routes and their reasons", () => {
+  it("have the documented shape, with null routes and their reasons as data", () => {
     const rows = [...sampleRows(), ...rowsFor("gpt-big", "secret", "s".repeat(20)), ...rowsFor("llama-local", "secret", "0".repeat(20))];
     const document = sampleDocument(rows, sampleModels(), { minQuality: 0.5 });
     const json = JSON.parse(emitRouting(document, "json")) as RoutingDocument;
-    expect(Object.keys(json)).toEqual(["modelpickRouting", "routes", "noRoute", "sensitiveCategories", "sensitiveRoute", "generatedFrom"]);
+    expect(Object.keys(json)).toEqual([
+      "modelpickRouting",
+      "rule",
+      "routes",
+      "noRoute",
+      "sensitiveCategories",
+      "sensitiveRoutes",
+      "noSensitiveRoute",
+      "monthly",
+      "evaluation",
+      "generatedFrom",
+    ]);
+    expect(json.modelpickRouting).toBe(2);
+    expect(json.rule.routes).toBe(
+      "A model can take a category's route when its quality is at least 0.5 with 95 % confidence (the lower end of its own 95 % interval is ≥ 0.5), on at least 10 items; the cheapest such model gets it, ties go to the faster.",
+    );
     expect(json.routes.extraction).toMatchObject({
       id: "gpt-small",
       model: "gpt-small-2026-01",
@@ -160,15 +220,25 @@ describe("YAML and JSON routing tables", () => {
       maxTokens: 512,
       temperature: 0,
       humanReview: false,
-      evidence: { mean: 1, n: 20, costPer1kUsd: 1, ciLow: 0.8389, ciHigh: 1 },
+      evidence: { mean: 1, n: 20, costPer1kUsd: 1, costEstimated: false, ciLow: 0.8389, ciHigh: 1 },
     });
     expect(json.routes.secret).toBeNull();
-    expect(json.noRoute.secret).toMatch(/^no self-hosted model qualifies for this sensitive category/);
-    expect(json.sensitiveCategories).toEqual(["pii", "secret"]);
+    expect(json.noRoute.secret).toEqual({
+      kind: "none-qualifies",
+      message: expect.stringMatching(/^no model qualifies \(llama-local: lower end below the bar: −0\.500 \[−0\.500, −0\.339\] over 20 items\)$/), // its own items: an absolute bar is not paired
+      candidates: [{ model: "llama-local", exclusions: [{ kind: "below-bar", bar: "min-quality", diff: -0.5, low: -0.5, high: -0.3389, pairedN: 20 }] }],
+    });
+    expect(json.sensitiveCategories).toEqual([]);
+    expect(Object.keys(json.sensitiveRoutes).sort()).toEqual(["extraction", "hard", "pii", "secret"]);
+    expect(json.sensitiveRoutes.pii).toMatchObject({ id: "llama-local", hosting: "self-hosted", evidence: { vsRoute: { model: "llama-local", diff: 0 } } });
+    expect(json.sensitiveRoutes.extraction?.evidence.vsRoute).toMatchObject({ model: "gpt-small", diff: -1, pairedN: 20, large: true });
+    expect(json.monthly).toMatchObject({ tokensPerDay: 1_000_000, totalUsd: null, unpriced: expect.any(Array) });
+    expect(json.evaluation).toMatchObject({ inSample: { n: expect.any(Number) }, crossValidated: null, bestSingleModel: { model: "gpt-big" }, oracle: {} });
     expect(json.generatedFrom).toMatchObject({ runId: "run-test-1", runDate: "2026-11-20T10:00:00.000Z" });
     expect(json.generatedFrom.prices).toEqual([{ model: "gpt-small", source: "catalog", date: "2026-11-01" }]);
     const yaml = emitRouting(document, "yaml");
     expect(yaml.startsWith("# Model routing table generated by `modelpick recommend`")).toBe(true);
+    expect(yaml).toMatch(/^# Rule: A model can take a category's route when its quality is at least 0\.5 with 95 % confidence/m);
     expect(parseYaml(yaml)).toEqual(json);
   });
 
@@ -194,8 +264,19 @@ describe("YAML and JSON routing tables", () => {
     expect(() => toDocument(recommend({ rows, models: [], criteria: criteria(), source: SOURCE }))).toThrow(/__proto__/);
   });
 
-  it("reject a file that is not a routing table, naming the field", () => {
-    expect(() => parseRouting('{"modelpickRouting": 1, "routes": {}}', "json", "r.json")).toThrow(/r\.json: noRoute/);
+  it("reject a file that is not a routing table, naming the field, and one of another format version with what to do", () => {
+    expect(() => parseRouting('{"modelpickRouting": 2, "routes": {}}', "json", "r.json")).toThrow(/r\.json: rule: /);
     expect(() => parseRouting("export const X = 1;\n", "ts", "r.ts")).toThrow(/r\.ts: no `export const MODEL_ROUTING`/);
+    const v1 = '{"modelpickRouting": 1, "routes": {}, "noRoute": {}, "sensitiveCategories": [], "sensitiveRoute": null}';
+    expect(() => parseRouting(v1, "json", "r.json")).toThrow(
+      /^r\.json: modelpickRouting: 1 is a routing table written by an older modelpick \(this one reads 2: .*\); regenerate it with modelpick recommend .* --format json --out r\.json$/,
+    );
+    expect(() => parseRouting('{"modelpickRouting": 3}', "json", "r.json")).toThrow(/written by a newer modelpick \(this one reads 2\); upgrade modelpick/);
+  });
+
+  it("refuse a sensitive route that is not self-hosted", () => {
+    const json = JSON.parse(emitRouting(sampleDocument(), "json")) as RoutingDocument;
+    json.sensitiveRoutes.pii = { ...json.sensitiveRoutes.pii!, hosting: "cloud" } as never;
+    expect(() => parseRouting(JSON.stringify(json), "json", "r.json")).toThrow(/r\.json: sensitiveRoutes\.pii\.hosting: /);
   });
 });

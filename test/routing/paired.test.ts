@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapMeanInterval, seededRandom } from "../../src/report/stats.js";
-import { fastBootstrapMeanInterval, notSignificantlyBelow, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
+import { fastBootstrapMeanInterval, nonInferior, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
 
 const OPTIONS = { seedText: "c/m/bar", confidence: 0.95, resamples: 2000 };
 
@@ -19,11 +19,17 @@ describe("paired bootstrap", () => {
     expect(d.high).toBeLessThanOrEqual(1);
   });
 
-  it("gives a zero-width interval for identical models, which are never significantly below each other", () => {
+  it("gives a zero-width interval for identical models, so a model is always non-inferior to itself", () => {
     const a = scores([1, 0, 1, 1, 0, 1, 1, 1, 0, 1]);
     const d = pairedDifference(a, a, OPTIONS)!;
     expect(d).toEqual({ n: 10, diff: 0, low: 0, high: 0 });
-    expect(notSignificantlyBelow(d)).toBe(true);
+    expect(nonInferior(d)).toBe(true);
+  });
+
+  it("calls a difference non-inferior only when its lower end (and centre) reach the bar", () => {
+    expect(nonInferior({ diff: 0.01, low: -1e-15 })).toBe(true); // rounding noise around 0
+    expect(nonInferior({ diff: 0.1, low: -0.001 })).toBe(false);
+    expect(nonInferior({ diff: -0.001, low: 0.01 })).toBe(false);
   });
 
   it("is narrower than comparing two independent intervals, because item difficulty cancels out", () => {
