@@ -8,6 +8,8 @@ import { stringify } from "yaml";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = path.join(ROOT, "bin", "modelpick.js");
 const PRELOAD = path.join(ROOT, "bench", "peak-rss.cjs");
+/** A made-up API key of a real key's length, for the models of bench projects that name MODELPICK_BENCH_KEY. */
+const BENCH_KEY = "sk-bench-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
 
 export interface Measured {
   wallMs: number;
@@ -26,7 +28,7 @@ export function measureCli(args: string[], cwd: string): Promise<Measured> {
     const started = performance.now();
     const child = spawn(process.execPath, ["--require", PRELOAD, BIN, ...args], {
       cwd,
-      env: { ...process.env, MODELPICK_BENCH_RSS_FILE: rssFile, NO_COLOR: "1" },
+      env: { ...process.env, MODELPICK_BENCH_RSS_FILE: rssFile, NO_COLOR: "1", MODELPICK_BENCH_KEY: BENCH_KEY },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -48,6 +48,10 @@ async function replayDefault(): Promise<void> {
   report("replay built-in default (12,032 items × 9 models)", `${seconds(m.wallMs)}, ${m.peakRssMb.toFixed(0)} MB`, "< 5 s", m.wallMs < 5000);
 }
 
+/**
+ * Two models behind an API key (MODELPICK_BENCH_KEY, set by measureCli), so that the run pays for what a real one does:
+ * every answer and row is checked for pieces of the key before it is written.
+ */
 function models(mock: MockServer, concurrency: number) {
   return ["a", "b"].map((id) => ({
     id,
@@ -55,6 +59,7 @@ function models(mock: MockServer, concurrency: number) {
     model: `bench-${id}`,
     hosting: "self-hosted",
     baseURL: mock.openaiBaseURL,
+    apiKeyEnv: "MODELPICK_BENCH_KEY",
     concurrency,
     maxRetries: 4,
   }));
