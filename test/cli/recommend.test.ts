@@ -305,8 +305,8 @@ describe("modelpick recommend on the built-in default", () => {
     else expect(Number(total.slice(1).replaceAll(",", ""))).toBe(Math.round(document.monthly!.totalUsd!));
   });
 
-  it("states the same rules in the README's recommend section as in its output", () => {
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8").replace(/\n> /g, "\n");
+  it("states the same rules in docs/routing.md's recommend section as in its output", () => {
+    const readme = readFileSync(path.join(ROOT, "docs", "routing.md"), "utf8").replace(/\n> /g, "\n");
     expect(readme).toContain(document.rule.routes);
     expect(readme).toContain(document.rule.sensitiveRoutes);
   });

@@ -69,8 +69,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the packed tarball", () => {
-  it("holds what runs and what it reads, and nothing else: bin, dist (no source maps), datasets, the default config, README, LICENSE", () => {
-    const allowed = /^package\/(bin\/|dist\/|datasets\/|package\.json$|README\.md$|LICENSE$|modelpick\.yaml$)/;
+  it("holds what runs and what it reads, and nothing else: bin, dist (no source maps), datasets, the default config, README and the docs it links, LICENSE", () => {
+    const allowed = /^package\/(bin\/|dist\/|datasets\/|docs\/[\w-]+\.md$|package\.json$|README\.md$|LICENSE$|modelpick\.yaml$)/;
     expect(tarballFiles.filter((file) => !allowed.test(file))).toEqual([]);
     for (const needed of [
       "package/bin/modelpick.js",
@@ -81,6 +81,7 @@ describe("the packed tarball", () => {
       "package/modelpick.yaml",
       "package/LICENSE",
       "package/README.md",
+      "package/docs/eval.md",
     ]) {
       expect(tarballFiles).toContain(needed);
     }
