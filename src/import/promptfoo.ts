@@ -310,7 +310,7 @@ function nameItems(reads: Read[], options: ImportOptions, file: string): Map<Rea
       if (value === undefined || value === null || value === "") {
         throw new InputError(`${read.where}: no test variable, metadata key or description "${mapped}" (from --map itemId=${mapped})`);
       }
-      id = String(value);
+      id = typeof value === "object" ? JSON.stringify(value) : String(value);
     } else if (typeof read.metadata.id === "string" || typeof read.metadata.id === "number") {
       id = String(read.metadata.id);
     } else {

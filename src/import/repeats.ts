@@ -50,7 +50,7 @@ export function mergeRepeats(
   if (repeated.size > 0) {
     const counts = [...repeated].map(([n, rowsWithN]) => `${rowsWithN} item × model row(s) from ${n} answers each`).join(", ");
     notes.push(
-      `${file} holds repeated answers (promptfoo --repeat): ${counts}. Each row is the mean of its repeats (score, tokens, cost, latency; ` +
+      `${file} holds repeated answers to the same tests (promptfoo --repeat): ${counts}. Each row is the mean of its repeats (score, tokens, cost, latency; ` +
         "repeats: N in results.jsonl), so every statistic counts items, not answers.",
     );
   }

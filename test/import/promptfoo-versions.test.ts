@@ -121,7 +121,7 @@ describe("promptfoo --repeat 3", () => {
     // item 1's third repeat failed with an HTTP error: scored on the two others
     expect(row(rows, HTTP, "test-1")).toMatchObject({ score: 0, error: null });
     expect(summary.cells.find((c) => c.model === GPT && c.category === "extraction")).toMatchObject({ n: 5, mean: 1 });
-    expect(outcome.notes.join("\n")).toMatch(/repeated answers \(promptfoo --repeat\): 20 item × model row\(s\) from 3 answers each/);
+    expect(outcome.notes.join("\n")).toMatch(/repeated answers to the same tests \(promptfoo --repeat\): 20 item × model row\(s\) from 3 answers each/);
     expect(outcome.notes.join("\n")).toMatch(/1 repeated answer\(s\) were errors/);
   });
 });
