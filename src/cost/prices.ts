@@ -1,5 +1,6 @@
 import type { ResolvedModel } from "../config/types.js";
-import { CATALOG_NAME, findApiPrice, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
+import { InputError } from "../errors.js";
+import { CATALOG_NAME, findApiPrice, similarNames, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
 import type { PriceTable } from "./price-table.js";
 import { vendorOfUrl } from "../providers/vendor-hosts.js";
 import { tidyNumber } from "./units.js";
@@ -15,7 +16,10 @@ export interface ResolvedPrice {
   cacheWrite1hPerMTok?: number;
   batchInputPerMTok?: number;
   batchOutputPerMTok?: number;
+  /** The lowest long-context tier: the whole request is billed at it when its prompt is over its threshold. */
   longContext?: LongContextTier;
+  /** Further tiers above `longContext`, ascending (LiteLLM `tiered_pricing`, several `*_above_Nk_tokens`). */
+  higherTiers?: LongContextTier[];
   source: string;
   date?: string;
   unconfirmed?: true;
@@ -31,12 +35,16 @@ export interface ResolvedPrice {
   note?: string;
 }
 
-export type PriceLookup = { price: ResolvedPrice } | { ambiguous: string[] } | { missing: true };
+/**
+ * A price; several entries a name matches (`in`: the user's table that lists them, else the catalog); or none, with
+ * what the user's tables say about the name (`why`: an entry that has no usable price, other hosts' entries).
+ */
+export type PriceLookup = { price: ResolvedPrice } | { ambiguous: string[]; in?: string } | { missing: true; why?: string[] };
 
 /**
  * The price for a model: its own `price:` in the config wins, then a user price table (`prices:` file or
  * `--prices`), then the built-in catalog. Self-hosted models get no catalog price. Null when none is known or the
- * name matches several catalog entries (use `findPrice` to tell which).
+ * name is ambiguous (use `findPrice` to tell which).
  */
 export function resolvePrice(model: ResolvedModel, table?: PriceTable): ResolvedPrice | null {
   if (model.price) return fromConfig(model.price, "modelpick.yaml");
@@ -49,27 +57,70 @@ export function resolvePrice(model: ResolvedModel, table?: PriceTable): Resolved
   return "price" in found ? found.price : null;
 }
 
-/** Looks a model name up in the user table, then (unless told not to) in the catalog. */
-export function findPrice(
-  name: string,
-  options: { provider?: string; table?: PriceTable; catalog?: boolean; alsoTry?: string[] } = {},
-): PriceLookup {
+export interface FindPriceOptions {
+  provider?: string;
+  table?: PriceTable;
+  /** Several user tables, looked up in order (before `table`). */
+  tables?: PriceTable[];
+  catalog?: boolean;
+  /** Other names of the model (its config id), tried after its own: a price found so says "priced as". */
+  alsoTry?: string[];
+}
+
+/**
+ * Looks a model name up in the user tables, then (unless told not to) in the catalog. A user table that lists the
+ * name answers for it: when its entries are ambiguous, or its entry has no usable chat price, the name is not priced
+ * from anywhere else.
+ */
+export function findPrice(name: string, options: FindPriceOptions = {}): PriceLookup {
   const names = [name, ...(options.alsoTry ?? [])];
   const named = (price: ResolvedPrice, matched: string): PriceLookup => ({ price: matched === name ? price : { ...price, pricedAs: matched } });
-  if (options.table) {
+  const why: string[] = [];
+  for (const table of [...(options.tables ?? []), ...(options.table ? [options.table] : [])]) {
     for (const n of names) {
-      const hit = options.table.lookup(n, options.provider);
-      if (hit) return named(hit, n);
+      const found = table.find(n, options.provider);
+      if ("price" in found) return named(found.price, n);
+      if ("ambiguous" in found) return { ambiguous: found.ambiguous, in: table.label };
+      if ("unusable" in found) return { missing: true, why: [`${table.label} lists "${found.key}", but ${found.unusable}`] };
+      if (n === name && found.elsewhere.length > 0) why.push(`${table.label} lists it only under other hosts' names: ${shortList(found.elsewhere)}`);
     }
   }
-  if (options.catalog === false) return { missing: true };
+  const missing: PriceLookup = why.length > 0 ? { missing: true, why } : { missing: true };
+  if (options.catalog === false) return missing;
   let ambiguous: string[] | undefined;
   for (const n of names) {
     const result = findApiPrice(n, options.provider);
     if ("found" in result) return named(fromCatalog(result.found), n);
     if ("ambiguous" in result) ambiguous ??= result.ambiguous.map((e) => e.id);
   }
-  return ambiguous ? { ambiguous } : { missing: true };
+  return ambiguous ? { ambiguous } : missing;
+}
+
+/**
+ * The price `findPrice` gives, or an InputError (exit 2) that says why there is none: the name matches several
+ * entries (which), the user's file lists it without a usable chat price (why), or it is unknown (similar names).
+ */
+export function requirePrice(name: string, options: FindPriceOptions, where: string): ResolvedPrice {
+  const found = findPrice(name, options);
+  if ("price" in found) return found.price;
+  if ("ambiguous" in found) {
+    const what = found.in ? `several entries in ${found.in}` : "several catalog entries";
+    throw new InputError(`${where}: "${name}" matches ${what}: ${shortList(found.ambiguous)}; name one of them`);
+  }
+  const tables = (options.tables?.length ?? 0) + (options.table ? 1 : 0);
+  const hints = found.why ? [] : similarNames(name);
+  const problem = found.why
+    ? `no usable price for "${name}": ${found.why.join("; ")}`
+    : `unknown model "${name}": not in ${tables > 0 ? "your prices file or " : ""}the built-in catalog`;
+  throw new InputError(
+    `${where}: ${problem}` +
+      (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
+      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
+  );
+}
+
+function shortList(names: string[], limit = 8): string {
+  return names.length <= limit ? names.join(", ") : `${names.slice(0, limit).join(", ")} and ${names.length - limit} more`;
 }
 
 /**
@@ -114,8 +165,17 @@ export function fromConfig(price: ConfigPrice, defaultSource: string, defaultDat
  * threshold, as the providers bill it.
  */
 export function costUsd(price: ResolvedPrice, inputTokens: number, outputTokens: number): number {
-  const rates = price.longContext && inputTokens > price.longContext.aboveInputTokens ? price.longContext : price;
+  const rates = tierFor(price, inputTokens) ?? price;
   return (inputTokens * rates.inputPerMTok + outputTokens * rates.outputPerMTok) / 1_000_000;
+}
+
+/** The long-context tier that bills a request with this many input tokens: the highest one it is over, if any. */
+export function tierFor(price: ResolvedPrice, inputTokens: number): LongContextTier | undefined {
+  let tier: LongContextTier | undefined;
+  for (const candidate of [...(price.longContext ? [price.longContext] : []), ...(price.higherTiers ?? [])]) {
+    if (inputTokens > candidate.aboveInputTokens) tier = candidate;
+  }
+  return tier;
 }
 
 /** Provider names the catalog uses, from the config's provider or, for OpenAI-compatible hosts, the base URL. */

@@ -1,4 +1,4 @@
-import type { ResolvedPrice } from "./prices.js";
+import { tierFor, type ResolvedPrice } from "./prices.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, tidyNumber } from "./units.js";
 import { overallInputShare, type Workload, type WorkloadCategory } from "./workload.js";
 
@@ -110,12 +110,12 @@ export function monthlyTokens(tokensPerDay: number): number {
 export function apiMonthlyCost(option: ApiOption, workload: Workload, assumptions: Assumptions): ApiCost {
   const notes = new Set<string>();
   const breakdown = { inputUsd: 0, cachedInputUsd: 0, cacheWriteUsd: 0, outputUsd: 0 };
-  const longContextCategories: string[] = [];
+  const longContext: Array<{ category: string; above: number }> = [];
   let batchApplied = false;
   for (const category of workload.categories) {
     const tokens = monthlyTokens(workload.tokensPerDay) * category.tokenShare;
     const inputTokens = tokens * category.inputShare;
-    const rates = ratesFor(option.price, category, longContextCategories);
+    const rates = ratesFor(option.price, category, longContext);
     const batch = batchRates(option.price, rates, assumptions.batch, notes);
     batchApplied ||= batch.applied;
     const hits = inputTokens * assumptions.cacheHitRate;
@@ -136,8 +136,9 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
   if (assumptions.batch && batchApplied && (assumptions.cacheHitRate > 0 || assumptions.cacheWriteRate > 0)) {
     notes.add("batch discount applied to input and output only; cache reads/writes at their own prices");
   }
-  if (longContextCategories.length > 0) {
-    notes.add(`long-context price (prompt over ${option.price.longContext!.aboveInputTokens.toLocaleString("en-US")} tokens) for: ${longContextCategories.join(", ")}`);
+  for (const above of new Set(longContext.map((c) => c.above))) {
+    const categories = longContext.filter((c) => c.above === above).map((c) => c.category);
+    notes.add(`long-context price (prompt over ${above.toLocaleString("en-US")} tokens) for: ${categories.join(", ")}`);
   }
   if (option.price.unconfirmed) notes.add("price unconfirmed (not from an official source, or sources disagree)");
   if (option.price.historical) notes.add("historical price: the last list price of a retired or legacy model, not an offer open today");
@@ -153,7 +154,7 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
     price: option.price,
     breakdown,
     batchApplied,
-    longContextCategories,
+    longContextCategories: longContext.map((c) => c.category),
     notes: [...notes],
   };
 }
@@ -161,16 +162,18 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
 type Rates = Pick<ResolvedPrice, "inputPerMTok" | "outputPerMTok" | "cacheReadPerMTok" | "cacheWritePerMTok">;
 
 /**
- * The long-context tier applies when the category's mean prompt is over its threshold. A tier that gives no cache
+ * The long-context tier that applies is the highest one the category's mean prompt is over. A tier that gives no cache
  * price takes the standard one times the tier's input multiplier (providers scale cache prices with input), never the
  * tier's plain input price; `derived` names the cache prices found that way.
  */
-function ratesFor(price: ResolvedPrice, category: WorkloadCategory, longContextCategories: string[]): Rates & { derived: DerivedNotes } {
-  const tier = price.longContext;
-  if (!tier || category.inputTokensPerRequest === undefined || category.inputTokensPerRequest <= tier.aboveInputTokens) {
-    return { ...price, derived: {} };
-  }
-  longContextCategories.push(category.category);
+function ratesFor(
+  price: ResolvedPrice,
+  category: WorkloadCategory,
+  longContext: Array<{ category: string; above: number }>,
+): Rates & { derived: DerivedNotes } {
+  const tier = category.inputTokensPerRequest === undefined ? undefined : tierFor(price, category.inputTokensPerRequest);
+  if (!tier) return { ...price, derived: {} };
+  longContext.push({ category: category.category, above: tier.aboveInputTokens });
   const multiplier = price.inputPerMTok === 0 ? 1 : tier.inputPerMTok / price.inputPerMTok;
   const derived: DerivedNotes = {};
   const scaled = (tierPrice: number | undefined, standard: number | undefined, what: keyof DerivedNotes) => {

@@ -3,8 +3,8 @@ import path from "node:path";
 import { DEFAULT_CONFIG_NAMES, loadConfig } from "../config/load.js";
 import type { Config, ResolvedModel } from "../config/types.js";
 import { InputError } from "../errors.js";
-import { CATALOG_NAME, findThroughputProfile, similarNames } from "./catalog/index.js";
-import { findPrice, fromConfig, providerHint, type ResolvedPrice } from "./prices.js";
+import { CATALOG_NAME, findThroughputProfile } from "./catalog/index.js";
+import { fromConfig, providerHint, requirePrice, type ResolvedPrice } from "./prices.js";
 import { loadPriceTable, type PriceTable } from "./price-table.js";
 import {
   apiMonthlyCost,
@@ -250,21 +250,7 @@ function modelName(model: ResolvedModel): { model?: string } {
 }
 
 function priceFor(name: string, provider: string | undefined, tables: PriceTable[], where: string, alsoTry: string[] = []): ResolvedPrice {
-  for (const table of tables) {
-    const found = findPrice(name, { provider, table, catalog: false, alsoTry });
-    if ("price" in found) return found.price;
-  }
-  const found = findPrice(name, { provider, alsoTry });
-  if ("price" in found) return found.price;
-  if ("ambiguous" in found) {
-    throw new InputError(`${where}: "${name}" matches several catalog entries: ${found.ambiguous.join(", ")}; name one of them`);
-  }
-  const hints = similarNames(name);
-  throw new InputError(
-    `${where}: unknown model "${name}": not in ${tables.length > 0 ? "your prices file or " : ""}the built-in catalog` +
-      (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
-      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
-  );
+  return requirePrice(name, { provider, tables, alsoTry }, where);
 }
 
 function describePriceOrder(config: Config | undefined, tables: PriceTable[]): string {

@@ -10,6 +10,7 @@ import { summarize } from "../report/summary.js";
 import type { ModelRunInfo, RunSummary } from "../report/types.js";
 import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, rowKey } from "../runner/results-store.js";
 import type { ResultRow } from "../runner/types.js";
+import { importLmEval } from "./lm-eval.js";
 import { importLong } from "./long.js";
 import { importPromptfoo } from "./promptfoo.js";
 import type { ImportedResults, ImportOptions } from "./types.js";
@@ -20,8 +21,10 @@ export type { ImportFormat, ImportOptions } from "./types.js";
 export interface ImportRequest extends ImportOptions {
   file: string;
   outDir: string;
-  /** Model ids that run on the team's own infrastructure; every other imported model is cloud-hosted. */
+  /** Model ids that run on the team's own infrastructure. */
   selfHosted: string[];
+  /** Model ids served by a vendor's cloud. Models in neither list take the source's word (lm-eval: local), else cloud. */
+  cloud?: string[];
   /** Categories whose items are all sensitive, on top of items the file marks sensitive. */
   sensitiveCategories: string[];
   /** Replace an existing results.jsonl in outDir. */
@@ -43,8 +46,9 @@ export interface ImportOutcome {
 /** Reads results from another tool and writes a modelpick results directory (results.jsonl + summary.json). */
 export async function importResults(request: ImportRequest): Promise<ImportOutcome> {
   const imported = await readImport(request);
+  if (imported.rows.length === 0) throw new InputError(`${request.file}: holds no results to import`);
   checkUnique(imported.rows, request.file);
-  const models = runModels(imported, request.selfHosted);
+  const models = runModels(imported, request.selfHosted, request.cloud ?? []);
   const sensitiveItems = sensitiveItemsOf(imported, request.sensitiveCategories);
   const hosting = new Map(models.map((m) => [m.id, m.hosting]));
   let skippedSensitive = 0;
@@ -74,8 +78,9 @@ export async function importResults(request: ImportRequest): Promise<ImportOutco
 }
 
 function readImport(request: ImportRequest): Promise<ImportedResults> {
-  if (!existsSync(request.file)) throw new InputError(`${request.file}: file not found`);
+  if (!existsSync(request.file)) throw new InputError(`${request.file}: ${request.format === "lm-eval" ? "directory" : "file"} not found`);
   if (request.format === "promptfoo") return importPromptfoo(request.file, request);
+  if (request.format === "lm-eval") return importLmEval(request.file, request);
   if (request.format === "long") return importLong(request.file, request);
   return importWide(request.file, request);
 }
@@ -89,17 +94,20 @@ function checkUnique(rows: ResultRow[], file: string): void {
   }
 }
 
-function runModels(imported: ImportedResults, selfHosted: string[]): ModelRunInfo[] {
+function runModels(imported: ImportedResults, selfHosted: string[], cloud: string[]): ModelRunInfo[] {
   const ids = new Set(imported.models.map((m) => m.id));
-  for (const id of selfHosted) {
-    if (!ids.has(id)) throw new InputError(`--self-hosted: no model "${id}" in the imported results (models: ${[...ids].join(", ")})`);
+  for (const [flag, list] of [["--self-hosted", selfHosted], ["--cloud", cloud]] as const) {
+    for (const id of list) {
+      if (!ids.has(id)) throw new InputError(`${flag}: no model "${id}" in the imported results (models: ${[...ids].join(", ")})`);
+    }
   }
-  const local = new Set(selfHosted);
+  const both = selfHosted.find((id) => cloud.includes(id));
+  if (both) throw new InputError(`--self-hosted and --cloud both name "${both}"; a model runs in one place`);
   return imported.models.map((m) => ({
     id: m.id,
     provider: m.provider,
     model: m.model,
-    hosting: local.has(m.id) ? "self-hosted" : "cloud",
+    hosting: selfHosted.includes(m.id) ? "self-hosted" : cloud.includes(m.id) ? "cloud" : (m.hosting ?? "cloud"),
     price: null,
   }));
 }
@@ -116,7 +124,7 @@ function sensitiveItemsOf(imported: ImportedResults, categories: string[]): Set<
 }
 
 function runInfo(request: ImportRequest, imported: ImportedResults, models: ModelRunInfo[], rows: ResultRow[]): RunSummary["run"] {
-  const digest = createHash("sha256").update(readFileSync(request.file)).digest("hex");
+  const digest = imported.digest ?? createHash("sha256").update(readFileSync(request.file)).digest("hex");
   const hasCosts = rows.some((r) => r.costUsd !== null);
   return {
     id: imported.runId ?? `import-${digest.slice(0, 12)}`,

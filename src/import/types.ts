@@ -1,7 +1,7 @@
 import type { ResultRow } from "../runner/types.js";
 import type { Field } from "./fields.js";
 
-export type ImportFormat = "promptfoo" | "long" | "wide";
+export type ImportFormat = "promptfoo" | "long" | "wide" | "lm-eval";
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -13,6 +13,10 @@ export interface ImportOptions {
   models?: string[];
   /** Divide scores by this (100 for percentages). */
   scoreScale: number;
+  /** lm-eval: the metric to score on, `NAME` for every task that logs it or `task=NAME` (repeatable, comma-separated). */
+  metric?: string[];
+  /** lm-eval: the filter whose answers to score, `NAME` or `task=NAME`. */
+  filter?: string[];
 }
 
 export interface ImportedModel {
@@ -20,6 +24,8 @@ export interface ImportedModel {
   provider: string;
   /** The provider's model name, when the source gives one (promptfoo `openai:gpt-4o` → `gpt-4o`). */
   model: string;
+  /** Where the source says the model ran (lm-eval: locally, unless it called a vendor's API); else cloud. */
+  hosting?: "self-hosted" | "cloud";
 }
 
 /** What an importer read, before hosting and sensitivity are applied. */
@@ -30,5 +36,7 @@ export interface ImportedResults {
   /** The source's own run id and date, when it records them (promptfoo evalId and timestamp). */
   runId?: string;
   date?: string;
+  /** A digest of everything read, when the source is not one file (lm-eval reads a directory). */
+  digest?: string;
   notes: string[];
 }

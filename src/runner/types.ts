@@ -29,4 +29,9 @@ export interface ResultRow {
   /** True when the answer reached the model's maxAnswerChars and was cut there; it is scored as cut. */
   truncated?: boolean;
   scoreReason?: string;
+  /**
+   * Imported rows only: the number of repeated answers (promptfoo `--repeat`) this row averages; its score, tokens,
+   * cost and latency are their means, and the item is counted once.
+   */
+  repeats?: number;
 }

@@ -52,9 +52,10 @@ describe("import --format promptfoo", () => {
     expect(extraction).toMatchObject({ n: 8, mean: 6 / 8, errors: 0 });
   });
 
-  it("maps the item id and category from test variables, and names models per prompt when there are several", async () => {
+  it("maps the item id and category from test variables, and names models per prompt (by its label) when there are several", async () => {
     const data = JSON.parse((await import("node:fs")).readFileSync(path.join(FIXTURES, "promptfoo-output.json"), "utf8"));
-    data.results.results = data.results.results.slice(0, 4).flatMap((r: Record<string, unknown>) => [r, { ...r, promptIdx: 1 }]);
+    const second = { promptIdx: 1, promptId: "9b2d4c", prompt: { raw: "Give only the field.", label: "field_only" } };
+    data.results.results = data.results.results.slice(0, 4).flatMap((r: Record<string, unknown>) => [r, { ...r, ...second }]);
     const file = path.join(tempDir(), "two-prompts.json");
     writeFileSync(file, JSON.stringify(data));
     const outcome = await importResults({
@@ -68,10 +69,10 @@ describe("import --format promptfoo", () => {
       force: false,
     });
     expect(outcome.models.map((m) => m.id)).toEqual([
-      "openai:gpt-4o-mini#p0",
-      "openai:gpt-4o-mini#p1",
-      `${LOCAL}#p0`,
-      `${LOCAL}#p1`,
+      "openai:gpt-4o-mini#extract_prompt",
+      "openai:gpt-4o-mini#field_only",
+      `${LOCAL}#extract_prompt`,
+      `${LOCAL}#field_only`,
     ]);
     expect(Object.keys(outcome.summary.cells.reduce((acc, c) => ({ ...acc, [c.category]: 1 }), {}))).toEqual(["100.00", "101.00"]);
   });
