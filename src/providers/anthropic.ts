@@ -12,11 +12,12 @@ import { ProviderError, type CompletionRequest, type CompletionResult, type Prov
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
 
 /** Anthropic Messages API, streamed so time to first token can be measured. */
-export function createAnthropicProvider(model: AnthropicModel, apiKey: string): Provider {
+export function createAnthropicProvider(model: AnthropicModel, apiKey: string | undefined): Provider {
   // Whoever holds a key registers it, so that its failures and answers are redacted however it was created.
   registerSecrets([apiKey]);
   const client = new Anthropic({
-    apiKey,
+    // Null, not undefined, when there is none: the SDK would read ANTHROPIC_API_KEY itself, behind the key check.
+    apiKey: apiKey ?? null,
     fetch: nodeFetch,
     ...(model.baseURL ? { baseURL: model.baseURL } : {}),
     maxRetries: 0,
