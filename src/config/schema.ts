@@ -128,6 +128,7 @@ const MODEL_VARIANTS = withProviderLiterals({
     baseURL: httpUrl,
     hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
   },
+  gemini: apiModel,
   recorded: { ...common, file: z.string().min(1), maxAnswerChars },
   "llama-cpp": {
     ...common,

@@ -79,6 +79,15 @@ export const PROVIDER_KINDS = {
     pathFields: [],
     load: () => import("./openai.js").then(({ createOpenAIProvider }) => createOpenAIProvider),
   },
+  gemini: {
+    apiKeyEnv: "GEMINI_API_KEY",
+    defaultHosting: "cloud",
+    vendorHost: "generativelanguage.googleapis.com",
+    thread: "own",
+    catalogProvider: "google",
+    pathFields: [],
+    load: () => import("./gemini.js").then(({ createGeminiProvider }) => createGeminiProvider),
+  },
   recorded: {
     apiKeyEnv: null,
     defaultHosting: "cloud",

@@ -25,6 +25,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   anthropic: { model: "claude-x" },
   openai: { model: "gpt-x" },
   "openai-compatible": { model: "x", baseURL: "http://127.0.0.1:9/v1", hosting: "self-hosted" },
+  gemini: { model: "gemini-x" },
   recorded: { file: "answers.jsonl" },
   "llama-cpp": { path: "model.gguf" },
 };
