@@ -75,7 +75,7 @@ export function resolvePath(dir: string, p: string): string {
 /** `where(field)` is "file:line: models[i].field", for errors about one of the model's fields. */
 function resolveModel(m: ModelConfig, dir: string, where: (field: string) => string): ResolvedModel {
   checkNotVendorCloud(m, where);
-  const kind = kindOf(m as ResolvedModel);
+  const kind = kindOf(m);
   // Only openai-compatible has no default hosting, and its schema variant requires one; cloud is the safe side anyway
   // (sensitive items never go to a cloud model).
   const resolved = { ...m, hosting: m.hosting ?? kind.defaultHosting ?? "cloud" } as ResolvedModel;

@@ -112,7 +112,7 @@ export const PROVIDER_KINDS = {
  * The descriptor of a model's kind, typed for any model: the kind's fields and factory are the model's own, which the
  * compiler cannot follow through a lookup by the model's `provider`.
  */
-export function kindOf<Model extends ResolvedModel>(model: Model): ProviderKindDescriptor<Model["provider"]> {
+export function kindOf<Model extends { provider: ModelKind }>(model: Model): ProviderKindDescriptor<Model["provider"]> {
   return PROVIDER_KINDS[model.provider] as ProviderKindDescriptor<ModelKind> as ProviderKindDescriptor<Model["provider"]>;
 }
 
