@@ -24,6 +24,8 @@ await build({
   chunkNames: "[name]-[hash]",
   // Native binaries, located at run time relative to the package itself.
   external: ["node-llama-cpp"],
+  // Never used: the Gemini provider always passes an API key (see the stub).
+  alias: { "google-auth-library": "./scripts/stubs/google-auth-library.js" },
   sourcemap: true,
   // CommonJS dependencies (commander, cli-table3) call require() for Node's built-in modules.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },

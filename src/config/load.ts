@@ -8,6 +8,7 @@ import { InputError, at } from "../errors.js";
 import { readTextFile } from "../io/json-file.js";
 import { expandYaml } from "../io/yaml.js";
 import { unknownName } from "../suggest.js";
+import { kindOf } from "../providers/registry.js";
 import { vendorCloudHost } from "../providers/vendor-hosts.js";
 import { configSchema, type ModelConfig } from "./schema.js";
 import { unknownKeysFirst } from "./strict.js";
@@ -73,17 +74,13 @@ export function resolvePath(dir: string, p: string): string {
 
 /** `where(field)` is "file:line: models[i].field", for errors about one of the model's fields. */
 function resolveModel(m: ModelConfig, dir: string, where: (field: string) => string): ResolvedModel {
-  switch (m.provider) {
-    case "anthropic":
-    case "openai":
-    case "openai-compatible":
-      checkNotVendorCloud(m, where);
-      return { ...m, hosting: m.hosting ?? "cloud" };
-    case "recorded":
-      return { ...m, file: resolvePath(dir, m.file), hosting: m.hosting ?? "cloud" };
-    case "llama-cpp":
-      return { ...m, path: resolvePath(dir, m.path), hosting: "self-hosted" };
-  }
+  checkNotVendorCloud(m, where);
+  const kind = kindOf(m);
+  // Only openai-compatible has no default hosting, and its schema variant requires one; cloud is the safe side anyway
+  // (sensitive items never go to a cloud model).
+  const resolved = { ...m, hosting: m.hosting ?? kind.defaultHosting ?? "cloud" } as ResolvedModel;
+  for (const field of kind.pathFields) Object.assign(resolved, { [field]: resolvePath(dir, resolved[field] as string) });
+  return resolved;
 }
 
 /**

@@ -114,28 +114,47 @@ const apiModel = {
   apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
 };
 
-const anthropicModel = strictObject({ ...apiModel, provider: z.literal("anthropic") });
-const openaiModel = strictObject({ ...apiModel, provider: z.literal("openai") });
-const compatibleModel = strictObject({
-  ...apiModel,
-  provider: z.literal("openai-compatible"),
-  baseURL: httpUrl,
-  hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
-});
-const recordedModel = strictObject({ ...common, provider: z.literal("recorded"), file: z.string().min(1), maxAnswerChars });
-const llamaCppModel = strictObject({
-  ...common,
-  provider: z.literal("llama-cpp"),
-  path: z.string().min(1),
-  hosting: z.literal("self-hosted", { error: "a llama-cpp model is always self-hosted" }).optional(),
-  contextSize: wholeNumber(1, MAX_CONTEXT_TOKENS).optional(),
-  threads: wholeNumber(1, 1024).optional(),
-  parallel: wholeNumber(1, 1024).default(1),
-  gpuLayers: wholeNumber(0, 100_000).optional(),
+/**
+ * The config fields of each provider kind, keyed by the kind (the `provider:` value, added to each variant here). The
+ * rest of what a kind is (its key variable, hosting, thread, catalog name and loader) is its descriptor in
+ * providers/registry.ts, which the compiler holds to exactly these kinds. Kept apart because zod is too heavy for the
+ * model threads and the start-up path that read the registry.
+ */
+const MODEL_VARIANTS = withProviderLiterals({
+  anthropic: apiModel,
+  openai: apiModel,
+  "openai-compatible": {
+    ...apiModel,
+    baseURL: httpUrl,
+    hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
+  },
+  gemini: apiModel,
+  recorded: { ...common, file: z.string().min(1), maxAnswerChars },
+  "llama-cpp": {
+    ...common,
+    path: z.string().min(1),
+    hosting: z.literal("self-hosted", { error: "a llama-cpp model is always self-hosted" }).optional(),
+    contextSize: wholeNumber(1, MAX_CONTEXT_TOKENS).optional(),
+    threads: wholeNumber(1, 1024).optional(),
+    parallel: wholeNumber(1, 1024).default(1),
+    gpuLayers: wholeNumber(0, 100_000).optional(),
+  },
 });
 
-const MODEL_KINDS = [anthropicModel, openaiModel, compatibleModel, recordedModel, llamaCppModel] as const;
-export const PROVIDERS: readonly string[] = MODEL_KINDS.map((kind) => kind.shape.provider.value);
+/** A provider kind: the value of a model's `provider:`. */
+export type ModelKind = keyof typeof MODEL_VARIANTS;
+type ModelVariant = (typeof MODEL_VARIANTS)[ModelKind];
+
+/** Each shape as a strict object with `provider: <its key>`, so a variant's key and its literal cannot disagree. */
+function withProviderLiterals<const Shapes extends Record<string, z.core.$ZodLooseShape>>(shapes: Shapes) {
+  const variants = Object.entries(shapes).map(([kind, shape]) => [kind, strictObject({ ...shape, provider: z.literal(kind) })]);
+  return Object.fromEntries(variants) as {
+    [Kind in keyof Shapes & string]: z.ZodObject<Shapes[Kind] & { provider: z.ZodLiteral<Kind> }, z.core.$strict>;
+  };
+}
+
+const MODEL_KINDS = Object.values(MODEL_VARIANTS) as [ModelVariant, ...ModelVariant[]];
+export const PROVIDERS: readonly string[] = Object.keys(MODEL_VARIANTS);
 
 export const modelSchema = z.discriminatedUnion("provider", MODEL_KINDS, {
   error: (issue) => {

@@ -2,6 +2,7 @@ import type { ResolvedModel } from "../config/types.js";
 import { InputError } from "../errors.js";
 import { CATALOG_NAME, findApiPrice, similarNames, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
 import type { PriceTable } from "./price-table.js";
+import { kindOf } from "../providers/registry.js";
 import { vendorOfUrl } from "../providers/vendor-hosts.js";
 import { tidyNumber } from "./units.js";
 
@@ -178,11 +179,11 @@ export function tierFor(price: ResolvedPrice, inputTokens: number): LongContextT
   return tier;
 }
 
-/** Provider names the catalog uses, from the config's provider or, for OpenAI-compatible hosts, the base URL. */
+/** Provider names the catalog uses, from the model's kind or, for OpenAI-compatible hosts, the base URL. */
 export function providerHint(model: ResolvedModel): string | undefined {
-  if (model.provider === "anthropic" || model.provider === "openai") return model.provider;
-  if (model.provider !== "openai-compatible") return undefined;
-  return vendorOfUrl(model.baseURL);
+  const catalogProvider = kindOf(model).catalogProvider;
+  if (catalogProvider === "vendor of baseURL") return vendorOfUrl("baseURL" in model ? model.baseURL : undefined);
+  return catalogProvider ?? undefined;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

@@ -1,22 +1,23 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
-import type { ChatMessage } from "../dataset/types.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
+import { splitSystem } from "./system-turns.js";
 import { warmUpClient } from "./warm-up.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
 
 /** Anthropic Messages API, streamed so time to first token can be measured. */
-export function createAnthropicProvider(model: AnthropicModel, apiKey: string): Provider {
+export function createAnthropicProvider(model: AnthropicModel, apiKey: string | undefined): Provider {
   // Whoever holds a key registers it, so that its failures and answers are redacted however it was created.
   registerSecrets([apiKey]);
   const client = new Anthropic({
-    apiKey,
+    // Null, not undefined, when there is none: the SDK would read ANTHROPIC_API_KEY itself, behind the key check.
+    apiKey: apiKey ?? null,
     fetch: nodeFetch,
     ...(model.baseURL ? { baseURL: model.baseURL } : {}),
     maxRetries: 0,
@@ -48,7 +49,8 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string): 
 
 async function streamMessage(client: Anthropic, model: AnthropicModel, request: CompletionRequest): Promise<CompletionResult> {
   const startedAt = performance.now();
-  const { system, messages } = splitSystem(request.system, request.messages);
+  // Anthropic takes the system prompt as a parameter, not as a message.
+  const { system, turns: messages } = splitSystem(request.system, request.messages);
   // No temperature: the API version this SDK sends (2026-10-21) rejects temperature, top_p and top_k on every model
   // with HTTP 400, and the SDK's types no longer have them.
   // The SDK sends the request and maps HTTP errors; the event stream is read here (see readServerSentEvents).
@@ -86,17 +88,3 @@ function addEvent(answer: StreamedAnswer, message: StreamEvent): void {
 }
 
 type StreamEvent = Anthropic.RawMessageStreamEvent | { type: "error"; error?: { type?: string; message?: string } };
-
-/** Anthropic takes the system prompt as a parameter, not as a message: system turns are folded into it. */
-function splitSystem(
-  system: string | undefined,
-  messages: ChatMessage[],
-): { system: string | undefined; messages: Anthropic.MessageParam[] } {
-  const systemParts = system ? [system] : [];
-  const turns: Anthropic.MessageParam[] = [];
-  for (const message of messages) {
-    if (message.role === "system") systemParts.push(message.content);
-    else turns.push({ role: message.role, content: message.content });
-  }
-  return { system: systemParts.length > 0 ? systemParts.join("\n\n") : undefined, messages: turns };
-}

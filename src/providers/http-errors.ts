@@ -19,13 +19,20 @@ const STATUS_LABELS: Record<number, string> = {
   529: "overloaded",
 };
 
-/** Error types that Anthropic sends inside a stream (no HTTP status) and that are worth another try. */
+/**
+ * Error types sent inside a stream (no HTTP status) that are worth another try: Anthropic's and OpenAI's types, and
+ * Google's status names (google.rpc.Code) of passing problems.
+ */
 const RETRYABLE_STREAM_ERROR_TYPES = new Set([
   "overloaded_error",
   "api_error",
   "rate_limit_error",
   "timeout_error",
   "server_error",
+  "RESOURCE_EXHAUSTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DEADLINE_EXCEEDED",
 ]);
 
 const NETWORK_ERROR_CODES = new Set([
@@ -68,7 +75,7 @@ export function toProviderError(error: unknown): ProviderError {
     return new ProviderError(redactSecrets(message), {
       status,
       retryable: isRetryableStatus(status),
-      retryAfterMs: parseRetryAfterMs(field(error, "headers")),
+      retryAfterMs: parseRetryAfterMs(field(error, "headers")) ?? googleRetryDelayMs(field(error, "error")),
     });
   }
   const networkCode = findNetworkCode(error);
@@ -105,6 +112,22 @@ export function parseRetryAfterMs(headers: unknown, now: number = Date.now()): n
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/**
+ * The wait a Google API asks for in its error body (a google.rpc.RetryInfo among error.details, its retryDelay a
+ * protobuf Duration such as "13s" or "0.250s"), in milliseconds; undefined when there is none.
+ */
+function googleRetryDelayMs(body: unknown): number | undefined {
+  const details = field(field(body, "error"), "details");
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    if (field(detail, "@type") !== "type.googleapis.com/google.rpc.RetryInfo") continue;
+    const delay = field(detail, "retryDelay");
+    const seconds = typeof delay === "string" && /^\d+(\.\d+)?s$/.test(delay) ? Number.parseFloat(delay) : Number.NaN;
+    return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+  }
+  return undefined;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {

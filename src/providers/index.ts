@@ -1,20 +1,13 @@
 import { InputError } from "../errors.js";
 import { registerSecrets } from "../io/secrets.js";
+import type { ModelKind } from "../config/schema.js";
 import type { ResolvedModel } from "../config/types.js";
+import { PROVIDER_KINDS, kindOf } from "./registry.js";
 import type { Provider } from "./types.js";
-
-const DEFAULT_KEY_ENV: Record<string, string | undefined> = {
-  anthropic: "ANTHROPIC_API_KEY",
-  openai: "OPENAI_API_KEY",
-  "openai-compatible": undefined,
-};
 
 /** The environment variable holding a model's API key, or undefined when the provider needs none. */
 export function apiKeyEnvOf(model: ResolvedModel): string | undefined {
-  if (model.provider !== "anthropic" && model.provider !== "openai" && model.provider !== "openai-compatible") {
-    return undefined;
-  }
-  return model.apiKeyEnv ?? DEFAULT_KEY_ENV[model.provider];
+  return ("apiKeyEnv" in model ? model.apiKeyEnv : undefined) ?? kindOf(model).apiKeyEnv ?? undefined;
 }
 
 /**
@@ -40,23 +33,13 @@ export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv =
   return keys;
 }
 
-/** Creates one provider; SDKs and node-llama-cpp are imported only for the providers a run uses. */
 /** Loads a provider's module (its SDK) ahead of time, so a thread that will run it can warm up while others work. */
-export async function preloadProvider(kind: ResolvedModel["provider"]): Promise<void> {
-  if (kind === "anthropic") await import("./anthropic.js");
-  else if (kind === "openai" || kind === "openai-compatible") await import("./openai.js");
+export async function preloadProvider(kind: ModelKind): Promise<void> {
+  await PROVIDER_KINDS[kind].load();
 }
 
+/** Creates one provider; SDKs and node-llama-cpp are imported only for the providers a run uses. */
 export async function createProvider(model: ResolvedModel, apiKey: string | undefined): Promise<Provider> {
-  switch (model.provider) {
-    case "anthropic":
-      return (await import("./anthropic.js")).createAnthropicProvider(model, apiKey!);
-    case "openai":
-    case "openai-compatible":
-      return (await import("./openai.js")).createOpenAIProvider(model, apiKey);
-    case "recorded":
-      return (await import("./recorded.js")).createRecordedProvider(model);
-    case "llama-cpp":
-      return (await import("./llama-cpp/index.js")).createLlamaCppProvider(model);
-  }
+  const create = await kindOf(model).load();
+  return create(model, apiKey);
 }

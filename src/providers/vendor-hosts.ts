@@ -1,3 +1,5 @@
+import { kindNamed } from "./registry.js";
+
 /**
  * Hosts of vendors' cloud APIs (a host is theirs when it is the domain or one of its subdomains), with the name the
  * price catalog uses for the vendor. The one list that decides both "this endpoint is a vendor's cloud" (a model
@@ -21,12 +23,6 @@ export const VENDOR_HOSTS: ReadonlyArray<readonly [domain: string, vendor: strin
   ["hyperbolic.xyz", "hyperbolic"],
 ];
 
-/** Where each provider's SDK sends requests when the config gives no baseURL. */
-const SDK_DEFAULT_HOSTS: Readonly<Record<string, string>> = {
-  openai: "api.openai.com",
-  anthropic: "api.anthropic.com",
-};
-
 /** The vendor whose cloud serves this URL, or undefined (your own server, or not a URL). */
 export function vendorOfUrl(url: string | undefined): string | undefined {
   const host = hostOf(url);
@@ -38,11 +34,11 @@ function vendorOfHost(host: string): string | undefined {
 }
 
 /**
- * The host of a vendor's cloud API that a model's requests go to, or undefined when they go elsewhere (your own
- * server, a local model, recorded answers).
+ * The host of a vendor's cloud API that a model's requests go to (with no baseURL, the host its kind's SDK talks to),
+ * or undefined when they go elsewhere (your own server, a local model, recorded answers).
  */
 export function vendorCloudHost(model: { provider: string; baseURL?: string }): string | undefined {
-  if (model.baseURL === undefined) return SDK_DEFAULT_HOSTS[model.provider];
+  if (model.baseURL === undefined) return kindNamed(model.provider)?.vendorHost ?? undefined;
   const host = hostOf(model.baseURL);
   return host !== undefined && vendorOfHost(host) !== undefined ? host : undefined;
 }

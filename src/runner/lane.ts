@@ -4,6 +4,7 @@ import type { ResolvedPrice } from "../cost/prices.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { fsErrorFromData, type FsErrorData } from "../io/fs-errors.js";
+import { kindOf } from "../providers/registry.js";
 import type { Provider } from "../providers/types.js";
 import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
 import { FEED_BATCH, type ItemFeed } from "./item-feed.js";
@@ -95,19 +96,20 @@ export interface ItemBatch {
 /** What a thread sends back. */
 export type LaneMessage = { rows: ResultRow[] } | { more: true } | { error: string; input: boolean; fs?: FsErrorData } | { finished: true };
 
-/** API models only: their SDKs spend most of a request's CPU, so each gets a thread of its own. */
+/** Models whose SDKs spend most of a request's CPU (API models, as their kind says): each can get a thread of its own. */
 export function runsOnItsOwnThread(model: ResolvedModel): boolean {
-  return model.provider === "anthropic" || model.provider === "openai" || model.provider === "openai-compatible";
+  return kindOf(model).thread === "own";
 }
 
 /**
- * Which models run on threads of their own: with two or more API models (their SDKs are CPU-heavy), all but the
- * first; the first shares the main thread with the writer, which saves a V8 heap. A local judge would have to be
- * loaded once per thread, so then everything stays on the main thread.
+ * Which models run on threads of their own: with two or more that can (their SDKs are CPU-heavy), all but the first;
+ * the first shares the main thread with the writer, which saves a V8 heap. A judge loaded once per process (a local
+ * model) would have to be loaded once per thread, so then everything stays on the main thread.
  */
 export function threadedModels(models: ResolvedModel[], judge: ResolvedModel | null | undefined): ResolvedModel[] {
   const threadable = models.filter(runsOnItsOwnThread);
-  return threadable.length >= 2 && judge?.provider !== "llama-cpp" ? threadable.slice(1) : [];
+  const judgeStaysHome = judge ? kindOf(judge).thread === "main-only" : false;
+  return threadable.length >= 2 && !judgeStaysHome ? threadable.slice(1) : [];
 }
 
 /**

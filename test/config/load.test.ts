@@ -53,7 +53,7 @@ models:
     expect(errorOf(configIn("dataset: t.jsonl\nmodels:\n  - { id: a, provider: openai-compatible, model: m, baseURL: 'http://x/v1' }\n"))).toMatch(
       /models\[0\]\.hosting: required for openai-compatible/,
     );
-    expect(errorOf(configIn("dataset: t.jsonl\nmodels:\n  - { id: a, provider: gemini, model: m }\n"))).toMatch(/models\[0\]\.provider: unknown provider/);
+    expect(errorOf(configIn("dataset: t.jsonl\nmodels:\n  - { id: a, provider: cohere, model: m }\n"))).toMatch(/models\[0\]\.provider: unknown provider/);
     expect(errorOf(configIn("dataset: t.jsonl\nmodels:\n  - { id: a, provider: openai, model: m }\n  - { id: a, provider: openai, model: n }\n"))).toMatch(
       /models\[1\]\.id: "a" is already used by models\[0\]/,
     );

@@ -61,3 +61,35 @@ describe("the bundle (dist/)", () => {
     expect(checked).toBeGreaterThan(40);
   });
 });
+
+describe("the Gemini SDK in the bundle", () => {
+  /** The files a bundle entry loads before it runs: its static imports, transitively. */
+  function staticGraph(entry: string): string[] {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(path.join(DIST, file), "utf8");
+      for (const m of text.matchAll(/^import(?:[^"(]*from)? "\.\/([^"]+)";?$/gm)) visit(m[1]!);
+    };
+    visit(entry);
+    return [...seen];
+  }
+
+  it("is loaded only when a Gemini model runs: in a chunk of its own, which neither entry point imports at start-up", () => {
+    const files = readdirSync(DIST).filter((f) => f.endsWith(".js"));
+    const withSdk = files.filter((f) => readFileSync(path.join(DIST, f), "utf8").includes("google-genai-sdk"));
+    expect(withSdk).toHaveLength(1);
+    expect(withSdk[0]).toMatch(/^gemini-/);
+    for (const entry of ["main.js", "lane-worker.js"]) {
+      const graph = staticGraph(entry);
+      expect(graph.length).toBeGreaterThan(1);
+      expect(graph).not.toContain(withSdk[0]);
+    }
+  });
+
+  it("leaves google-auth-library out (the provider always passes an API key): no Google Cloud credential lookup", () => {
+    const files = readdirSync(DIST).filter((f) => f.endsWith(".js"));
+    expect(files.filter((f) => readFileSync(path.join(DIST, f), "utf8").includes("metadata.google.internal"))).toEqual([]);
+  });
+});

@@ -1,12 +1,12 @@
 /**
- * A fake LLM server on 127.0.0.1 that speaks the real wire formats of OpenAI Chat Completions and Anthropic Messages
- * (JSON and SSE streaming), so the real SDKs can be tested against it. Plain node:http, no vitest imports: the
+ * A fake LLM server on 127.0.0.1 that speaks the real wire formats of OpenAI Chat Completions, Anthropic Messages and
+ * Gemini generateContent (JSON and SSE streaming), so the real SDKs can be tested against it. Plain node:http, no vitest imports: the
  * benchmark starts it from a script too.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type MockApi = "openai" | "anthropic";
+export type MockApi = "openai" | "anthropic" | "gemini";
 
 export interface LoggedRequest {
   api: MockApi;
@@ -37,17 +37,21 @@ export interface MockAnswer {
   latencyMs?: number;
   /** Leave the usage out of the answer, like some OpenAI-compatible servers do. */
   omitUsage?: boolean;
+  /** Gemini only: thinking tokens (thoughtsTokenCount), billed as output on top of outputTokens. */
+  thoughtsTokens?: number;
 }
 
 export interface MockRateLimit {
   status: 429;
   retryAfterSeconds?: number | string;
   retryAfterMs?: number;
+  /** Gemini only: the wait as a google.rpc.RetryInfo in the error body ("13s"), as Google's API sends it. */
+  retryDelay?: string;
   message?: string;
 }
 
 export interface MockHttpError {
-  status: 400 | 401 | 403 | 404 | 500 | 502 | 503 | 529;
+  status: 400 | 401 | 403 | 404 | 500 | 502 | 503 | 504 | 529;
   message?: string;
 }
 
@@ -58,7 +62,7 @@ export interface MockHang {
 /** A stream that starts (HTTP 200, first events) and then fails: with an error event, or by dropping the connection. */
 export interface MockStreamFailure {
   streamFailure: "error-event" | "disconnect";
-  /** Error type of the error event (server_error for OpenAI, overloaded_error for Anthropic by default). */
+  /** Error type of the error event (server_error for OpenAI, overloaded_error for Anthropic, INTERNAL for Gemini). */
   errorType?: string;
 }
 
@@ -96,6 +100,8 @@ export interface MockServer {
   openaiBaseURL: string;
   /** baseURL for the Anthropic SDK (it appends /v1/messages itself). */
   anthropicBaseURL: string;
+  /** baseUrl for the Google Gen AI SDK (it appends /v1beta/models/<model>:streamGenerateContent itself). */
+  geminiBaseURL: string;
   requests: LoggedRequest[];
   /** Every endless stream served so far (see MockEndlessStream). */
   endlessStreams: EndlessStreamLog[];
@@ -136,7 +142,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         const context: MockRequestContext = { api, body, index: requestCount++, userText: lastUserText(body) };
         const chosen = await behavior(context);
         if ("endlessStream" in chosen) return streamEndlessly(res, api, chosen, endlessStreams);
-        await respond(res, api, body, context, chosen, defaultLatencyMs, arrivedAt);
+        await respond(res, api, { path, body, streaming: isStreaming(api, path, body) }, context, chosen, defaultLatencyMs, arrivedAt);
       })
       .catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: { message: String(error) } });
@@ -156,6 +162,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     url,
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: url,
+    geminiBaseURL: url,
     requests,
     endlessStreams,
     setBehavior(next) {
@@ -174,7 +181,19 @@ function apiForPath(method: string | undefined, path: string): MockApi | undefin
   if (method !== "POST") return undefined;
   if (path.endsWith("/chat/completions")) return "openai";
   if (path.endsWith("/v1/messages")) return "anthropic";
+  if (/\/models\/[^/:]+:(stream)?generateContent$/i.test(path)) return "gemini";
   return undefined;
+}
+
+/** Gemini streams by method (…:streamGenerateContent?alt=sse); the others by `stream: true` in the body. */
+function isStreaming(api: MockApi, path: string, body: any): boolean {
+  return api === "gemini" ? path.endsWith(":streamGenerateContent") : body?.stream === true;
+}
+
+/** The model a request names: in the body, or in a Gemini path (…/models/<model>:generateContent). */
+function modelOf(path: string, body: any): string {
+  if (typeof body?.model === "string") return body.model;
+  return /\/models\/([^/:]+):/.exec(path)?.[1] ?? "mock-model";
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -196,24 +215,31 @@ function textOf(content: unknown): string {
   return "";
 }
 
-function lastUserText(body: any): string {
+/** The turns of a request: OpenAI's and Anthropic's messages, or Gemini's contents (text in `parts`). */
+function turnsOf(body: any): Array<{ role: unknown; text: string }> {
+  if (Array.isArray(body?.contents)) return body.contents.map((content: any) => ({ role: content?.role, text: textOf(content?.parts) }));
   const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role === "user") return textOf(messages[i].content);
+  return messages.map((message) => ({ role: message?.role, text: textOf(message?.content) }));
+}
+
+function lastUserText(body: any): string {
+  const turns = turnsOf(body);
+  for (let i = turns.length - 1; i >= 0; i--) {
+    if (turns[i]!.role === "user") return turns[i]!.text;
   }
   return "";
 }
 
 /** All prompt text the model would read, for the default input token count. */
 function promptText(body: any): string {
-  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
-  return textOf(body?.system) + messages.map((message) => textOf(message?.content)).join("");
+  const system = textOf(body?.system) + textOf(body?.systemInstruction?.parts);
+  return system + turnsOf(body).map((turn) => turn.text).join("");
 }
 
 async function respond(
   res: ServerResponse,
   api: MockApi,
-  body: any,
+  { path, body, streaming }: { path: string; body: any; streaming: boolean },
   context: MockRequestContext,
   behavior: MockBehavior,
   defaultLatencyMs: number,
@@ -228,7 +254,8 @@ async function respond(
       if (behavior.retryAfterSeconds !== undefined) headers["retry-after"] = String(behavior.retryAfterSeconds);
       if (behavior.retryAfterMs !== undefined) headers["retry-after-ms"] = String(behavior.retryAfterMs);
     }
-    return sendError(res, api, behavior.status, behavior.message, headers);
+    const retryDelay = behavior.status === 429 ? behavior.retryDelay : undefined;
+    return sendError(res, api, behavior.status, behavior.message, headers, retryDelay);
   }
   const answer: ResolvedAnswer = {
     text: behavior.text,
@@ -236,16 +263,19 @@ async function respond(
     outputTokens: behavior.outputTokens ?? countMockTokens(behavior.text),
     latencyMs: behavior.latencyMs ?? defaultLatencyMs,
     omitUsage: behavior.omitUsage ?? false,
+    thoughtsTokens: behavior.thoughtsTokens ?? 0,
   };
-  const model = typeof body?.model === "string" ? body.model : "mock-model";
+  const model = modelOf(path, body);
   const id = `${context.index}`;
-  if (body?.stream === true) {
+  if (streaming) {
     const firstTokenAt = arrivedAt + answer.latencyMs;
     if (api === "openai") return streamOpenAI(res, id, model, answer, body?.stream_options?.include_usage === true, firstTokenAt);
+    if (api === "gemini") return streamGemini(res, id, model, answer, firstTokenAt);
     return streamAnthropic(res, id, model, answer, firstTokenAt);
   }
   if (answer.latencyMs > 0) await waitUntil(arrivedAt + answer.latencyMs);
   if (api === "openai") return sendJson(res, 200, openAIMessage(id, model, answer));
+  if (api === "gemini") return sendJson(res, 200, geminiChunk(id, model, answer.text, "STOP", geminiUsage(answer)));
   return sendJson(res, 200, anthropicMessage(id, model, answer));
 }
 
@@ -375,7 +405,55 @@ async function streamAnthropic(
   res.end(out);
 }
 
+/** Gemini's usageMetadata; thoughtsTokenCount only when the model thought, as Google sends it. */
+function geminiUsage(answer: ResolvedAnswer) {
+  if (answer.omitUsage) return undefined;
+  return {
+    promptTokenCount: answer.inputTokens,
+    candidatesTokenCount: answer.outputTokens,
+    totalTokenCount: answer.inputTokens + answer.outputTokens + answer.thoughtsTokens,
+    ...(answer.thoughtsTokens > 0 ? { thoughtsTokenCount: answer.thoughtsTokens } : {}),
+  };
+}
+
+/** One GenerateContentResponse: a JSON answer, or one event of a stream. */
+function geminiChunk(id: string, model: string, text: string, finishReason: string | null, usage: object | undefined) {
+  return {
+    candidates: [{ content: { parts: [{ text }], role: "model" }, ...(finishReason ? { finishReason } : {}), index: 0 }],
+    ...(usage ? { usageMetadata: usage } : {}),
+    modelVersion: model,
+    responseId: `mock-${id}`,
+  };
+}
+
+/** A Gemini event, framed as Google frames them (CRLF line ends). */
+function geminiEvent(chunk: object): string {
+  return `data: ${JSON.stringify(chunk)}\r\n\r\n`;
+}
+
+/**
+ * Gemini's streamGenerateContent?alt=sse: one event per piece of text, each with the usage so far (the prompt's count
+ * from the first event), the last with finishReason and the final counts.
+ */
+async function streamGemini(res: ServerResponse, id: string, model: string, answer: ResolvedAnswer, firstTokenAt: number): Promise<void> {
+  startEventStream(res);
+  const pieces = splitText(answer.text);
+  if (answer.latencyMs > 0) {
+    await waitUntil(firstTokenAt);
+    if (res.destroyed) return;
+  }
+  const partialUsage = answer.omitUsage ? undefined : { promptTokenCount: answer.inputTokens, totalTokenCount: answer.inputTokens };
+  let out = "";
+  pieces.forEach((piece, i) => {
+    const last = i === pieces.length - 1;
+    out += geminiEvent(geminiChunk(id, model, piece, last ? "STOP" : null, last ? geminiUsage(answer) : partialUsage));
+  });
+  if (pieces.length === 0) out += geminiEvent(geminiChunk(id, model, "", "STOP", geminiUsage(answer)));
+  res.end(out);
+}
+
 function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailure): void {
+  if (api === "gemini") return failGeminiStream(res, failure);
   startEventStream(res);
   const started =
     api === "openai"
@@ -392,6 +470,18 @@ function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailur
   res.end(started + error);
 }
 
+function failGeminiStream(res: ServerResponse, failure: MockStreamFailure): void {
+  startEventStream(res);
+  const started = geminiEvent(geminiChunk("fail", "mock", "partial", null, { promptTokenCount: 1, totalTokenCount: 1 }));
+  if (failure.streamFailure === "disconnect") {
+    res.write(started, () => res.destroy());
+    return;
+  }
+  const status = failure.errorType ?? "INTERNAL";
+  const error = { code: GOOGLE_STATUS_CODES[status] ?? 400, message: "An internal error has occurred. Please retry.", status };
+  res.end(started + geminiEvent({ error }));
+}
+
 /** Writes text deltas until the client closes the connection, waiting for the socket to drain between writes. */
 async function streamEndlessly(res: ServerResponse, api: MockApi, stream: MockEndlessStream, log: EndlessStreamLog[]): Promise<void> {
   const entry: EndlessStreamLog = { api, bytesSent: 0, closed: false };
@@ -399,11 +489,15 @@ async function streamEndlessly(res: ServerResponse, api: MockApi, stream: MockEn
   startEventStream(res);
   const piece = stream.piece ?? "x".repeat(1000);
   const opening =
-    api === "openai"
+    api === "gemini"
+      ? geminiEvent(geminiChunk("endless", "mock", "", null, { promptTokenCount: 1, totalTokenCount: 1 }))
+      : api === "openai"
       ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] })}\n\n`
       : `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_mock_endless", type: "message", role: "assistant", model: "mock", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`;
   const delta =
-    api === "openai"
+    api === "gemini"
+      ? geminiEvent(geminiChunk("endless", "mock", piece, null, { promptTokenCount: 1, totalTokenCount: 1 }))
+      : api === "openai"
       ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })}\n\n`
       : `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } })}\n\n`;
   const closed = new Promise<void>((resolve) =>
@@ -453,13 +547,44 @@ const ANTHROPIC_ERROR_TYPES: Record<number, { type: string; message: string }> =
   529: { type: "overloaded_error", message: "Overloaded" },
 };
 
+/** google.rpc status names and the HTTP status Google's APIs send with each. */
+const GOOGLE_STATUS_CODES: Record<string, number> = {
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+};
+
+const GEMINI_ERRORS: Record<number, { status: string; message: string }> = {
+  400: { status: "INVALID_ARGUMENT", message: "Request contains an invalid argument." },
+  401: { status: "UNAUTHENTICATED", message: "Request had invalid authentication credentials." },
+  403: { status: "PERMISSION_DENIED", message: "The caller does not have permission." },
+  404: { status: "NOT_FOUND", message: "models/mock is not found for API version v1beta, or is not supported for generateContent." },
+  429: { status: "RESOURCE_EXHAUSTED", message: "Resource has been exhausted (e.g. check quota)." },
+  503: { status: "UNAVAILABLE", message: "The model is overloaded. Please try again later." },
+  504: { status: "DEADLINE_EXCEEDED", message: "Deadline expired before operation could complete." },
+};
+
+/** Google's error body: { error: { code, message, status, details } }; a 429 may carry its wait as a RetryInfo. */
+function geminiError(status: number, message: string | undefined, retryDelay: string | undefined) {
+  const known = GEMINI_ERRORS[status] ?? { status: "INTERNAL", message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting" };
+  const details = retryDelay === undefined ? [] : [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay }];
+  return { error: { code: status, message: message ?? known.message, status: known.status, ...(details.length > 0 ? { details } : {}) } };
+}
+
 function sendError(
   res: ServerResponse,
   api: MockApi,
   status: number,
   message: string | undefined,
   headers: Record<string, string> = {},
+  retryDelay?: string,
 ): void {
+  if (api === "gemini") return sendJson(res, status, geminiError(status, message, retryDelay), headers);
   if (api === "openai") {
     const known = OPENAI_ERROR_TYPES[status] ?? { type: "server_error", code: null, message: "The server had an error." };
     const error = { message: message ?? known.message, type: known.type, param: null, code: known.code };

@@ -69,8 +69,8 @@ describe("config typos are refused with the line and the closest known key", () 
     ["a misspelt provider", "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: opneai, model: m }\n", 'modelpick.yaml:3: models[0].provider: unknown provider "opneai"; did you mean "openai"?'],
     [
       "an unknown provider",
-      "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: gemini, model: m }\n",
-      'models[0].provider: unknown provider "gemini"; known: anthropic, openai, openai-compatible, recorded, llama-cpp',
+      "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: cohere, model: m }\n",
+      'models[0].provider: unknown provider "cohere"; known: anthropic, openai, openai-compatible, gemini, recorded, llama-cpp',
     ],
     ["a misspelt hosting", "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, hosting: self_hosted }\n", 'models[0].hosting: unknown hosting "self_hosted"; did you mean "self-hosted"?'],
     ["a misspelt judge", "dataset: tasks.jsonl\njudge: rr\nmodels:\n" + RECORDED, 'modelpick.yaml:2: judge: unknown model id "rr"; did you mean "r"?'],

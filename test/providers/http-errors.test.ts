@@ -90,6 +90,39 @@ describe("toProviderError", () => {
     expect(toProviderError(invalid).retryable).toBe(false);
   });
 
+  it("reads the wait of a Google RetryInfo in the error body when no header gives one", () => {
+    const body = (retryDelay: string) => ({
+      error: {
+        code: 429,
+        message: "Resource has been exhausted (e.g. check quota).",
+        status: "RESOURCE_EXHAUSTED",
+        details: [
+          { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [] },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay },
+        ],
+      },
+    });
+    const rateLimited = (retryDelay: string, headers = new Headers()) => toProviderError({ status: 429, error: body(retryDelay), headers });
+    expect(rateLimited("13s")).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterMs: 13_000,
+      message: "HTTP 429 rate limited: Resource has been exhausted (e.g. check quota).",
+    });
+    expect(rateLimited("0.250s").retryAfterMs).toBe(250);
+    expect(rateLimited("13s", new Headers({ "retry-after": "2" })).retryAfterMs).toBe(2000);
+    for (const unusable of ["13", "-1s", "soon", "1e9999s"]) expect(rateLimited(unusable).retryAfterMs, unusable).toBeUndefined();
+  });
+
+  it("treats Google's status names in a stream error event by their meaning", () => {
+    for (const status of ["UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"]) {
+      expect(streamError(status, "x").retryable, status).toBe(true);
+    }
+    for (const status of ["INVALID_ARGUMENT", "PERMISSION_DENIED", "NOT_FOUND", "FAILED_PRECONDITION"]) {
+      expect(streamError(status, "x").retryable, status).toBe(false);
+    }
+  });
+
   it("recognises aborts and timeouts from both SDKs", () => {
     expect(toProviderError(new OpenAI.APIUserAbortError())).toMatchObject({ message: "request aborted", retryable: true });
     expect(toProviderError(new Anthropic.APIUserAbortError())).toMatchObject({ message: "request aborted", retryable: true });

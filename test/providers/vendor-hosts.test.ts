@@ -5,6 +5,7 @@ describe("vendorCloudHost: where a model's requests really go", () => {
   it.each([
     [{ provider: "openai" }, "api.openai.com"],
     [{ provider: "anthropic" }, "api.anthropic.com"],
+    [{ provider: "gemini" }, "generativelanguage.googleapis.com"],
     [{ provider: "openai", baseURL: "https://api.openai.com/v1" }, "api.openai.com"],
     [{ provider: "openai-compatible", baseURL: "https://api.groq.com/openai/v1" }, "api.groq.com"],
     [{ provider: "openai-compatible", baseURL: "https://API.TOGETHER.XYZ./v1" }, "api.together.xyz"],
