@@ -329,7 +329,8 @@ function cell(text: string): string {
 
 /**
  * JUnit XML: one test case per route, failed when the route no longer holds (message: its first failure, in the
- * words of the text output), warnings in the case's system-out; the budget and a hand edit are one more case each.
+ * words of the text output), warnings in the case's system-out; the budget and a hand edit are one more case each;
+ * warnings about the whole check (the response cache, unrouted categories) in the suite's system-out.
  */
 export function renderJunit(report: CheckReport, file: string): string {
   const cases = report.routes.map((route) => {
@@ -376,6 +377,7 @@ export function renderJunit(report: CheckReport, file: string): string {
     ...properties,
     "    </properties>",
     ...cases,
+    ...(report.warnings.length > 0 ? [`    <system-out>${xml(report.warnings.map((w) => `warning: ${describeWarning(w)}`).join("\n"))}</system-out>`] : []),
     "  </testsuite>",
     "</testsuites>",
     "",

@@ -294,7 +294,7 @@ function regressionOf(context: RouteContext, category: string, role: RouteRole, 
   return compareScores(committed, scores, {
     margin: context.options.tolerance,
     minItems,
-    seedText: `${category}/${route.id}/regression${role === "sensitive" ? "/sensitive" : ""}`,
+    seedText: `${category}/${route.id}/regression`,
     confidence,
     resamples,
   });
@@ -307,7 +307,7 @@ function regressionOf(context: RouteContext, category: string, role: RouteRole, 
 function alternativeOf(context: RouteContext, decision: CategoryDecision, route: DocumentRoute, scores: ReadonlyMap<string, number>): QualityComparison | null {
   const { bar } = decision;
   const { minItems, confidence, resamples } = context.document.generatedFrom.criteria;
-  const seedText = `${decision.category}/${route.id}/alternative${decision.kind === "sensitive" ? "/sensitive" : ""}`;
+  const seedText = `${decision.category}/${route.id}/alternative/${bar.reference ?? bar.value}`;
   if (bar.kind === "min-quality") return compareWithLevel(scores, bar.value, { margin: context.options.tolerance, seedText });
   if (bar.reference === null || bar.reference === route.id) return null;
   const best = context.data.get(decision.category)!.byModel.get(bar.reference)!.scores;
@@ -330,7 +330,7 @@ function cheaperQualifies(
   const data = context.data.get(category)!;
   const scores = data.byModel.get(chosen.model)!.scores;
   const { minItems, confidence, resamples } = context.document.generatedFrom.criteria;
-  const seedText = `${category}/${chosen.model}/cheaper${role === "sensitive" ? "/sensitive" : ""}`;
+  const seedText = `${category}/${chosen.model}/cheaper/${routed.model}`;
   const comparison =
     decision.bar.kind === "min-quality"
       ? compareWithLevel(scores, decision.bar.value, { margin: 0, seedText, direction: "not-below" })
@@ -366,6 +366,15 @@ interface Member {
   route: RouteCheck;
   comparison: QualityComparison;
   role: Role;
+  /**
+   * What is compared, on what: a category's route and its sensitive route served by one model test one hypothesis on
+   * the same data, so the family counts it once.
+   */
+  key: string;
+}
+
+function member(route: RouteCheck, comparison: QualityComparison, role: Role, against: string | number | null): Member {
+  return { route, comparison, role, key: JSON.stringify([role, route.category, route.model, against, comparison.margin]) };
 }
 
 /**
@@ -379,21 +388,28 @@ function judgeFamilies(routes: RouteCheck[], options: CheckOptions): Pick<CheckR
   const failing: Member[] = [];
   const warning: Member[] = [];
   for (const route of routes) {
-    if (route.regression) failing.push({ route, comparison: route.regression, role: "regression" });
-    if (route.alternative) failing.push({ route, comparison: route.alternative, role: "alternative" });
-    if (route.cheaper) (options.failOnCheaper ? failing : warning).push({ route, comparison: route.cheaper.comparison, role: "cheaper" });
+    if (route.regression) failing.push(member(route, route.regression, "regression", null));
+    if (route.alternative) failing.push(member(route, route.alternative, "alternative", route.bar?.kind === "within" ? route.bar.reference : route.bar?.value ?? null));
+    if (route.cheaper) (options.failOnCheaper ? failing : warning).push(member(route, route.cheaper.comparison, "cheaper", route.cheaper.model));
   }
   judge(failing, options);
   judge(warning, options);
   for (const route of routes) if (route.verdict !== "no-route") settle(route);
-  const count = (role: Role) => failing.filter((f) => f.role === role).length;
-  return { family: { regressions: count("regression"), alternatives: count("alternative"), cheaper: count("cheaper") }, cheaperComparisons: warning.length };
+  const count = (role: Role) => new Set(failing.filter((f) => f.role === role).map((f) => f.key)).size;
+  return {
+    family: { regressions: count("regression"), alternatives: count("alternative"), cheaper: count("cheaper") },
+    cheaperComparisons: new Set(warning.map((f) => f.key)).size,
+  };
 }
 
+/** Holm over the family's distinct comparisons; each member gets its comparison's adjusted p-value, and its verdict. */
 function judge(family: Member[], options: CheckOptions): void {
-  const adjusted = holmAdjust(family.map((f) => f.comparison.pValue));
-  family.forEach(({ route, comparison, role }, i) => {
-    comparison.adjustedP = adjusted[i]!;
+  const distinct = new Map<string, number>();
+  for (const { key, comparison } of family) if (!distinct.has(key)) distinct.set(key, comparison.pValue);
+  const values = holmAdjust([...distinct.values()]);
+  const adjusted = new Map([...distinct.keys()].map((key, i) => [key, values[i]!]));
+  family.forEach(({ route, comparison, role, key }) => {
+    comparison.adjustedP = adjusted.get(key)!;
     const significant = comparison.adjustedP <= options.alpha;
     if (role === "cheaper") {
       if (!significant) route.notes.push({ kind: "recommend-would-choose", model: route.cheaper!.model, cheaper: true });

@@ -4,7 +4,7 @@ import { unknownName } from "../suggest.js";
 import { formatIssues } from "../config/load.js";
 import type { CategoryData } from "./evidence.js";
 import { describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
-import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, OutcomeDecodeError, type EncodedItems, type EncodedOutcomes } from "./outcomes.js";
+import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, GRADED_STEPS, OutcomeDecodeError, type EncodedItems, type EncodedOutcomes } from "./outcomes.js";
 import type { Exclusion, NoRouteReason } from "./reasons.js";
 import type { Bill, CategoryDecision, Evaluation, ModelProfile, ModelRoute, Recommendation, RoutingCriteria, SensitiveDecision } from "./types.js";
 
@@ -447,6 +447,12 @@ export function routeOutcomes(document: RoutingDocument, file: string): RouteOut
       throw error;
     }
     if (scores.size !== route.evidence.n) throw refuse(`${field}.${category}.evidence`, `n is ${route.evidence.n} but its outcomes score ${scores.size} item(s)`);
+    const mean = scores.size === 0 ? 0 : [...scores.values()].reduce((sum, score) => sum + score, 0) / scores.size;
+    // The mean is kept to 4 places; graded outcomes to steps of 1 / GRADED_STEPS.
+    const slack = 5e-5 + (route.evidence.outcomes.scale === "graded" ? 0.5 / GRADED_STEPS : 0) + 1e-9;
+    if (Math.abs(mean - route.evidence.mean) > slack) {
+      throw refuse(`${field}.${category}.evidence`, `mean is ${route.evidence.mean} but its outcomes average ${mean.toFixed(4)}`);
+    }
     outcomes.set(routeKey(category, sensitive), scores);
   };
   for (const [category, route] of Object.entries(document.routes)) add(category, route, false, "routes");

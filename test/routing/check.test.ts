@@ -80,9 +80,12 @@ describe("modelpick check (core)", () => {
     expect(extraction.notes).toEqual([{ kind: "recommend-would-choose", model: "big", cheaper: false }]);
     expect(report.routes.find((r) => r.category === "pii")!.verdict).toBe("holds");
     const text = renderCheckText(report, "routing.ts");
-    expect(text).toMatch(/^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold \(5 comparisons: 4 regressions, 1 against the best now, Holm family-wise α 0\.05; tolerance 0\.02\)$/m);
+    // Four routes, but pii's route and its sensitive route are one model on one category: one comparison, not two.
+    expect(report.routes.filter((r) => r.regression !== null)).toHaveLength(4);
+    expect(report.family).toEqual({ regressions: 3, alternatives: 1, cheaper: 0 });
+    expect(text).toMatch(/^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold \(4 comparisons: 3 regressions, 1 against the best now, Holm family-wise α 0\.05; tolerance 0\.02\)$/m);
     expect(text).toMatch(/^✗ extraction → small: quality fell 1\.000 → 0\.600 \(−0\.400 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m);
-    expect(text).toMatch(/^ {4}exact McNemar test, 12 right → wrong and 0 wrong → right: p = 0\.00044 \(H0: it fell by at most 0\.02\); Holm-adjusted over 5 comparisons: p = 0\.0022 ≤ α 0\.05$/m);
+    expect(text).toMatch(/^ {4}exact McNemar test, 12 right → wrong and 0 wrong → right: p = 0\.00044 \(H0: it fell by at most 0\.02\); Holm-adjusted over 4 comparisons: p = 0\.0018 ≤ α 0\.05$/m);
     expect(text).toMatch(/^ {4}below today's best: small is −0\.400 \[−0\.\d\d, −0\.\d\d\] from big \(paired on 30 items\), more than the rule's 0\.02 and the tolerance allow$/m);
     expect(text).toMatch(/^ {4}note: recommend would now choose big$/m);
     expect(text).toMatch(/^✓ pii → local/m);
@@ -237,6 +240,10 @@ describe("modelpick check (core)", () => {
     const edited = JSON.parse(emitRouting(committed(), "json"));
     edited.routes.extraction.evidence.n = 29;
     expect(() => parseRouting(JSON.stringify(edited), "json", "r.json")).toThrow(/^r\.json: routes\.extraction\.evidence: n is 29 but its outcomes score 30 item\(s\)/);
+    // A pass turned into a fail (or the evidence's mean edited) no longer agrees with the evidence's mean.
+    const flipped = JSON.parse(emitRouting(committed(), "json"));
+    flipped.routes.extraction.evidence.mean = 0.9;
+    expect(() => parseRouting(JSON.stringify(flipped), "json", "r.json")).toThrow(/^r\.json: routes\.extraction\.evidence: mean is 0\.9 but its outcomes average 1\.0000/);
     const lost = JSON.parse(emitRouting(committed(), "json"));
     delete lost.items.pii;
     expect(() => parseRouting(JSON.stringify(lost), "json", "r.json")).toThrow(/^r\.json: items: no item ids for "pii", which has a route/);
@@ -288,7 +295,7 @@ describe("check reports", () => {
       alpha: 0.05,
       tolerance: 0.02,
       failOnCheaper: false,
-      family: { method: "holm", alpha: 0.05, comparisons: 5, regressions: 4, alternatives: 1, cheaper: 0 },
+      family: { method: "holm", alpha: 0.05, comparisons: 4, regressions: 3, alternatives: 1, cheaper: 0 },
       committedRun: { runId: "run-test-1" },
       warnings: [],
       handEdit: null,
