@@ -156,10 +156,18 @@ function testLine(reason: CheckReason, report: CheckReport): string | null {
   const h0 = nullHypothesis(reason);
   if (h0 === null || !("comparison" in reason)) return null;
   const c = reason.comparison;
-  const changed = c.losses !== undefined && c.direction === "below" ? `, ${count(c.losses)} right → wrong and ${count(c.gains ?? 0)} wrong → right` : "";
+  const changed = c.test === "exact-mcnemar" ? `, ${discordance(reason, c)}` : "";
   const size = reason.kind === "cheaper-qualifies" && !report.failOnCheaper ? report.cheaperComparisons : report.comparisons;
   const family = `${plural(size, reason.kind === "cheaper-qualifies" && !report.failOnCheaper ? "cheaper model" : "comparison")}`;
   return `${TESTS[c.test]}${changed}: p ${pValue(c.pValue)} (H0: ${h0}); Holm-adjusted over ${family}: p ${pValue(c.adjustedP ?? c.pValue)} ≤ α ${report.alpha}`;
+}
+
+/** The discordant items a McNemar test counted: changes of one model's answers, or where two models disagree. */
+function discordance(reason: CheckReason, c: QualityComparison): string {
+  const losses = count(c.losses ?? 0);
+  const gains = count(c.gains ?? 0);
+  if (reason.kind === "below-best") return `${reason.reference} right where the route's model is wrong on ${losses} items, the reverse on ${gains}`;
+  return `${losses} right → wrong and ${gains} wrong → right`;
 }
 
 /** What the test's null hypothesis says, in words; null for a reason that is not a test. */
