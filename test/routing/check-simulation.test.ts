@@ -70,7 +70,7 @@ describe("check on re-drawn answers of models that did not change", () => {
     expect(warning).toBeLessThanOrEqual(6);
   });
 
-  it("even with no tolerance at all, Holm holds the line where testing each route at α alone fails a run in three", () => {
+  it("even with no tolerance at all, Holm holds the line where testing each comparison at α alone fails more than a run in three", () => {
     // --tolerance 0: every comparison is an exact McNemar test of "no change" at all. Unadjusted, 20-odd tests at 0.05
     // each fail a good share of runs; Holm keeps the family-wise rate at α, so again at most 6 of 40.
     let holm = 0;
