@@ -1,14 +1,17 @@
-import { formatUsd, formatUsdSmall } from "../cost/units.js";
+import { formatNumber, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { terminalSafe } from "../io/terminal.js";
-import { describeBar, type CheckReport, type RouteCheck } from "./check.js";
+import { ageInWords } from "../report/age.js";
+import { describeBar, type CheckReason, type CheckReport, type CheckWarning, type RouteCheck } from "./check.js";
 import type { RoutingDocument } from "./document.js";
-import { count } from "./explain.js";
+import { count, describeExclusion, signed } from "./explain.js";
 import type { TextDiff } from "./parse.js";
+import type { ComparisonTest, QualityComparison } from "./regression.js";
 
 /**
- * The per-category diff printed by `modelpick check`, after the hand edits of a .ts file if it has any; names from the
- * data are printed with control characters escaped.
+ * The English of `modelpick check`, rendered from the report's data (text, Markdown for $GITHUB_STEP_SUMMARY, JUnit,
+ * JSON). Nothing here decides anything. Names from the data are printed with control characters escaped.
  */
+
 export function renderCheckText(report: CheckReport, file: string): string {
   const lines: string[] = [];
   if (report.handEdit) {
@@ -18,22 +21,212 @@ export function renderCheckText(report: CheckReport, file: string): string {
   }
   lines.push(routesHeadline(report, file));
   for (const route of report.routes) {
-    const mark = route.status === "fails" ? "✗" : route.status === "holds" ? "✓" : "·";
-    lines.push(`${mark} ${label(route)} → ${route.model ?? "no route"}${qualityChange(route)}`);
-    for (const problem of route.problems) lines.push(`    ${problem}`);
-    for (const note of route.notes) lines.push(`    note: ${note}`);
+    lines.push(`${MARKS[route.verdict]} ${routeLine(route)}`);
+    lines.push(...detailLines(route, report).map((line) => `    ${line}`));
   }
   if (report.budget) lines.push(budgetLine(report.budget));
-  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of report.warnings) lines.push(`warning: ${describeWarning(warning)}`);
   return terminalSafe(lines.join("\n"));
+}
+
+const MARKS: Record<RouteCheck["verdict"], string> = { holds: "✓", warns: "!", fails: "✗", "no-route": "·" };
+
+/** The rule in one parenthesis: what was tested, at what level, with what slack. */
+function ruleSummary(report: CheckReport): string {
+  const family = `${comparisons(report)}, Holm family-wise α ${report.alpha}`;
+  const cheaper = report.cheaperComparisons > 0 ? `; ${plural(report.cheaperComparisons, "cheaper model")} tested apart, warnings only` : "";
+  return `${family}; tolerance ${report.tolerance}${report.failOnCheaper ? "; --fail-on-cheaper" : cheaper}`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function routesHeadline(report: CheckReport, file: string): string {
   const where = report.handEdit ? `the data of ${file}` : file;
-  if (report.routesOk) return `modelpick check: every route in ${where} still holds (tolerance ${report.tolerance})`;
-  const failing = report.routes.filter((r) => r.status === "fails").length;
+  const warned = report.routes.filter((r) => r.verdict === "warns").length;
+  const warnings = warned > 0 ? `, ${warned} with a warning` : "";
+  if (report.routesOk) return `modelpick check: every route in ${where} still holds${warnings} (${ruleSummary(report)})`;
+  const failing = report.routes.filter((r) => r.verdict === "fails").length;
   const overBudget = report.budget && !report.budget.ok ? ", and the table is over budget" : "";
-  return `modelpick check: ${failing} of ${report.routes.length} route(s) in ${where} no longer hold${overBudget} (tolerance ${report.tolerance})`;
+  return `modelpick check: ${failing} of ${report.routes.length} route(s) in ${where} no longer hold${overBudget}${warnings} (${ruleSummary(report)})`;
+}
+
+/** A route in one line: its first failure when it fails, else its quality then and now. */
+function routeLine(route: RouteCheck): string {
+  const head = `${label(route)} → ${route.model ?? "no route"}`;
+  const first = route.failures[0];
+  if (first) return `${head}: ${describeReason(first, route)}`;
+  return `${head}${qualityChange(route)}`;
+}
+
+function detailLines(route: RouteCheck, report: CheckReport): string[] {
+  const lines: string[] = [];
+  route.failures.forEach((failure, i) => {
+    if (i > 0) lines.push(describeReason(failure, route));
+    const test = testLine(failure, report);
+    if (test) lines.push(test);
+  });
+  for (const warning of route.warnings) {
+    lines.push(`warning: ${describeReason(warning, route)}`);
+    const test = testLine(warning, report);
+    if (test) lines.push(`  ${test}`);
+  }
+  for (const note of route.notes) lines.push(`note: ${describeReason(note, route)}`);
+  return lines;
+}
+
+/** "23 comparisons: 10 regressions, 9 against the best now, 4 cheaper models". */
+function comparisons(report: CheckReport): string {
+  const { regressions, alternatives, cheaper } = report.family;
+  const parts = [plural(regressions, "regression"), `${count(alternatives)} against the best now`];
+  if (cheaper > 0) parts.push(plural(cheaper, "cheaper model"));
+  return `${plural(report.comparisons, "comparison")}: ${parts.join(", ")}`;
+}
+
+
+export function describeReason(reason: CheckReason, route: Pick<RouteCheck, "model">): string {
+  const model = route.model ?? "the model";
+  switch (reason.kind) {
+    case "quality-fell": {
+      const c = reason.comparison;
+      return `quality fell ${c.before.toFixed(3)} → ${c.after.toFixed(3)} (${difference(c)}, ${design(c)})`;
+    }
+    case "below-best": {
+      const c = reason.comparison;
+      return `below today's best: ${model} is ${difference(c)} from ${reason.reference} (${design(c)}), more than the rule's ${reason.within} and the tolerance allow`;
+    }
+    case "below-min-quality": {
+      const c = reason.comparison;
+      return `below the bar ${reason.minQuality}: quality ${c.after.toFixed(3)}, ${difference(c)} from it over ${count(c.n)} items, more than the tolerance allows`;
+    }
+    case "cheaper-qualifies":
+      return `${reason.model} now qualifies and costs less: ${per1k(reason.routeCostPer1kUsd)} → ${per1k(reason.costPer1kUsd)} per 1k requests${saving(reason)}; run check --update to take it`;
+    case "recommend-would-choose":
+      return reason.cheaper
+        ? `recommend would now choose ${reason.model}, which costs less, but it is not shown to qualify beyond noise`
+        : `recommend would now choose ${reason.model}`;
+    case "no-fresh-results":
+      return "no fresh results for this category";
+    case "model-missing":
+      return `${model} has no scored result in this category (deprecated, renamed, or every request failed?)`;
+    case "not-self-hosted":
+      return reason.inFile
+        ? `sensitive data must stay self-hosted, but the route sends it to ${model} as ${reason.hosting}`
+        : `sensitive data must stay self-hosted, but ${model} is ${reason.hosting ?? "of unknown hosting"}`;
+    case "excluded":
+      return describeExclusion(reason.exclusion);
+    case "now-qualifies":
+      return `${reason.model} now qualifies; run check --update to route this category`;
+  }
+}
+
+/** "−0.180 [−0.23, −0.13]": the difference, and its 95 % interval to two places. */
+function difference(c: QualityComparison): string {
+  return `${signed(c.diff)} [${signed2(c.low)}, ${signed2(c.high)}]`;
+}
+
+function signed2(value: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? "+∞" : "−∞";
+  const text = Math.abs(value).toFixed(2);
+  return `${value < 0 && Number(text) !== 0 ? "−" : "+"}${text}`;
+}
+
+function design(c: QualityComparison): string {
+  if (c.design === "paired") return `paired on ${count(c.n)} items`;
+  if (c.design === "two-sample") return `${count(c.beforeN)} items then, ${count(c.n)} now, too few in common to pair`;
+  return `${count(c.n)} items`;
+}
+
+const TESTS: Record<ComparisonTest, string> = {
+  "exact-mcnemar": "exact McNemar test",
+  "paired-t": "paired t test",
+  "two-proportion-z": "two-proportion z test (Agresti–Caffo)",
+  "welch-t": "Welch's t test",
+  "exact-binomial": "exact binomial test",
+  "one-sample-t": "one-sample t test",
+};
+
+/**
+ * The test behind a statistical failure: its null hypothesis, its one-sided p-value, and the same after Holm over the
+ * table's comparisons, e.g. "exact McNemar test, 84 right → wrong and 24 wrong → right: p < 0.0001 (H0: it fell by
+ * at most 0.02); Holm-adjusted over 8 comparisons: p < 0.0001 ≤ α 0.05". Null for a reason that is not a test.
+ */
+function testLine(reason: CheckReason, report: CheckReport): string | null {
+  const h0 = nullHypothesis(reason);
+  if (h0 === null || !("comparison" in reason)) return null;
+  const c = reason.comparison;
+  const changed = c.test === "exact-mcnemar" ? `, ${discordance(reason, c)}` : "";
+  const size = reason.kind === "cheaper-qualifies" && !report.failOnCheaper ? report.cheaperComparisons : report.comparisons;
+  const family = `${plural(size, reason.kind === "cheaper-qualifies" && !report.failOnCheaper ? "cheaper model" : "comparison")}`;
+  return `${TESTS[c.test]}${changed}: p ${pValue(c.pValue)} (H0: ${h0}); Holm-adjusted over ${family}: p ${pValue(c.adjustedP ?? c.pValue)} ≤ α ${report.alpha}`;
+}
+
+/** The discordant items a McNemar test counted: changes of one model's answers, or where two models disagree. */
+function discordance(reason: CheckReason, c: QualityComparison): string {
+  const losses = count(c.losses ?? 0);
+  const gains = count(c.gains ?? 0);
+  if (reason.kind === "below-best") return `${reason.reference} right where the route's model is wrong on ${losses} items, the reverse on ${gains}`;
+  return `${losses} right → wrong and ${gains} wrong → right`;
+}
+
+/** What the test's null hypothesis says, in words; null for a reason that is not a test. */
+function nullHypothesis(reason: CheckReason): string | null {
+  switch (reason.kind) {
+    case "quality-fell":
+      return `it fell by at most ${tidy(reason.comparison.margin)}`;
+    case "below-best":
+      return `at most ${tidy(reason.comparison.margin)} below ${reason.reference}`;
+    case "below-min-quality":
+      return `at most ${tidy(reason.comparison.margin)} below ${reason.minQuality}`;
+    case "cheaper-qualifies":
+      return reason.comparison.design === "level"
+        ? `at or below ${tidy(reason.comparison.before)}`
+        : `more than ${tidy(reason.comparison.margin)} below the route's model`;
+    default:
+      return null;
+  }
+}
+
+/** "= 0.012", "< 0.0001". */
+export function pValue(p: number): string {
+  if (p < 0.0001) return "< 0.0001";
+  return `= ${Number(p.toPrecision(2))}`;
+}
+
+function tidy(value: number): string {
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+function per1k(value: number | null): string {
+  return value === null ? "?" : formatUsdSmall(value);
+}
+
+function saving(reason: Extract<CheckReason, { kind: "cheaper-qualifies" }>): string {
+  if (reason.tokensPerDay === null) return " (the table was made without --tokens-per-day: no monthly figure)";
+  if (reason.monthlySavingUsd === null) return ` (the monthly saving at ${formatNumber(reason.tokensPerDay)} tokens/day is unknown: some route has no cost)`;
+  if (reason.monthlySavingUsd <= 0) return `, but no monthly saving at ${formatNumber(reason.tokensPerDay)} tokens/day (its fleet costs as much at this volume)`;
+  return `, ${formatUsd(reason.monthlySavingUsd)} a month less at ${formatNumber(reason.tokensPerDay)} tokens/day`;
+}
+
+function describeWarning(warning: CheckWarning): string {
+  switch (warning.kind) {
+    case "unrouted-category":
+      return `category "${warning.category}" is in the results but has no route in the file; run check --update to add it`;
+    case "cached-results": {
+      const oldest = warning.oldestCachedAt === null ? "" : `, the oldest received ${oldestAge(warning.oldestCachedAt, warning.freshRunDate)}`;
+      return (
+        `${formatNumber(warning.cachedRows)} of ${formatNumber(warning.rows)} result rows came from the response cache${oldest}: ` +
+        "a cached answer is what the model said then, so a cache can hide a model change; " +
+        "refresh with modelpick eval --max-cache-age 0 (or --no-cache) before relying on this check"
+      );
+    }
+  }
+}
+
+function oldestAge(oldest: string, runDate: string | null): string {
+  const age = runDate ? Date.parse(runDate) - Date.parse(oldest) : NaN;
+  return Number.isFinite(age) ? `${ageInWords(Math.max(0, age))} before the run` : oldest;
 }
 
 function whereItDiffers(diff: TextDiff): string {
@@ -92,31 +285,35 @@ function budgetLine(budget: NonNullable<CheckReport["budget"]>): string {
   return `${budget.ok ? "✓" : "✗"} budget: ${monthly} a month against ${formatUsd(budget.budgetUsd)}`;
 }
 
-/** The Markdown summary for $GITHUB_STEP_SUMMARY. */
+/** The Markdown summary for $GITHUB_STEP_SUMMARY: the same verdicts and reasons as the text. */
 export function renderCheckMarkdown(report: CheckReport, file: string): string {
   const title = report.handEdit ? `❌ ${cell(file)} was edited by hand` : report.ok ? "✅ every route holds" : "❌ routes no longer hold";
   const lines = [`## modelpick check: ${title}`, ""];
   if (report.handEdit) lines.push(...handEditMarkdown(report.handEdit, file), "");
   lines.push(
-    `Routing file \`${cell(file)}\`, fresh run \`${cell(report.fresh.source.runId)}\`, tolerance ${report.tolerance}.`,
+    `Routing file \`${cell(file)}\` (run \`${cell(report.committedRun.runId)}\`), fresh run \`${cell(report.freshRun.runId)}\`: ${cell(ruleSummary(report))}.`,
     "",
     "| | category | model | quality then → now [95% CI] | bar | $ / 1k req then → now | details |",
     "|---|---|---|---|---|---|---|",
   );
+  const marks: Record<RouteCheck["verdict"], string> = { holds: "✅", warns: "⚠️", fails: "❌", "no-route": "➖" };
   for (const route of report.routes) {
-    const mark = route.status === "fails" ? "❌" : route.status === "holds" ? "✅" : "➖";
     const quality = route.fresh
       ? `${route.committed ? `${route.committed.mean.toFixed(3)} → ` : ""}${route.fresh.mean.toFixed(3)} [${route.fresh.ciLow.toFixed(3)}, ${route.fresh.ciHigh.toFixed(3)}]`
       : "—";
     const before = route.committed?.costPer1kUsd ?? null;
     const after = route.fresh?.costPer1kUsd ?? null;
-    const details = [...route.problems, ...route.notes.map((n) => `note: ${n}`)].join("; ");
+    const details = [
+      ...route.failures.flatMap((f) => [describeReason(f, route), testLine(f, report) ?? []].flat()),
+      ...route.warnings.flatMap((w) => [`warning: ${describeReason(w, route)}`, testLine(w, report) ?? []].flat()),
+      ...route.notes.map((n) => `note: ${describeReason(n, route)}`),
+    ].join("; ");
     lines.push(
-      `| ${mark} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)} | ${cell(details) || "holds"} |`,
+      `| ${marks[route.verdict]} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)} | ${cell(details) || "holds"} |`,
     );
   }
   if (report.budget) lines.push("", budgetLine(report.budget));
-  for (const warning of report.warnings) lines.push("", `⚠️ ${cell(warning)}`);
+  for (const warning of report.warnings) lines.push("", `⚠️ ${cell(describeWarning(warning))}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -138,16 +335,25 @@ function cell(text: string): string {
     .replace(/>/g, "&gt;");
 }
 
-/** JUnit XML: one test case per route, failed when the route no longer holds; the budget is one more case. */
+/**
+ * JUnit XML: one test case per route, failed when the route no longer holds (message: its first failure, in the
+ * words of the text output), warnings in the case's system-out; the budget and a hand edit are one more case each;
+ * warnings about the whole check (the response cache, unrouted categories) in the suite's system-out.
+ */
 export function renderJunit(report: CheckReport, file: string): string {
   const cases = report.routes.map((route) => {
     const name = `${label(route)} → ${route.model ?? "no route"}`;
-    const body =
-      route.status === "fails"
-        ? `\n      <failure message="${xml(route.problems[0] ?? "route no longer holds")}">${xml([...route.problems, ...route.notes].join("\n"))}</failure>\n    `
-        : route.status === "no-route"
-          ? `\n      <skipped message="${xml(route.notes[0] ?? "no route committed for this category")}"/>\n    `
-          : "";
+    const details = detailLines(route, report);
+    let body = "";
+    if (route.verdict === "fails") {
+      const message = describeReason(route.failures[0]!, route);
+      body = `\n      <failure message="${xml(message)}">${xml([message, ...details].join("\n"))}</failure>\n    `;
+    } else if (route.verdict === "no-route") {
+      const note = route.notes[0];
+      body = `\n      <skipped message="${xml(note ? describeReason(note, route) : "no route committed for this category")}"/>\n    `;
+    } else if (details.length > 0) {
+      body = `\n      <system-out>${xml(details.join("\n"))}</system-out>\n    `;
+    }
     return `    <testcase classname="modelpick.routing" name="${xml(name)}">${body}</testcase>`;
   });
   if (report.budget) {
@@ -164,13 +370,22 @@ export function renderJunit(report: CheckReport, file: string): string {
     );
   }
   const failures =
-    report.routes.filter((r) => r.status === "fails").length + (report.budget && !report.budget.ok ? 1 : 0) + (report.handEdit ? 1 : 0);
-  const skipped = report.routes.filter((r) => r.status === "no-route").length;
+    report.routes.filter((r) => r.verdict === "fails").length + (report.budget && !report.budget.ok ? 1 : 0) + (report.handEdit ? 1 : 0);
+  const skipped = report.routes.filter((r) => r.verdict === "no-route").length;
+  const properties = [
+    ["alpha", report.alpha],
+    ["tolerance", report.tolerance],
+    ["comparisons", report.comparisons],
+  ].map(([name, value]) => `      <property name="${name}" value="${value}"/>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="modelpick check" tests="${cases.length}" failures="${failures}">`,
     `  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" errors="0">`,
+    "    <properties>",
+    ...properties,
+    "    </properties>",
     ...cases,
+    ...(report.warnings.length > 0 ? [`    <system-out>${xml(report.warnings.map((w) => `warning: ${describeWarning(w)}`).join("\n"))}</system-out>`] : []),
     "  </testsuite>",
     "</testsuites>",
     "",
@@ -187,4 +402,19 @@ function xml(text: string): string {
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;")
     .replace(/\n/g, "&#10;");
+}
+
+/**
+ * `check --format json`: every route's verdict with its reasons as data (kinds and figures, no English), the two
+ * comparisons with their p-values, the family, the budget and the warnings. The fresh recommendation is left out.
+ */
+export function checkJson(report: CheckReport, file: string): object {
+  const { fresh: _fresh, handEdit, ...rest } = report;
+  return {
+    modelpickCheck: 1,
+    file,
+    ...rest,
+    family: { method: "holm", alpha: report.alpha, comparisons: report.comparisons, ...report.family },
+    handEdit: handEdit && { line: handEdit.line, removed: handEdit.removed, added: handEdit.added },
+  };
 }

@@ -2,12 +2,17 @@ import { z } from "zod";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { formatIssues } from "../config/load.js";
+import type { CategoryData } from "./evidence.js";
 import { describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
+import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, GRADED_STEPS, OutcomeDecodeError, type EncodedItems, type EncodedOutcomes } from "./outcomes.js";
 import type { Exclusion, NoRouteReason } from "./reasons.js";
 import type { Bill, CategoryDecision, Evaluation, ModelProfile, ModelRoute, Recommendation, RoutingCriteria, SensitiveDecision } from "./types.js";
 
-/** Bumped when the shape of a routing file changes incompatibly. 2: per-category sensitive routes, bill, evaluation. */
-export const ROUTING_FORMAT_VERSION = 2;
+/**
+ * Bumped when the shape of a routing file changes incompatibly. 2: per-category sensitive routes, bill, evaluation.
+ * 3: each route's per-item outcomes (and each routed category's item ids), for check's regression test.
+ */
+export const ROUTING_FORMAT_VERSION = 3;
 
 export interface RouteEvidence {
   mean: number;
@@ -27,6 +32,8 @@ export interface RouteEvidence {
   trafficShare: number;
   /** This route's part of the monthly bill (a shared fleet split by tokens). */
   monthlyUsd: number | null;
+  /** The model's score on each of the category's items (`items[category]`), as it was when the route was chosen. */
+  outcomes: EncodedOutcomes;
 }
 
 export interface SensitiveRouteEvidence extends RouteEvidence {
@@ -83,23 +90,30 @@ export interface RoutingDocument {
     prices: Array<{ model: string; source: string; date: string | null }>;
     criteria: RoutingCriteria;
   };
+  /** The item ids of every category that has a route or a sensitive route, once: what the routes' outcomes index. */
+  items: Record<string, EncodedItems>;
 }
 
 export function toDocument(recommendation: Recommendation): RoutingDocument {
   const profiles = new Map(recommendation.models.map((m) => [m.id, m]));
+  const data = new Map(recommendation.categories.map((c) => [c.category, c]));
   const routes: RoutingDocument["routes"] = {};
   const noRoute: RoutingDocument["noRoute"] = {};
   const sensitiveRoutes: RoutingDocument["sensitiveRoutes"] = {};
   const noSensitiveRoute: RoutingDocument["noSensitiveRoute"] = {};
+  const items: RoutingDocument["items"] = {};
   for (const decision of recommendation.decisions) {
     assertSafeKey(decision.category);
-    routes[decision.category] = routeOf(decision, profiles);
+    routes[decision.category] = routeOf(decision, profiles, data.get(decision.category)!);
     if (decision.noRoute) noRoute[decision.category] = noRouteOf(decision.noRoute, decision.kind === "sensitive" || decision.declaredSensitive);
   }
   for (const decision of recommendation.sensitiveDecisions) {
-    const route = routeOf(decision, profiles);
+    const route = routeOf(decision, profiles, data.get(decision.category)!);
     sensitiveRoutes[decision.category] = route && { ...route, evidence: { ...route.evidence, vsRoute: gapOf(decision) } };
     if (decision.noRoute) noSensitiveRoute[decision.category] = noRouteOf(decision.noRoute, true);
+  }
+  for (const category of data.keys()) {
+    if (routes[category] || sensitiveRoutes[category]) items[category] = encodeItems(data.get(category)!.itemIds);
   }
   const used = new Set(
     [...recommendation.decisions, ...recommendation.sensitiveDecisions].map((d) => d.chosen?.model).filter((m): m is string => m !== undefined),
@@ -121,6 +135,7 @@ export function toDocument(recommendation: Recommendation): RoutingDocument {
       prices: recommendation.models.filter((m) => used.has(m.id) && (m.fleet || m.price)).map(priceProvenance),
       criteria: definedOnly(recommendation.criteria),
     },
+    items,
   };
 }
 
@@ -133,7 +148,7 @@ function priceProvenance(m: ModelProfile): RoutingDocument["generatedFrom"]["pri
   return { model: m.id, source: m.price!.source, date: m.price!.date ?? null };
 }
 
-function routeOf(decision: CategoryDecision, profiles: Map<string, ModelProfile>): DocumentRoute | null {
+function routeOf(decision: CategoryDecision, profiles: Map<string, ModelProfile>, data: CategoryData): DocumentRoute | null {
   const chosen = decision.chosen;
   if (!chosen) return null;
   const profile = profiles.get(chosen.model)!;
@@ -164,6 +179,7 @@ function routeOf(decision: CategoryDecision, profiles: Map<string, ModelProfile>
       },
       trafficShare: round(decision.trafficShare, 6)!,
       monthlyUsd: round(decision.monthlyUsd, 2),
+      outcomes: encodeOutcomes(data.itemIds, data.byModel.get(chosen.model)!.scores),
     },
   };
 }
@@ -249,6 +265,7 @@ const evidenceSchema = z.strictObject({
   vsBar: z.strictObject({ diff: z.number(), low: z.number(), high: z.number(), pairedN: z.number() }),
   trafficShare: z.number().min(0).max(1),
   monthlyUsd: z.number().nullable(),
+  outcomes: z.strictObject({ scale: z.enum(["pass-fail", "graded"]), data: z.string() }),
 });
 
 const routeFields = {
@@ -367,6 +384,7 @@ const documentSchema = z.strictObject({
     prices: z.array(z.strictObject({ model: z.string(), source: z.string(), date: z.string().nullable() })),
     criteria: criteriaSchema,
   }),
+  items: z.record(z.string(), z.strictObject({ n: z.number().int().nonnegative(), ids: z.string() })),
 });
 
 /**
@@ -383,7 +401,66 @@ export function validateDocument(value: unknown, file: string): RoutingDocument 
     );
   }
   for (const key of [...Object.keys(parsed.data.routes), ...Object.keys(parsed.data.sensitiveRoutes)]) assertSafeKey(key);
-  return parsed.data as RoutingDocument;
+  const document = parsed.data as RoutingDocument;
+  routeOutcomes(document, file);
+  return document;
+}
+
+/** Each route's committed scores, item id → score, decoded (and checked against its evidence); keyed by `routeKey`. */
+export type RouteOutcomes = Map<string, Map<string, number>>;
+
+export function routeKey(category: string, sensitive: boolean): string {
+  return `${sensitive ? "sensitive" : "route"}/${category}`;
+}
+
+/**
+ * Decodes the per-item outcomes of every route. A damaged or hand-edited encoding is refused here, naming the field,
+ * so that check never tests a route against evidence it misread.
+ */
+export function routeOutcomes(document: RoutingDocument, file: string): RouteOutcomes {
+  const refuse = (field: string, message: string) =>
+    new InputError(`${file}: ${field}: ${message} (${file} is not a routing table written by modelpick recommend; regenerate it with modelpick recommend --out, or restore it from version control)`);
+  const routed = new Set<string>();
+  const outcomes: RouteOutcomes = new Map();
+  const ids = new Map<string, string[]>();
+  const itemsOf = (category: string): string[] => {
+    const known = ids.get(category);
+    if (known) return known;
+    const encoded = document.items[category];
+    if (!encoded) throw refuse("items", `no item ids for "${category}", which has a route`);
+    try {
+      ids.set(category, decodeItems(encoded));
+    } catch (error) {
+      if (error instanceof OutcomeDecodeError) throw refuse(`items.${category}`, error.message);
+      throw error;
+    }
+    return ids.get(category)!;
+  };
+  const add = (category: string, route: DocumentRoute | null, sensitive: boolean, field: string) => {
+    if (!route) return;
+    routed.add(category);
+    let scores: Map<string, number>;
+    try {
+      scores = decodeOutcomes(itemsOf(category), route.evidence.outcomes);
+    } catch (error) {
+      if (error instanceof OutcomeDecodeError) throw refuse(`${field}.${category}.evidence.outcomes`, error.message);
+      throw error;
+    }
+    if (scores.size !== route.evidence.n) throw refuse(`${field}.${category}.evidence`, `n is ${route.evidence.n} but its outcomes score ${scores.size} item(s)`);
+    const mean = scores.size === 0 ? 0 : [...scores.values()].reduce((sum, score) => sum + score, 0) / scores.size;
+    // The mean is kept to 4 places; graded outcomes to steps of 1 / GRADED_STEPS.
+    const slack = 5e-5 + (route.evidence.outcomes.scale === "graded" ? 0.5 / GRADED_STEPS : 0) + 1e-9;
+    if (Math.abs(mean - route.evidence.mean) > slack) {
+      throw refuse(`${field}.${category}.evidence`, `mean is ${route.evidence.mean} but its outcomes average ${mean.toFixed(4)}`);
+    }
+    outcomes.set(routeKey(category, sensitive), scores);
+  };
+  for (const [category, route] of Object.entries(document.routes)) add(category, route, false, "routes");
+  for (const [category, route] of Object.entries(document.sensitiveRoutes)) add(category, route, true, "sensitiveRoutes");
+  for (const category of Object.keys(document.items)) {
+    if (!routed.has(category)) throw refuse(`items.${category}`, "item ids for a category without a route");
+  }
+  return outcomes;
 }
 
 /**
@@ -433,7 +510,7 @@ function assertVersion(value: unknown, file: string): void {
   if (version < ROUTING_FORMAT_VERSION) {
     throw new InputError(
       `${file}: modelpickRouting: ${version} is a routing table written by an older modelpick (this one reads ${ROUTING_FORMAT_VERSION}: ` +
-        `per-category sensitive routes, the monthly bill, the cross-validated evaluation); regenerate it with modelpick recommend and the ` +
+        `each route's per-item outcomes, which check tests the route's model against; per-category sensitive routes, the monthly bill); regenerate it with modelpick recommend and the ` +
         `flags it was made with (recorded in its generatedFrom.criteria), e.g. modelpick recommend --format ${formatHint(file)} --out ${file}`,
     );
   }

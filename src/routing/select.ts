@@ -27,6 +27,8 @@ export interface RecommendInput {
   /** Items marked sensitive in the dataset, on top of those the results show as skipped for cloud models. */
   sensitiveItems?: Iterable<string>;
   notes?: string[];
+  /** Cross-fit the table's quality (the costly part of the evaluation); check skips it unless it rewrites the file. */
+  crossValidate?: boolean;
 }
 
 /**
@@ -54,10 +56,12 @@ export function recommend(input: RecommendInput): Recommendation {
   const withinBudget = criteria.budgetUsd === undefined || !bill || bill.totalUsd === null ? null : bill.totalUsd <= criteria.budgetUsd + 1e-9;
   const evaluation = {
     inSample: computeBaselines(categories, decisions),
-    crossValidated: crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
+    crossValidated:
+      input.crossValidate === false ? null : crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
   };
   return {
     decisions,
+    categories,
     sensitiveDecisions,
     evaluation,
     bill,

@@ -1,5 +1,6 @@
 import type { SelfHostedOption } from "../cost/project.js";
 import type { Hosting } from "../providers/types.js";
+import type { CategoryData } from "./evidence.js";
 import type { Exclusion, LossReason, NoRouteReason } from "./reasons.js";
 
 /** What an app needs to call a model: the fields of one route in the emitted routing table. */
@@ -176,6 +177,7 @@ export interface CrossValidated {
 export interface Evaluation {
   /** In-sample: measured on the items the routes were chosen on (optimistic). */
   inSample: Baselines;
+  /** Null when there are too few items to cross-fit, or when the caller skipped it (check, which does not report it). */
   crossValidated: CrossValidated | null;
 }
 
@@ -218,6 +220,8 @@ export interface Bill {
 
 export interface Recommendation {
   decisions: CategoryDecision[];
+  /** Every category's items and each model's per-item scores: the routing file's outcomes, and what check compares. */
+  categories: CategoryData[];
   /** One per category, in the same order: where its sensitive data goes. */
   sensitiveDecisions: SensitiveDecision[];
   evaluation: Evaluation;

@@ -114,6 +114,19 @@ describe("check on a hand-edited routing .ts file", () => {
     expect(result.stderr).toMatch(/data-edit\.ts: sensitiveRoutes\.pii\.hosting: a sensitive route must be self-hosted/);
   });
 
+  it("the per-item outcomes in the embedded data are base64 and nothing else: code put in their place is refused (exit 2)", async () => {
+    const ids = /"ids": "([A-Za-z0-9+/=]+)"/.exec(pristine)![1]!;
+    const injected = pristine.replace(`"ids": "${ids}"`, '"ids": "*/ globalThis.pwned = 1; /*"');
+    const result = await check("injected.ts", injected);
+    expectNoCrash(result);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: injected\.ts: items\.extraction: not base64 \(injected\.ts is not a routing table written by modelpick recommend; regenerate it/);
+    const outcomes = /"data": "([A-Za-z0-9+/=]+)"/.exec(pristine)![1]!;
+    const truncated = await check("outcomes.ts", pristine.replace(`"data": "${outcomes}"`, `"data": "${outcomes.slice(0, 4)}"`));
+    expect(truncated.code).toBe(2);
+    expect(truncated.stderr).toMatch(/outcomes\.ts: routes\.extraction\.evidence\.outcomes: \d+ byte\(s\) of outcomes for 30 items/);
+  });
+
   it("keeps the diff short when every line differs, and escapes control characters", async () => {
     // Every line indented except the `export const` lines check reads the data after: all differ, all still parse.
     const shifted = pristine

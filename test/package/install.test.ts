@@ -154,6 +154,7 @@ describe("installed into a new project with npm install --offline", () => {
     const fails = await modelpick(["check", "routing.ts", "--results", "after"]);
     expect(fails.code).toBe(1);
     expect(fails.stdout).toMatch(/^modelpick check: 1 of 2 route\(s\) in routing\.ts no longer hold/);
+    expect(fails.stdout).toMatch(/^✗ extraction → small: quality fell 1\.000 → 0\.600 \(−0\.400 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m);
   });
 
   it("local GGUF commands say how to add node-llama-cpp, the optional peer (exit 2): models --local, bench-local, eval", async (ctx) => {

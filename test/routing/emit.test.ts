@@ -207,8 +207,9 @@ describe("YAML and JSON routing tables", () => {
       "monthly",
       "evaluation",
       "generatedFrom",
+      "items",
     ]);
-    expect(json.modelpickRouting).toBe(2);
+    expect(json.modelpickRouting).toBe(3);
     expect(json.rule.routes).toBe(
       "A model can take a category's route when its quality is at least 0.5 with 95 % confidence (the lower end of its own 95 % interval is ≥ 0.5), on at least 10 items; the cheapest such model gets it, ties go to the faster.",
     );
@@ -220,8 +221,11 @@ describe("YAML and JSON routing tables", () => {
       maxTokens: 512,
       temperature: 0,
       humanReview: false,
-      evidence: { mean: 1, n: 20, costPer1kUsd: 1, costEstimated: false, ciLow: 0.8389, ciHigh: 1 },
+      evidence: { mean: 1, n: 20, costPer1kUsd: 1, costEstimated: false, ciLow: 0.8389, ciHigh: 1, outcomes: { scale: "pass-fail", data: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) } },
     });
+    // Every category with a route (or a sensitive route) has its item ids, once; "secret" has a sensitive route only.
+    expect(Object.keys(json.items).sort()).toEqual(["extraction", "hard", "pii", "secret"]);
+    expect(json.items.extraction).toEqual({ n: 20, ids: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
     expect(json.routes.secret).toBeNull();
     expect(json.noRoute.secret).toEqual({
       kind: "none-qualifies",
@@ -265,13 +269,17 @@ describe("YAML and JSON routing tables", () => {
   });
 
   it("reject a file that is not a routing table, naming the field, and one of another format version with what to do", () => {
-    expect(() => parseRouting('{"modelpickRouting": 2, "routes": {}}', "json", "r.json")).toThrow(/r\.json: rule: /);
+    expect(() => parseRouting('{"modelpickRouting": 3, "routes": {}}', "json", "r.json")).toThrow(/r\.json: rule: /);
     expect(() => parseRouting("export const X = 1;\n", "ts", "r.ts")).toThrow(/r\.ts: no `export const MODEL_ROUTING`/);
     const v1 = '{"modelpickRouting": 1, "routes": {}, "noRoute": {}, "sensitiveCategories": [], "sensitiveRoute": null}';
     expect(() => parseRouting(v1, "json", "r.json")).toThrow(
-      /^r\.json: modelpickRouting: 1 is a routing table written by an older modelpick \(this one reads 2: .*\); regenerate it with modelpick recommend .* --format json --out r\.json$/,
+      /^r\.json: modelpickRouting: 1 is a routing table written by an older modelpick \(this one reads 3: .*\); regenerate it with modelpick recommend .* --format json --out r\.json$/,
     );
-    expect(() => parseRouting('{"modelpickRouting": 3}', "json", "r.json")).toThrow(/written by a newer modelpick \(this one reads 2\); upgrade modelpick/);
+    // A format 2 file has no per-item outcomes, so check could not test its routes against their evidence.
+    expect(() => parseRouting('{"modelpickRouting": 2, "routes": {}}', "json", "r.json")).toThrow(
+      /^r\.json: modelpickRouting: 2 is a routing table written by an older modelpick \(this one reads 3: each route's per-item outcomes, which check tests the route's model against; .*\); regenerate it with modelpick recommend and the flags it was made with \(recorded in its generatedFrom\.criteria\)/,
+    );
+    expect(() => parseRouting('{"modelpickRouting": 4}', "json", "r.json")).toThrow(/written by a newer modelpick \(this one reads 3\); upgrade modelpick/);
   });
 
   it("refuse a sensitive route that is not self-hosted", () => {

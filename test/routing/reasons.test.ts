@@ -9,6 +9,7 @@ vi.mock("../../src/routing/explain.js", async (original) => ({
 }));
 
 const { checkRouting } = await import("../../src/routing/check.js");
+const { renderCheckText } = await import("../../src/routing/check-report.js");
 const { toDocument } = await import("../../src/routing/document.js");
 const { recommend } = await import("../../src/routing/select.js");
 const { SOURCE, criteria, profile, rowsFor } = await import("./fixtures.js");
@@ -32,9 +33,10 @@ describe("routing decisions do not hang on English", () => {
 
   it("fails a route in check on a licence exclusion, though its message now reads like one check used to skip", () => {
     const document = toDocument(recommend({ rows, models: models("llama3.1"), criteria: rules, source: SOURCE }));
-    const report = checkRouting(document, { rows, models: models("proprietary"), source: SOURCE }, 0.02);
+    const report = checkRouting(document, { rows, models: models("proprietary"), source: SOURCE }, { tolerance: 0.02, alpha: 0.05, failOnCheaper: false });
     const route = report.routes.find((r) => r.category === "extraction" && !r.sensitive)!;
-    expect(route.status).toBe("fails");
-    expect(route.problems).toEqual(["cloud-hosted, significantly below the bar (licence-not-allowed)"]);
+    expect(route.verdict).toBe("fails");
+    expect(route.failures).toEqual([{ kind: "excluded", exclusion: { kind: "licence-not-allowed", licence: "proprietary" } }]);
+    expect(renderCheckText(report, "r.yaml")).toMatch(/^✗ extraction → llama: cloud-hosted, significantly below the bar \(licence-not-allowed\)$/m);
   });
 });
