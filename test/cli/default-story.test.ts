@@ -33,12 +33,17 @@ describe("the built-in default tells the whole cost story", () => {
     expect(evalStdout).toMatch(/Prices: .*\[historical list price\]/);
   });
 
-  it("costs the closed models and the deployed Llamas, and lists the three self-hosted models the facts cannot price", async () => {
+  it("costs every model: the closed ones, the deployed Llamas, and the three without published throughput at a labelled stand-in", async () => {
     const result = await runCli(["cost", "--tokens-per-day", "100m", "--format", "json"]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { models: Array<{ id: string }>; notCosted: Array<{ id: string; reason: string }> };
-    expect(report.models.map((m) => m.id).sort()).toEqual(["gemini-1.5-flash", "gemini-1.5-pro", "gpt-4o", "jamba-1.5-large", "llama-3.1-70b", "llama-3.1-8b"]);
-    expect(report.notCosted.map((m) => m.id)).toEqual(["qwen1.5-72b", "mixtral-8x7b", "mistral-7b"]);
+    expect(report.models.map((m) => m.id).sort()).toEqual([
+      "gemini-1.5-flash", "gemini-1.5-pro", "gpt-4o", "jamba-1.5-large", "llama-3.1-70b", "llama-3.1-8b", "mistral-7b", "mixtral-8x7b", "qwen1.5-72b",
+    ]);
+    expect(report.notCosted).toEqual([]);
+    for (const id of ["qwen1.5-72b", "mixtral-8x7b", "mistral-7b"]) {
+      expect(JSON.stringify(report.models.find((m) => m.id === id)), id).toMatch(/stand-in: /);
+    }
   });
 
   it("names the cheapest option and what it gives up on the run's own items", async () => {
