@@ -8,6 +8,7 @@ import { StreamedAnswer } from "./streamed-answer.js";
 import { splitSystem } from "./system-turns.js";
 import { warmUpClient } from "./warm-up.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import { apiCacheIdentity } from "./cache-identity.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
 
@@ -28,13 +29,8 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string | 
     id: model.id,
     hosting: model.hosting,
     cacheable: true,
-    cacheIdentity: {
-      provider: model.provider,
-      model: model.model,
-      ...(model.baseURL ? { baseURL: model.baseURL } : {}),
-      maxTokens: model.maxTokens,
-      // No temperature: the answer does not depend on it (see streamMessage).
-    },
+    // No temperature: the answer does not depend on it (see streamMessage).
+    cacheIdentity: apiCacheIdentity(model, { temperature: false }),
     async complete(request) {
       try {
         return await streamMessage(client, model, request);

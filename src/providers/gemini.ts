@@ -8,6 +8,7 @@ import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { splitSystem } from "./system-turns.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import { apiCacheIdentity } from "./cache-identity.js";
 
 type GeminiModel = ResolvedModel & { provider: "gemini" };
 
@@ -21,13 +22,7 @@ export function createGeminiProvider(model: GeminiModel, apiKey: string | undefi
     id: model.id,
     hosting: model.hosting,
     cacheable: true,
-    cacheIdentity: {
-      provider: model.provider,
-      model: model.model,
-      ...(model.baseURL ? { baseURL: model.baseURL } : {}),
-      maxTokens: model.maxTokens,
-      temperature: model.temperature,
-    },
+    cacheIdentity: apiCacheIdentity(model),
     async complete(request) {
       const deadline = new Deadline(request.signal, model.timeoutMs);
       const sent: SentRequest = {};

@@ -7,6 +7,7 @@ import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { warmUpClient } from "./warm-up.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import { apiCacheIdentity } from "./cache-identity.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
@@ -28,13 +29,7 @@ export function createOpenAIProvider(model: OpenAIModel, apiKey: string | undefi
     id: model.id,
     hosting: model.hosting,
     cacheable: true,
-    cacheIdentity: {
-      provider: model.provider,
-      model: model.model,
-      ...(model.baseURL ? { baseURL: model.baseURL } : {}),
-      maxTokens: model.maxTokens,
-      temperature: model.temperature,
-    },
+    cacheIdentity: apiCacheIdentity(model),
     async complete(request) {
       try {
         return await streamChat(client, model, request);
