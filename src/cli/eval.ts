@@ -115,7 +115,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
-  const { comparableMean } = await import("../report/summary.js");
+  const { comparableMean } = await import("../results/summary.js");
   return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
 }
 

@@ -27,7 +27,7 @@ import {
   type ThroughputProfileFile,
 } from "./self-hosted.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
-import { ScoresByItem } from "../report/shared-items.js";
+import { ScoresByItem } from "../results/shared-items.js";
 import { bootstrapMeanInterval, mean, seedFrom } from "../report/stats.js";
 import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
 

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
-import type { ModelRunInfo, RunSummary } from "../report/types.js";
-import { RESULTS_FILE, readResultsDir } from "../runner/results-store.js";
-import type { ResultRow } from "../runner/types.js";
+import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
+import { RESULTS_FILE, readResultsDir } from "../results/store.js";
+import type { ResultRow } from "../results/row.js";
 import { compareText } from "./evidence.js";
 import type { ModelProfile, RunSource } from "./types.js";
 

@@ -7,7 +7,7 @@ import { redactSecrets } from "../io/secrets.js";
 import type { JudgeContext } from "../scoring/types.js";
 import { ResponseCache } from "./cache.js";
 import { callWithRetries, type CallOutcome, type CallSettings } from "./call.js";
-import type { ResultRow } from "./types.js";
+import type { ResultRow } from "../results/row.js";
 
 /** Everything needed to answer and score items for one model. */
 export interface ModelLane {

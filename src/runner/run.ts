@@ -14,14 +14,14 @@ import { readJsonFile } from "../io/json-file.js";
 import { lockDir, type DirLock } from "../io/lock.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
-import { SummaryBuilder } from "../report/summary.js";
-import type { ModelRunInfo, RunSummary } from "../report/types.js";
+import { SummaryBuilder } from "../results/summary.js";
+import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
 import { arrayFeed, type ItemFeed } from "./item-feed.js";
 import { LaneThread, laneFor, runLane, threadedModels } from "./lane.js";
-import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
-import type { ResultRow } from "./types.js";
+import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "../results/store.js";
+import type { ResultRow } from "../results/row.js";
 
 export const RUN_FILE = "run.json";
 

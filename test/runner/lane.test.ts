@@ -7,7 +7,7 @@ import type { EvaluateContext } from "../../src/runner/evaluate.js";
 import { BatchFeed, FEED_BATCH, arrayFeed } from "../../src/runner/item-feed.js";
 import { laneFor, runLane } from "../../src/runner/lane.js";
 import { Limiter } from "../../src/runner/limiter.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 
 function items(count: number): DatasetItem[] {
   return Array.from({ length: count }, (_, i) => ({
