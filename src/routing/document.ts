@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
-import { formatIssues } from "../config/load.js";
+import { formatIssues } from "../config/issues.js";
 import { describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
 import type { Exclusion, NoRouteReason } from "./reasons.js";
 import type { Bill, CategoryDecision, Evaluation, ModelProfile, ModelRoute, Recommendation, RoutingCriteria, SensitiveDecision } from "./types.js";

@@ -1,5 +1,5 @@
 import type { SelfHostedOption } from "../cost/project.js";
-import type { Hosting } from "../providers/types.js";
+import type { Hosting } from "../config/types.js";
 import type { Exclusion, LossReason, NoRouteReason } from "./reasons.js";
 
 /** What an app needs to call a model: the fields of one route in the emitted routing table. */
