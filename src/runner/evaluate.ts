@@ -1,6 +1,6 @@
 import type { ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
-import { costUsd, type ResolvedPrice } from "../cost/prices.js";
+import { costUsd, type ResolvedPrice } from "../cost/price.js";
 import type { CompletionRequest, CompletionResult, Provider } from "../providers/types.js";
 import { errorMessage } from "../errors.js";
 import { redactSecrets } from "../io/secrets.js";

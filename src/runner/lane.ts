@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { ResolvedModel } from "../config/types.js";
-import type { ResolvedPrice } from "../cost/prices.js";
+import type { ResolvedPrice } from "../cost/price.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { fsErrorFromData, type FsErrorData } from "../io/fs-errors.js";
