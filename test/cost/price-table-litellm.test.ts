@@ -9,7 +9,7 @@ import type { ResolvedModel } from "../../src/config/types.js";
 import { loadPriceTable } from "../../src/cost/price-table.js";
 import { costUsd } from "../../src/cost/price.js";
 import { knownPrice, lookupPrice, requirePrice } from "../../src/cost/prices.js";
-import { REAL_SIZE, TRIMMED, realSizeFile, tempDir } from "./price-table-fixture.js";
+import { REAL_SIZE, TRIMMED, realSizeFile, tempDir, type Entry } from "./price-table-fixture.js";
 
 function model(fields: Partial<ResolvedModel> & Pick<ResolvedModel, "id" | "provider">): ResolvedModel {
   return { hosting: "cloud", maxTokens: 512, temperature: 0, concurrency: 4, timeoutMs: 60_000, maxRetries: 4, ...fields } as ResolvedModel;
