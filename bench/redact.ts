@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { redactSecrets, registerSecrets, secretFreeJson } from "../src/io/secrets.js";
-import type { ResultRow } from "../src/runner/types.js";
+import type { ResultRow } from "../src/results/row.js";
 
 const words = "the model answered the question about capital cities and rivers with a short paragraph".split(" ");
 function answer(chars: number): string {

@@ -106,7 +106,7 @@ async function againstMock(): Promise<void> {
 }
 
 async function meanLatencyMs(outDir: string): Promise<number> {
-  const { readResultRows } = await import("../src/runner/results-store.js");
+  const { readResultRows } = await import("../src/results/store.js");
   let sum = 0;
   let n = 0;
   for await (const row of readResultRows(path.join(outDir, "results.jsonl"))) {

@@ -48,7 +48,7 @@ export function evalCommand(): Command {
     .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
     .option("--categories <names>", "comma-separated categories to run (default: all)")
     .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
-    .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the built-in catalog")
+    .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the config's prices: file and the built-in catalog")
     .option("--json", "print the summary as JSON instead of a table")
     .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unit("--min-score")))
     .option("--fail-on-error", "exit 1 when any item errored")
@@ -71,8 +71,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   if (!flags.cache && flags.maxCacheAge !== undefined) throw new InputError("--max-cache-age has no effect with --no-cache; drop one of them");
   const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
   const config = loadConfig(flags.demo ? demoConfigFile() : flags.config);
-  const pricesFile = flags.prices ? path.resolve(flags.prices) : config.prices;
-  const priceTable = pricesFile ? (await import("../cost/price-table.js")).loadPriceTable(pricesFile) : undefined;
+  const prices = (await import("../cost/prices.js")).loadPriceSources(config, flags.prices);
   const modelIds = flags.models ? list(flags.models) : undefined;
   // Model threads warm up (load their SDKs) while the dataset is read.
   const prepared = prepareEval(config, modelIds);
@@ -92,7 +91,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
       resume: flags.resume !== undefined,
       cache,
       modelIds,
-      priceTable,
+      prices,
       prepared,
       onRow: (_row, p) => progress?.update(p),
       onNote: (note) => process.stderr.write(`note: ${note}\n`),
@@ -115,7 +114,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
-  const { comparableMean } = await import("../report/summary.js");
+  const { comparableMean } = await import("../results/summary.js");
   return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
 }
 

@@ -1,3 +1,5 @@
+import { Option, type Command } from "commander";
+import { parseNumber, parseVolume } from "../cost/units.js";
 import { InputError } from "../errors.js";
 
 /** Flag value parsers shared by the commands; a bad value is an InputError naming the flag (exit 2). */
@@ -38,4 +40,60 @@ export function duration(flag: string): (value: string) => number {
     }
     return ms;
   };
+}
+
+/** A volume such as 250k, 100m, 1.5b or a plain number. */
+export function volume(flag: string): (value: string) => number {
+  return (value) => parseVolume(value, flag);
+}
+
+/** A number within a range (inclusive unless `exclusiveMin`), e.g. `numberIn({ min: 1, integer: true })`. */
+export function numberIn(range: Parameters<typeof parseNumber>[2]): (flag: string) => (value: string) => number {
+  return (flag) => (value) => parseNumber(value, flag, range);
+}
+
+/** A comma-separated list that must name at least one thing (`what`: "model names"). */
+export function nonEmptyList(what: string): (flag: string) => (value: string) => string[] {
+  return (flag) => (value) => {
+    const items = list(value);
+    if (items.length === 0) throw new InputError(`${flag}: expected a comma-separated list of ${what}`);
+    return items;
+  };
+}
+
+type Parser<Value> = (flag: string) => (value: string) => Value;
+
+/**
+ * How one option of a core function is given on the command line: commander's flag syntax, its help text and, for
+ * anything but a string, a switch or a variadic list of strings, the parser of its value (which names the flag).
+ */
+export type FlagSpec<Value> = { description: string } & ([Value] extends [boolean]
+  ? { flag: string; parse?: never }
+  : [Value] extends [string]
+    ? { flag: `${string}<${string}>`; parse?: Parser<Value> }
+    : [Value] extends [string[]]
+      ? { flag: `${string}...>`; parse?: never } | { flag: `${string}<${string}>`; parse: Parser<Value> }
+      : { flag: `${string}<${string}>`; parse: Parser<Value> });
+
+/**
+ * The command line of a core function's options, derived from their type: every option has a flag or, with null, a
+ * decision to have none. The compiler refuses an option left out, and a flag whose parser gives another type.
+ */
+export type FlagTable<Options> = { [Key in keyof Options]-?: FlagSpec<NonNullable<Options[Key]>> | null };
+
+/**
+ * Adds the table's flags to the command, in the table's order; returns a function that turns commander's parsed flags
+ * back into the options they stand for (only the flags given).
+ */
+export function addFlags<Options>(command: Command, table: FlagTable<Options>): (parsed: Record<string, unknown>) => Partial<Options> {
+  const attributes: Array<[option: string, attribute: string]> = [];
+  for (const [key, spec] of Object.entries(table) as Array<[string, { flag: string; description: string; parse?: Parser<unknown> } | null]>) {
+    if (spec === null) continue;
+    const option = new Option(spec.flag, spec.description);
+    if (spec.parse) option.argParser(spec.parse(option.long ?? option.flags));
+    command.addOption(option);
+    attributes.push([key, option.attributeName()]);
+  }
+  return (parsed) =>
+    Object.fromEntries(attributes.filter(([, attribute]) => parsed[attribute] !== undefined).map(([key, attribute]) => [key, parsed[attribute]])) as Partial<Options>;
 }

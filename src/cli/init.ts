@@ -2,15 +2,23 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
+import { PROVIDER_KINDS } from "../providers/registry.js";
 
 export const CONFIG_FILE = "modelpick.yaml";
 export const STARTER_DATASET = "datasets/starter.yaml";
 
-/** The cloud models of the starter config, each active when its API key is in the environment. */
-const CLOUD_MODELS = [
-  { keyEnv: "ANTHROPIC_API_KEY", id: "claude", entry: "{ id: claude, provider: anthropic, model: claude-sonnet-4-6 }" },
-  { keyEnv: "OPENAI_API_KEY", id: "gpt", entry: "{ id: gpt, provider: openai, model: gpt-4.1-mini }" },
-];
+type Kinds = typeof PROVIDER_KINDS;
+/** The provider kinds with a key variable of their own: the vendors' cloud APIs. */
+type KeyedKind = { [Kind in keyof Kinds]: Kinds[Kind]["apiKeyEnv"] extends string ? Kind : never }[keyof Kinds];
+
+/** The cloud models of the starter config, each active when its kind's API key (from the registry) is set. */
+const CLOUD_MODELS = (
+  [
+    { provider: "anthropic", id: "claude", model: "claude-sonnet-4-6" },
+    { provider: "openai", id: "gpt", model: "gpt-4.1-mini" },
+    { provider: "gemini", id: "gemini", model: "gemini-2.5-flash" },
+  ] satisfies Array<{ provider: KeyedKind; id: string; model: string }>
+).map(({ provider, id, model }) => ({ id, keyEnv: PROVIDER_KINDS[provider].apiKeyEnv, entry: `{ id: ${id}, provider: ${provider}, model: ${model} }` }));
 
 export function initCommand(): Command {
   return new Command("init")
@@ -27,7 +35,7 @@ async function runInit(dir: string, force: boolean, env: NodeJS.ProcessEnv): Pro
     throw new InputError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""} in ${dir}: keep ${existing.length === 1 ? "it" : "them"}, or run modelpick init --force to overwrite`);
   }
   const keyed = CLOUD_MODELS.filter((m) => Boolean(env[m.keyEnv]));
-  // With no key set, both cloud models stay active so that eval names the variables to set.
+  // With no key set, every cloud model stays active so that eval names the variables to set.
   const active = keyed.length > 0 ? keyed : CLOUD_MODELS;
   mkdirSync(path.join(dir, path.dirname(STARTER_DATASET)), { recursive: true });
   writeFileAtomic(path.join(dir, STARTER_DATASET), STARTER_ITEMS);
@@ -38,12 +46,17 @@ async function runInit(dir: string, force: boolean, env: NodeJS.ProcessEnv): Pro
   ];
   if (keyed.length === 0) {
     lines.push(
-      `No ${CLOUD_MODELS.map((m) => m.keyEnv).join(" or ")} is set: set one (and drop the other model), or point a model at your own server (the example in ${CONFIG_FILE}).`,
+      `No ${oneOf(CLOUD_MODELS.map((m) => m.keyEnv))} is set: set one (and drop the other models), or point a model at your own server (the example in ${CONFIG_FILE}).`,
     );
   }
   lines.push(`Next: replace the starter items with real requests from your product, then run modelpick eval.`);
   lines.push(`modelpick eval --demo runs the built-in example (recorded answers of nine models) with no API key.`);
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** "a, b or c". */
+function oneOf(names: string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }
 
 function starterConfig(active: typeof CLOUD_MODELS): string {

@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { LineCounter, isNode, parseDocument } from "yaml";
-import type { z } from "zod";
 import { InputError, at } from "../errors.js";
 import { readTextFile } from "../io/json-file.js";
 import { expandYaml } from "../io/yaml.js";
@@ -11,7 +10,7 @@ import { unknownName } from "../suggest.js";
 import { kindOf } from "../providers/registry.js";
 import { vendorCloudHost } from "../providers/vendor-hosts.js";
 import { configSchema, type ModelConfig } from "./schema.js";
-import { unknownKeysFirst } from "./strict.js";
+import { formatIssues } from "./issues.js";
 import type { Config, ResolvedModel } from "./types.js";
 
 export const DEFAULT_CONFIG_NAMES = ["modelpick.yaml", "modelpick.yml"];
@@ -107,48 +106,6 @@ function checkUniqueIds(file: string, models: ResolvedModel[]): void {
     }
     seen.set(m.id, i);
   });
-}
-
-type Issue = z.core.$ZodIssue;
-
-/**
- * One line per issue (at most 10), unknown keys first: "file:line: field.path: problem". `input` (the parsed document)
- * tells a missing field from a wrong one.
- */
-export function formatIssues(
-  file: string,
-  issues: Issue[],
-  lineOf?: (p: readonly PropertyKey[]) => number | undefined,
-  input?: unknown,
-): string {
-  const lines = unknownKeysFirst(issues).slice(0, 10).map((issue) => {
-    const line = lineOf?.(issue.path);
-    return `${file}${line ? `:${line}` : ""}: ${formatPath(issue.path) || "(top level)"}: ${describeIssue(issue, input)}`;
-  });
-  if (issues.length > 10) lines.push(`…and ${issues.length - 10} more problems`);
-  return lines.join("\n");
-}
-
-export function formatPath(p: readonly PropertyKey[]): string {
-  return p
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
-}
-
-function describeIssue(issue: Issue, input: unknown): string {
-  if (issue.code === "invalid_type" && input !== undefined && valueAt(input, issue.path) === undefined) {
-    return `required (${issue.expected})`;
-  }
-  return issue.message;
-}
-
-function valueAt(value: unknown, p: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of p) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, p: readonly PropertyKey[]): number | undefined {

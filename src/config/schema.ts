@@ -76,6 +76,9 @@ const selfHosted = strictObject({
 
 const HOSTING = ["cloud", "self-hosted"] as const;
 
+/** Where a model runs: only self-hosted models ever see sensitive items. */
+export type Hosting = (typeof HOSTING)[number];
+
 const common = {
   id: z.string().min(1).regex(/^[^\s]+$/, "must not contain spaces"),
   model: z.string().min(1).optional(),

@@ -1,7 +1,6 @@
-import type { Hosting } from "../providers/types.js";
-import type { ModelConfig } from "./schema.js";
+import type { Hosting, ModelConfig } from "./schema.js";
 
-export type { ModelConfig } from "./schema.js";
+export type { Hosting, ModelConfig } from "./schema.js";
 
 /** A validated config with paths resolved against the config file's folder and hosting decided for every model. */
 export interface Config {

@@ -7,7 +7,7 @@ import { InputError, errorMessage } from "../errors.js";
 import { annotateFsError, isFsError } from "../io/fs-errors.js";
 import { parseJsonText, readTextFile } from "../io/json-file.js";
 import type { LongContextTier } from "./catalog/index.js";
-import type { ResolvedPrice } from "./prices.js";
+import type { ResolvedPrice } from "./price.js";
 
 /**
  * What a user table says about a name: its price; several entries that answer to it (their keys); an entry that has

@@ -1,40 +1,36 @@
-import type { ResolvedModel } from "../config/types.js";
+import path from "node:path";
+import type { Config, Hosting, ResolvedModel } from "../config/types.js";
 import { InputError } from "../errors.js";
-import { CATALOG_NAME, findApiPrice, similarNames, type ApiPriceEntry, type LongContextTier } from "./catalog/index.js";
-import type { PriceTable } from "./price-table.js";
 import { kindOf } from "../providers/registry.js";
 import { vendorOfUrl } from "../providers/vendor-hosts.js";
+import { CATALOG_NAME, findApiPrice, similarNames, type ApiPriceEntry } from "./catalog/index.js";
+import type { ResolvedPrice } from "./price.js";
+import { loadPriceTable, type PriceTable } from "./price-table.js";
+import { datedByFile } from "./self-hosted.js";
 import { tidyNumber } from "./units.js";
 
-export type { PriceTable } from "./price-table.js";
-
-/** A price per million tokens with its provenance: every cost figure names its source and date. */
-export interface ResolvedPrice {
-  inputPerMTok: number;
-  outputPerMTok: number;
-  cacheReadPerMTok?: number;
-  cacheWritePerMTok?: number;
-  cacheWrite1hPerMTok?: number;
-  batchInputPerMTok?: number;
-  batchOutputPerMTok?: number;
-  /** The lowest long-context tier: the whole request is billed at it when its prompt is over its threshold. */
-  longContext?: LongContextTier;
-  /** Further tiers above `longContext`, ascending (LiteLLM `tiered_pricing`, several `*_above_Nk_tokens`). */
-  higherTiers?: LongContextTier[];
-  source: string;
-  date?: string;
-  unconfirmed?: true;
-  /** The last list price of a retired or legacy model (catalog `historical`): not an offer open today. */
-  historical?: true;
-  /**
-   * Set when the model's own name has no price and it was priced under another of its names (the config id, e.g. the
-   * family of a dated snapshot): that name. Every figure built on this price says "priced as <name>".
-   */
-  pricedAs?: string;
-  /** The catalog entry the price came from, when it came from the built-in catalog. */
-  catalogId?: string;
-  note?: string;
+/**
+ * Where prices come from, in the order every command looks them up (eval, cost, recommend, check): a config model's
+ * own `price:`, then the user's price tables (`--prices`, then the config's `prices:` file), then the built-in catalog.
+ */
+export interface PriceSources {
+  /** The config's models, whose own `price:` answers first, labelled with the config file's name and date. */
+  config?: { models: readonly ResolvedModel[]; file: string; date?: string };
+  /** User price tables, in lookup order. */
+  tables: PriceTable[];
 }
+
+/** The price sources of a command: `--prices FILE` (relative to `cwd`) ahead of the config's `prices:` file, both read. */
+export function loadPriceSources(config: Config | null | undefined, pricesFlag?: string, cwd = process.cwd()): PriceSources {
+  const files = [pricesFlag === undefined ? undefined : path.resolve(cwd, pricesFlag), config?.prices];
+  const tables = [...new Set(files.filter((file): file is string => file !== undefined))].map((file) => loadPriceTable(file));
+  if (!config) return { tables };
+  const shown = path.basename(config.file);
+  return { config: { models: config.models, file: shown, date: datedByFile(config.file, shown).date }, tables };
+}
+
+/** What to price: a config model (its own `price:` first), or a model known only by its name (`--models`, results). */
+export type PriceTarget = { model: ResolvedModel } | { name: string; alsoTry?: string[]; hosting?: Hosting };
 
 /**
  * A price; several entries a name matches (`in`: the user's table that lists them, else the catalog); or none, with
@@ -43,41 +39,85 @@ export interface ResolvedPrice {
 export type PriceLookup = { price: ResolvedPrice } | { ambiguous: string[]; in?: string } | { missing: true; why?: string[] };
 
 /**
- * The price for a model: its own `price:` in the config wins, then a user price table (`prices:` file or
- * `--prices`), then the built-in catalog. Self-hosted models get no catalog price. Null when none is known or the
- * name is ambiguous (use `findPrice` to tell which).
+ * The one price lookup: the model's own `price:`, then the user tables in order, then the catalog (not for a
+ * self-hosted model: the catalog sells API access, not your hardware). A user table that lists the name answers for
+ * it: when its entries are ambiguous, or its entry has no usable chat price, the name is not priced from anywhere else.
  */
-export function resolvePrice(model: ResolvedModel, table?: PriceTable): ResolvedPrice | null {
-  if (model.price) return fromConfig(model.price, "modelpick.yaml");
-  const found = findPrice(model.model ?? model.id, {
+export function lookupPrice(target: PriceTarget, sources: PriceSources): PriceLookup {
+  if ("name" in target) {
+    return findPrice(target.name, { tables: sources.tables, catalog: target.hosting !== "self-hosted", alsoTry: target.alsoTry ?? [] });
+  }
+  const { model } = target;
+  if (model.price) return { price: ownPrice(model, model.price, sources.config) };
+  return findPrice(model.model ?? model.id, {
     provider: providerHint(model),
-    table,
+    tables: sources.tables,
     catalog: model.hosting !== "self-hosted",
     alsoTry: model.model ? [model.id] : [],
   });
+}
+
+/** The price `lookupPrice` gives, or null when there is none or the name is ambiguous (`lookupPrice` tells which). */
+export function knownPrice(target: PriceTarget, sources: PriceSources): ResolvedPrice | null {
+  const found = lookupPrice(target, sources);
   return "price" in found ? found.price : null;
 }
 
-export interface FindPriceOptions {
-  provider?: string;
-  table?: PriceTable;
-  /** Several user tables, looked up in order (before `table`). */
-  tables?: PriceTable[];
-  catalog?: boolean;
-  /** Other names of the model (its config id), tried after its own: a price found so says "priced as". */
-  alsoTry?: string[];
+/**
+ * The price `lookupPrice` gives, or an InputError (exit 2) that says why there is none: the name matches several
+ * entries (which), the user's file lists it without a usable chat price (why), or it is unknown (similar names).
+ */
+export function requirePrice(target: PriceTarget, sources: PriceSources, where: string): ResolvedPrice {
+  const found = lookupPrice(target, sources);
+  if ("price" in found) return found.price;
+  const name = "name" in target ? target.name : (target.model.model ?? target.model.id);
+  if ("ambiguous" in found) {
+    const what = found.in ? `several entries in ${found.in}` : "several catalog entries";
+    throw new InputError(`${where}: "${name}" matches ${what}: ${shortList(found.ambiguous)}; name one of them`);
+  }
+  const hints = found.why ? [] : similarNames(name);
+  const problem = found.why
+    ? `no usable price for "${name}": ${found.why.join("; ")}`
+    : `unknown model "${name}": not in ${sources.tables.length > 0 ? "your prices file or " : ""}the built-in catalog`;
+  throw new InputError(
+    `${where}: ${problem}` +
+      (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
+      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
+  );
 }
 
-/**
- * Looks a model name up in the user tables, then (unless told not to) in the catalog. A user table that lists the
- * name answers for it: when its entries are ambiguous, or its entry has no usable chat price, the name is not priced
- * from anywhere else.
- */
-export function findPrice(name: string, options: FindPriceOptions = {}): PriceLookup {
-  const names = [name, ...(options.alsoTry ?? [])];
+/** The lookup order in one line, e.g. "price: in modelpick.yaml > LiteLLM prices.json (2,000 prices) > built-in catalog". */
+export function describePriceOrder(sources: PriceSources): string {
+  const order = [
+    ...(sources.config ? [`price: in ${sources.config.file}`] : []),
+    ...sources.tables.map((t) => `${t.label} (${t.size} prices${t.skipped > 0 ? `, ${t.skipped} entries without a chat price skipped` : ""})`),
+    CATALOG_NAME,
+  ];
+  return order.join(" > ");
+}
+
+/** A config model's own `price:`, named by where it is written and dated by its file unless it says its date. */
+function ownPrice(model: ResolvedModel, price: ConfigPrice, config: PriceSources["config"]): ResolvedPrice {
+  const index = config?.models.findIndex((m) => m.id === model.id) ?? -1;
+  if (!config || index < 0) return fromConfig(price, "modelpick.yaml");
+  return fromConfig(price, `${config.file} models[${index}].price`, config.date);
+}
+
+interface FindPriceOptions {
+  provider?: string;
+  /** User tables, looked up in order. */
+  tables: PriceTable[];
+  catalog: boolean;
+  /** Other names of the model (its config id), tried after its own: a price found so says "priced as". */
+  alsoTry: string[];
+}
+
+/** Looks a model name up in the user tables, then (unless told not to) in the catalog. */
+function findPrice(name: string, options: FindPriceOptions): PriceLookup {
+  const names = [name, ...options.alsoTry];
   const named = (price: ResolvedPrice, matched: string): PriceLookup => ({ price: matched === name ? price : { ...price, pricedAs: matched } });
   const why: string[] = [];
-  for (const table of [...(options.tables ?? []), ...(options.table ? [options.table] : [])]) {
+  for (const table of options.tables) {
     for (const n of names) {
       const found = table.find(n, options.provider);
       if ("price" in found) return named(found.price, n);
@@ -87,7 +127,7 @@ export function findPrice(name: string, options: FindPriceOptions = {}): PriceLo
     }
   }
   const missing: PriceLookup = why.length > 0 ? { missing: true, why } : { missing: true };
-  if (options.catalog === false) return missing;
+  if (!options.catalog) return missing;
   let ambiguous: string[] | undefined;
   for (const n of names) {
     const result = findApiPrice(n, options.provider);
@@ -95,29 +135,6 @@ export function findPrice(name: string, options: FindPriceOptions = {}): PriceLo
     if ("ambiguous" in result) ambiguous ??= result.ambiguous.map((e) => e.id);
   }
   return ambiguous ? { ambiguous } : missing;
-}
-
-/**
- * The price `findPrice` gives, or an InputError (exit 2) that says why there is none: the name matches several
- * entries (which), the user's file lists it without a usable chat price (why), or it is unknown (similar names).
- */
-export function requirePrice(name: string, options: FindPriceOptions, where: string): ResolvedPrice {
-  const found = findPrice(name, options);
-  if ("price" in found) return found.price;
-  if ("ambiguous" in found) {
-    const what = found.in ? `several entries in ${found.in}` : "several catalog entries";
-    throw new InputError(`${where}: "${name}" matches ${what}: ${shortList(found.ambiguous)}; name one of them`);
-  }
-  const tables = (options.tables?.length ?? 0) + (options.table ? 1 : 0);
-  const hints = found.why ? [] : similarNames(name);
-  const problem = found.why
-    ? `no usable price for "${name}": ${found.why.join("; ")}`
-    : `unknown model "${name}": not in ${tables > 0 ? "your prices file or " : ""}the built-in catalog`;
-  throw new InputError(
-    `${where}: ${problem}` +
-      (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
-      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
-  );
 }
 
 function shortList(names: string[], limit = 8): string {
@@ -156,27 +173,9 @@ export function fromCatalog(entry: ApiPriceEntry): ResolvedPrice {
 
 type ConfigPrice = NonNullable<ResolvedModel["price"]>;
 
-export function fromConfig(price: ConfigPrice, defaultSource: string, defaultDate?: string): ResolvedPrice {
+function fromConfig(price: ConfigPrice, defaultSource: string, defaultDate?: string): ResolvedPrice {
   const { source, date, ...rest } = price;
   return { ...rest, source: source ?? defaultSource, date: date ?? defaultDate };
-}
-
-/**
- * The cost of one request. A long-context tier applies to the whole request when its prompt is over the tier's
- * threshold, as the providers bill it.
- */
-export function costUsd(price: ResolvedPrice, inputTokens: number, outputTokens: number): number {
-  const rates = tierFor(price, inputTokens) ?? price;
-  return (inputTokens * rates.inputPerMTok + outputTokens * rates.outputPerMTok) / 1_000_000;
-}
-
-/** The long-context tier that bills a request with this many input tokens: the highest one it is over, if any. */
-export function tierFor(price: ResolvedPrice, inputTokens: number): LongContextTier | undefined {
-  let tier: LongContextTier | undefined;
-  for (const candidate of [...(price.longContext ? [price.longContext] : []), ...(price.higherTiers ?? [])]) {
-    if (inputTokens > candidate.aboveInputTokens) tier = candidate;
-  }
-  return tier;
 }
 
 /** Provider names the catalog uses, from the model's kind or, for OpenAI-compatible hosts, the base URL. */

@@ -1,4 +1,4 @@
-import { tierFor, type ResolvedPrice } from "./prices.js";
+import { tierFor, type ResolvedPrice } from "./price.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, SECONDS_PER_DAY, tidyNumber } from "./units.js";
 import { overallInputShare, type Workload, type WorkloadCategory } from "./workload.js";
 

@@ -3,9 +3,8 @@ import path from "node:path";
 import { DEFAULT_CONFIG_NAMES, loadConfig } from "../config/load.js";
 import type { Config, ResolvedModel } from "../config/types.js";
 import { InputError } from "../errors.js";
-import { CATALOG_NAME, findThroughputProfile } from "./catalog/index.js";
-import { fromConfig, providerHint, requirePrice, type ResolvedPrice } from "./prices.js";
-import { loadPriceTable, type PriceTable } from "./price-table.js";
+import { findThroughputProfile } from "./catalog/index.js";
+import { describePriceOrder, loadPriceSources, lookupPrice, requirePrice, type PriceSources } from "./prices.js";
 import {
   apiMonthlyCost,
   breakEven,
@@ -24,10 +23,10 @@ import {
   readThroughputProfile,
   selfHostedOption,
   type SelfHostedOverrides,
-  type ThroughputProfileFile,
 } from "./self-hosted.js";
+import type { ThroughputProfileFile } from "../providers/llama-cpp/bench.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
-import { ScoresByItem } from "../report/shared-items.js";
+import { ScoresByItem } from "../results/shared-items.js";
 import { bootstrapMeanInterval, mean, seedFrom } from "../report/stats.js";
 import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
 
@@ -85,7 +84,7 @@ export interface CostQuality {
 export async function runCostProjection(options: CostOptions): Promise<CostReport> {
   checkAssumptionRanges(options);
   const config = loadOptionalConfig(options);
-  const tables = loadTables(options, config);
+  const prices = loadPriceSources(config, options.pricesFile, options.cwd);
   const profiles = loadProfileFlags(options);
   const scores = options.resultsDir ? new ScoresByItem() : undefined;
   const workload = await buildWorkload(options, scores && ((row) => scores.add(row)));
@@ -95,7 +94,7 @@ export async function runCostProjection(options: CostOptions): Promise<CostRepor
     cacheWriteRate: options.cacheWriteRate ?? 0,
     peakFactor: options.peakFactor ?? DEFAULT_PEAK_FACTOR,
   };
-  const { apis, selfHosted, notCosted } = selectOptions(options, config, tables, profiles);
+  const { apis, selfHosted, notCosted } = selectOptions(options, config, prices, profiles);
   const apiCosts = apis.map((o) => apiMonthlyCost(o, workload, assumptions));
   const selfHostedCosts = selfHosted.map((o) => ({ option: o, cost: selfHostedMonthlyCost(o, workload, assumptions) }));
   const breakEvens = selfHostedCosts.flatMap(({ option, cost }) => apiCosts.map((api) => breakEven(cost, option, api, workload)));
@@ -119,7 +118,7 @@ export async function runCostProjection(options: CostOptions): Promise<CostRepor
       }),
       workload: { source: workload.source, categories: workload.categories },
     },
-    priceSource: describePriceOrder(config, tables),
+    priceSource: describePriceOrder(prices),
     models,
     notCosted,
     breakEven: breakEvens,
@@ -142,14 +141,6 @@ function loadOptionalConfig(options: CostOptions): Config | undefined {
   return present ? loadConfig(undefined, options.cwd) : undefined;
 }
 
-/** `--prices` is looked up before the config's `prices:` file. */
-function loadTables(options: CostOptions, config: Config | undefined): PriceTable[] {
-  const files = [options.pricesFile && path.resolve(options.cwd, options.pricesFile), config?.prices].filter(
-    (f): f is string => Boolean(f),
-  );
-  return files.map((file) => loadPriceTable(file));
-}
-
 function loadProfileFlags(options: CostOptions): Map<string, { file: string; profile: ThroughputProfileFile }> {
   const profiles = new Map<string, { file: string; profile: ThroughputProfileFile }>();
   for (const given of options.throughputProfiles ?? []) {
@@ -163,7 +154,7 @@ function loadProfileFlags(options: CostOptions): Map<string, { file: string; pro
 function selectOptions(
   options: CostOptions,
   config: Config | undefined,
-  tables: PriceTable[],
+  prices: PriceSources,
   profiles: Map<string, { file: string; profile: ThroughputProfileFile }>,
 ): { apis: ApiOption[]; selfHosted: SelfHostedOption[]; notCosted: CostReport["notCosted"] } {
   const names = options.models ?? config?.models.map((m) => m.id);
@@ -184,7 +175,7 @@ function selectOptions(
     if (configured) {
       let option: ApiOption | SelfHostedOption;
       try {
-        option = fromConfiguredModel(configured, config!, tables, profiles, options);
+        option = fromConfiguredModel(configured, config!, prices, profiles, options);
       } catch (error) {
         if (!implicit || !(error instanceof InputError)) throw error;
         notCosted.push({ id: name, reason: error.message });
@@ -199,7 +190,7 @@ function selectOptions(
       selfHosted.push(catalogSelfHostedOption(profile, options));
       continue;
     }
-    apis.push({ id: name, price: priceFor(name, undefined, tables, "--models") });
+    apis.push({ id: name, price: requirePrice({ name }, prices, "--models") });
   }
   if (apis.length + selfHosted.length === 0) {
     throw new InputError(`no model in ${config ? path.basename(config.file) : "the config"} can be costed:\n${notCosted.map((n) => n.reason).join("\n")}`);
@@ -215,7 +206,7 @@ function notCostedNote(notCosted: CostReport["notCosted"]): string {
 function fromConfiguredModel(
   model: ResolvedModel,
   config: Config,
-  tables: PriceTable[],
+  prices: PriceSources,
   profiles: Map<string, { file: string; profile: ThroughputProfileFile }>,
   overrides: SelfHostedOverrides,
 ): ApiOption | SelfHostedOption {
@@ -234,32 +225,14 @@ function fromConfiguredModel(
       overrides,
     });
   }
-  if (model.price) {
-    const configDate = datedByFile(config.file, shown).date;
-    return { id: model.id, provider: model.provider, ...modelName(model), price: fromConfig(model.price, `${shown} models[${index}].price`, configDate) };
-  }
-  if (model.hosting === "self-hosted") {
+  if (model.hosting === "self-hosted" && "missing" in lookupPrice({ model }, prices)) {
     throw new InputError(`${where}: a self-hosted model needs a selfHosted: block (gpu, throughput) or --throughput-profile to be costed`);
   }
-  const price = priceFor(model.model ?? model.id, providerHint(model), tables, where, model.model ? [model.id] : []);
-  return { id: model.id, provider: model.provider, ...modelName(model), price };
+  return { id: model.id, provider: model.provider, ...modelName(model), price: requirePrice({ model }, prices, where) };
 }
 
 function modelName(model: ResolvedModel): { model?: string } {
   return model.model ? { model: model.model } : {};
-}
-
-function priceFor(name: string, provider: string | undefined, tables: PriceTable[], where: string, alsoTry: string[] = []): ResolvedPrice {
-  return requirePrice(name, { provider, tables, alsoTry }, where);
-}
-
-function describePriceOrder(config: Config | undefined, tables: PriceTable[]): string {
-  const order = [
-    ...(config ? [`price: in ${path.basename(config.file)}`] : []),
-    ...tables.map((t) => `${t.label} (${t.size} prices${t.skipped > 0 ? `, ${t.skipped} entries without a chat price skipped` : ""})`),
-    CATALOG_NAME,
-  ];
-  return order.join(" > ");
 }
 
 function definedOnly<T extends Record<string, number | undefined>>(values: T): Partial<Record<keyof T, number>> {

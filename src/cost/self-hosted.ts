@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { annotateFsError, isFsError } from "../io/fs-errors.js";
 import { readJsonFile } from "../io/json-file.js";
 import { GPU_OFFERS, findGpuOffer, findGpuPower, findThroughputProfile, type ThroughputEntry } from "./catalog/index.js";
+import type { ThroughputProfileFile } from "../providers/llama-cpp/bench.js";
 import type { Dated, SelfHostedOption, Throughput } from "./project.js";
 
 /** The `selfHosted:` block of a model in modelpick.yaml (see src/config/schema.ts). */
@@ -32,19 +33,6 @@ export interface SelfHostedOverrides {
 }
 
 export const DEFAULT_UTILIZATION = 0.5;
-
-/** The throughput profile `bench-local` writes. */
-export interface ThroughputProfileFile {
-  kind: "modelpick-throughput-profile";
-  model: string;
-  gguf: string;
-  threads: number;
-  parallel: number;
-  promptTokensPerSecond: number;
-  generationTokensPerSecond: number;
-  measuredAt: string;
-  machine: string;
-}
 
 export function readThroughputProfile(file: string): ThroughputProfileFile {
   const remedy = "run `modelpick bench-local` to write it again";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { InputError, at } from "../errors.js";
 import { annotateFsError } from "../io/fs-errors.js";
-import type { ResultRow } from "../runner/types.js";
+import type { ResultRow } from "../results/row.js";
 
 /** One slice of the traffic. Shares are of daily tokens; per-request sizes decide long-context tiers. */
 export interface WorkloadCategory {

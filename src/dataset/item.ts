@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { formatPath } from "../config/load.js";
+import { formatPath } from "../config/issues.js";
 import { strictObject, unknownKeysFirst } from "../config/strict.js";
 import type { ChatMessage, DatasetItem, ScorerSpec } from "./types.js";
 

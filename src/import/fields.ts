@@ -1,6 +1,6 @@
 import { yesNo } from "../dataset/item.js";
 import { InputError } from "../errors.js";
-import type { ResultRow } from "../runner/types.js";
+import type { ResultRow } from "../results/row.js";
 
 /** The modelpick fields an imported file can supply, and the column names recognised without `--map`. */
 export const FIELD_ALIASES = {

@@ -1,5 +1,5 @@
-import { rowKey } from "../runner/results-store.js";
-import type { ResultRow } from "../runner/types.js";
+import { rowKey } from "../results/store.js";
+import type { ResultRow } from "../results/row.js";
 import { toResultRow, type RowFields } from "./fields.js";
 
 /** One answer read from an imported file, before answers of the same item × model are merged. */

@@ -1,4 +1,4 @@
-import type { ResultRow } from "../runner/types.js";
+import type { ResultRow } from "../results/row.js";
 import type { Field } from "./fields.js";
 
 export type ImportFormat = "promptfoo" | "long" | "wide" | "lm-eval";

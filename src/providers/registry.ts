@@ -1,6 +1,6 @@
 import type { ModelKind } from "../config/schema.js";
-import type { ResolvedModel } from "../config/types.js";
-import type { Hosting, Provider } from "./types.js";
+import type { Hosting, ResolvedModel } from "../config/types.js";
+import type { Provider } from "./types.js";
 
 /** A resolved model of one provider kind. */
 export type ModelOf<Kind extends ModelKind> = Extract<ResolvedModel, { provider: Kind }>;

@@ -1,6 +1,5 @@
+import type { Hosting } from "../config/types.js";
 import type { ChatMessage, DatasetItem } from "../dataset/types.js";
-
-export type Hosting = "cloud" | "self-hosted";
 
 export interface CompletionRequest {
   item: DatasetItem;

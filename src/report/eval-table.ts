@@ -1,7 +1,7 @@
 import { formatNumber, formatUsdSmall } from "../cost/units.js";
 import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
 import { ageInWords } from "./age.js";
-import type { RunSummary, SummaryCell } from "./types.js";
+import type { RunSummary, SummaryCell } from "../results/summary-types.js";
 
 /** The per category × model table printed at the end of `modelpick eval`. */
 export async function renderEvalTable(summary: RunSummary): Promise<string> {

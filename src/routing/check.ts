@@ -1,5 +1,5 @@
 import { holmAdjust } from "../report/stats.js";
-import type { Hosting } from "../providers/types.js";
+import type { Hosting } from "../config/types.js";
 import { computeBill, type TrafficStream } from "./bill.js";
 import { compareCost } from "./costs.js";
 import { routeKey, routeOutcomes, type DocumentRoute, type RouteOutcomes, type RoutingDocument } from "./document.js";

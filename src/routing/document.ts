@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
-import { formatIssues } from "../config/load.js";
+import { formatIssues } from "../config/issues.js";
 import type { CategoryData } from "./evidence.js";
 import { describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
 import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, GRADED_STEPS, OutcomeDecodeError, type EncodedItems, type EncodedOutcomes } from "./outcomes.js";

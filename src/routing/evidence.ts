@@ -1,4 +1,4 @@
-import type { ResultRow } from "../runner/types.js";
+import type { ResultRow } from "../results/row.js";
 import type { ModelProfile } from "./types.js";
 
 /** One model's scored answers in one category, kept per item so models can be compared on the same items. */

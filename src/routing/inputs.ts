@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Config, ResolvedModel } from "../config/types.js";
-import type { ModelRunInfo, RunSummary } from "../report/types.js";
-import { RESULTS_FILE, readResultsDir } from "../runner/results-store.js";
-import type { ResultRow } from "../runner/types.js";
+import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
+import { RESULTS_FILE, readResultsDir } from "../results/store.js";
+import type { ResultRow } from "../results/row.js";
 import { compareText } from "./evidence.js";
 import type { ModelProfile, RunSource } from "./types.js";
 
@@ -87,9 +87,8 @@ async function buildProfiles(
   config: Config | null,
   pricesFile: string | undefined,
 ): Promise<ModelProfile[]> {
-  const { resolvePrice, findPrice } = await import("../cost/prices.js");
-  const { loadPriceTable } = await import("../cost/price-table.js");
-  const table = pricesFile ? loadPriceTable(pricesFile) : config?.prices ? loadPriceTable(config.prices) : undefined;
+  const { loadPriceSources, lookupPrice } = await import("../cost/prices.js");
+  const prices = loadPriceSources(config, pricesFile);
   const ran = new Map((summary?.run.models ?? []).map((m) => [m.id, m]));
   const configured = new Map((config?.models ?? []).map((m) => [m.id, m]));
   const ids = new Set([...ran.keys(), ...rows.map((r) => r.model)]);
@@ -100,8 +99,8 @@ async function buildProfiles(
     const name = info?.model ?? model?.model ?? id;
     const price =
       info?.price ??
-      (model ? resolvePrice(model, table) : null) ??
-      priceOf(findPrice(name, { table, catalog: hosting !== "self-hosted", alsoTry: name === id ? [] : [id] }));
+      (model ? priceOf(lookupPrice({ model }, prices)) : null) ??
+      priceOf(lookupPrice({ name, hosting, alsoTry: name === id ? [] : [id] }, prices));
     return profileOf(id, name, hosting, info, model, price);
   });
 }

@@ -1,4 +1,4 @@
-import type { ResultRow } from "../runner/types.js";
+import type { ResultRow } from "../results/row.js";
 import { computeBaselines, priceFleetItems } from "./baselines.js";
 import { computeBill, type TrafficStream } from "./bill.js";
 import { fleetVolume } from "./costs.js";

@@ -1,5 +1,5 @@
 import type { SelfHostedOption } from "../cost/project.js";
-import type { Hosting } from "../providers/types.js";
+import type { Hosting } from "../config/types.js";
 import type { CategoryData } from "./evidence.js";
 import type { Exclusion, LossReason, NoRouteReason } from "./reasons.js";
 

@@ -1,13 +1,13 @@
 import type { ResolvedModel } from "../config/types.js";
 import type { DatasetItem } from "../dataset/types.js";
-import { costUsd, type ResolvedPrice } from "../cost/prices.js";
+import { costUsd, type ResolvedPrice } from "../cost/price.js";
 import type { CompletionRequest, CompletionResult, Provider } from "../providers/types.js";
 import { errorMessage } from "../errors.js";
 import { redactSecrets } from "../io/secrets.js";
 import type { JudgeContext } from "../scoring/types.js";
 import { ResponseCache } from "./cache.js";
 import { callWithRetries, type CallOutcome, type CallSettings } from "./call.js";
-import type { ResultRow } from "./types.js";
+import type { ResultRow } from "../results/row.js";
 
 /** Everything needed to answer and score items for one model. */
 export interface ModelLane {

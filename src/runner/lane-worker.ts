@@ -7,7 +7,7 @@ import type { Provider } from "../providers/types.js";
 import { ResponseCache } from "./cache.js";
 import { BatchFeed } from "./item-feed.js";
 import { laneFor, runLane, type ItemBatch, type LaneJob, type LaneMessage } from "./lane.js";
-import type { ResultRow } from "./types.js";
+import type { ResultRow } from "../results/row.js";
 
 /** Worker-thread entry: runs one model's lane and posts its rows back in batches. */
 async function main(job: LaneJob): Promise<void> {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { ResolvedModel } from "../config/types.js";
-import type { ResolvedPrice } from "../cost/prices.js";
+import type { ResolvedPrice } from "../cost/price.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { fsErrorFromData, type FsErrorData } from "../io/fs-errors.js";
@@ -10,7 +10,7 @@ import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.j
 import { FEED_BATCH, type ItemFeed } from "./item-feed.js";
 import { Limiter } from "./limiter.js";
 import { DEFAULT_RETRY } from "./retry.js";
-import type { ResultRow } from "./types.js";
+import type { ResultRow } from "../results/row.js";
 
 export function laneFor(model: ResolvedModel, provider: Provider, price: ResolvedPrice | null): ModelLane {
   // A local model decodes `parallel` sequences at once: exactly that many requests reach it, so none waits inside

@@ -6,7 +6,8 @@ import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { secretFreeJson } from "../io/secrets.js";
-import { describePriceSource, resolvePrice, type PriceTable } from "../cost/prices.js";
+import type { ResolvedPrice } from "../cost/price.js";
+import { describePriceSource, knownPrice, loadPriceSources, type PriceSources } from "../cost/prices.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { ensureDir, isDirectory } from "../io/dirs.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
@@ -14,14 +15,14 @@ import { readJsonFile } from "../io/json-file.js";
 import { lockDir, type DirLock } from "../io/lock.js";
 import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
-import { SummaryBuilder } from "../report/summary.js";
-import type { ModelRunInfo, RunSummary } from "../report/types.js";
+import { SummaryBuilder } from "../results/summary.js";
+import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
 import { arrayFeed, type ItemFeed } from "./item-feed.js";
 import { LaneThread, laneFor, runLane, threadedModels } from "./lane.js";
-import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "./results-store.js";
-import type { ResultRow } from "./types.js";
+import { RESULTS_FILE, ResultsWriter, SUMMARY_FILE, readResultRows, repairTornTail, rowKey } from "../results/store.js";
+import type { ResultRow } from "../results/row.js";
 
 export const RUN_FILE = "run.json";
 
@@ -36,8 +37,8 @@ export interface EvalOptions {
   modelIds?: string[];
   onRow?: (row: ResultRow, progress: Progress) => void;
   env?: NodeJS.ProcessEnv;
-  /** User prices (--prices or the config's prices: file), ahead of the built-in catalog. */
-  priceTable?: PriceTable;
+  /** Where prices come from (`loadPriceSources`); by default the config's own: its models' price: and prices: file. */
+  prices?: PriceSources;
   /** Threads started early by prepareEval; runEval starts any it needs that are not here. */
   prepared?: PreparedEval;
   /** Things the user should know that are not errors (a stale lock taken over). */
@@ -90,9 +91,10 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const judgeModel = judgeFor(config, items, scoring.needsJudge);
   const involved = judgeModel && !models.includes(judgeModel) ? [...models, judgeModel] : models;
   const keys = collectApiKeys(involved, options.env);
+  const price = pricer(options.prices ?? loadPriceSources(config));
   const lock = claimOutDir(options);
   try {
-    return await evalInDir(options, models, judgeModel, keys, scoring);
+    return await evalInDir(options, models, judgeModel, keys, scoring, price);
   } catch (error) {
     if (isFsError(error) && existsSync(path.join(options.outDir, RUN_FILE))) {
       const dir = shownPath(options.outDir);
@@ -136,10 +138,10 @@ async function evalInDir(
   judgeModel: ResolvedModel | null,
   keys: Map<string, string>,
   scoring: typeof import("../scoring/index.js"),
+  price: Pricer,
 ): Promise<EvalOutcome> {
   const { items } = options;
-  const secrets = [...keys.values()];
-  const record = await startRecord(options, models, judgeModel);
+  const record = await startRecord(options, models, judgeModel, price);
   const resultsFile = path.join(options.outDir, RESULTS_FILE);
   const builder = new SummaryBuilder();
   const done = new Set<string>();
@@ -164,7 +166,6 @@ async function evalInDir(
     if (row.tokensEstimated) estimated.add(row.model);
     options.onRow?.(row, progress);
   };
-  const price = (m: ResolvedModel) => resolvePrice(m, options.priceTable);
   const pending = (m: ResolvedModel) => (done.size === 0 ? items : items.filter((item) => !done.has(rowKey(m.id, item.id))));
   const threaded = threadedModels(models, judgeModel);
   const inProcess = models.filter((m) => !threaded.includes(m));
@@ -209,7 +210,7 @@ async function evalInDir(
       for (const provider of providers.values()) await provider.close?.();
     }
   }
-  const infos = modelInfos(models, providers, options.priceTable).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
+  const infos = modelInfos(models, providers, price).map((info) => (estimated.has(info.id) ? { ...info, tokensEstimated: true } : info));
   const summary = builder.build({ ...record, models: infos, endedAt: new Date().toISOString() });
   writeFileAtomic(path.join(options.outDir, SUMMARY_FILE), secretFreeJson(summary, 2) + "\n");
   return { summary, outDir: options.outDir, progress };
@@ -283,7 +284,7 @@ function countDone(done: Set<string>, models: ResolvedModel[], items: DatasetIte
 }
 
 /** Writes run.json at the start (or checks it on resume), so a resumed run is provably the same run. */
-async function startRecord(options: EvalOptions, models: ResolvedModel[], judge: ResolvedModel | null): Promise<RunRecord> {
+async function startRecord(options: EvalOptions, models: ResolvedModel[], judge: ResolvedModel | null, price: Pricer): Promise<RunRecord> {
   const file = path.join(options.outDir, RUN_FILE);
   const datasetHash = await hashFiles(options.config.datasets);
   if (options.resume) {
@@ -302,10 +303,10 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     datasetHash,
     datasetFiles: options.config.datasets.map((d) => path.relative(options.config.dir, d)),
     items: options.items.length,
-    models: modelInfos(models, new Map(), options.priceTable),
+    models: modelInfos(models, new Map(), price),
     judge: judge?.id ?? null,
     startedAt: new Date().toISOString(),
-    priceSource: priceSourceOf(models, options.priceTable),
+    priceSource: priceSourceOf(models, price),
   };
   writeFileAtomic(file, secretFreeJson(record, 2) + "\n");
   return record;
@@ -320,10 +321,21 @@ function readRunRecord(file: string): RunRecord {
   return record as RunRecord;
 }
 
-function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, prices?: PriceTable): ModelRunInfo[] {
+/** A model's price from the run's price sources, looked up once per model. */
+type Pricer = (model: ResolvedModel) => ResolvedPrice | null;
+
+function pricer(sources: PriceSources): Pricer {
+  const known = new Map<string, ResolvedPrice | null>();
+  return (model) => {
+    if (!known.has(model.id)) known.set(model.id, knownPrice({ model }, sources));
+    return known.get(model.id) ?? null;
+  };
+}
+
+function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, priceOf: Pricer): ModelRunInfo[] {
   return models.map((m) => {
     const provider = providers.get(m.id);
-    const price = resolvePrice(m, prices);
+    const price = priceOf(m);
     const measured = provider?.measurements?.();
     return {
       id: m.id,
@@ -344,10 +356,10 @@ function modelInfos(models: ResolvedModel[], providers: Map<string, Provider>, p
   });
 }
 
-function priceSourceOf(models: ResolvedModel[], prices?: PriceTable): string {
+function priceSourceOf(models: ResolvedModel[], priceOf: Pricer): string {
   const sources = new Set<string>();
   for (const m of models) {
-    const price = resolvePrice(m, prices);
+    const price = priceOf(m);
     if (price) sources.add(describePriceSource(price, m.model ?? m.id));
   }
   return sources.size ? [...sources].join("; ") : "none (no prices known: costs are not computed)";

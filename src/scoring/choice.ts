@@ -1,4 +1,4 @@
-import type { Scorer } from "./types.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
 import { preview } from "./normalize.js";
 
 export const DEFAULT_CHOICES = "ABCDEFGHIJ";
@@ -68,4 +68,15 @@ export const choice: Scorer = (output, item, options) => {
   const chosen = extractChoice(output, choices);
   if (chosen === undefined) return { score: 0, reason: `no choice found in ${preview(output, item)}` };
   return chosen === expected ? { score: 1 } : { score: 0, reason: `chose ${chosen}, expected ${expected}` };
+};
+
+export const scorer: ScorerDescriptor = {
+  options: { choices: "string" },
+  goldAnswerProblem: (item, options) => {
+    const choices = (typeof options.choices === "string" ? options.choices : DEFAULT_CHOICES).toUpperCase();
+    const letter = typeof item.expected === "string" ? item.expected.trim().toUpperCase() : "";
+    return letter.length === 1 && choices.includes(letter) ? undefined : `choice needs expected: one of the letters ${choices}`;
+  },
+  needsJudge: false,
+  score: choice,
 };

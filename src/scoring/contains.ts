@@ -1,4 +1,4 @@
-import type { Scorer } from "./types.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
 import { normalizeSpacing, preview, toStringList } from "./normalize.js";
 
 /**
@@ -34,3 +34,14 @@ export const contains: Scorer = (output, item, options) => {
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v !== "") : [];
 }
+
+export const scorer: ScorerDescriptor = {
+  options: { values: "strings", mode: ["all", "any"], caseSensitive: "boolean", forbidden: "strings" },
+  goldAnswerProblem: (item, options) => {
+    if (stringArray(options.values).length > 0 || toStringList(item.expected) !== undefined) return undefined;
+    if (stringArray(options.forbidden).length > 0) return undefined;
+    return "contains needs values, expected (a string or a list of strings) or forbidden";
+  },
+  needsJudge: false,
+  score: contains,
+};

@@ -1,5 +1,5 @@
-import type { Scorer } from "./types.js";
-import { toStringList } from "./normalize.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
+import { textAnswerProblem, toStringList } from "./normalize.js";
 
 const PUNCTUATION = /[\p{P}\p{S}]/gu;
 const ARTICLES = /\b(?:a|an|the)\b/g;
@@ -36,4 +36,11 @@ export const f1: Scorer = (output, item) => {
   const predicted = f1Tokens(output);
   const score = Math.max(...references.map((reference) => tokenF1(predicted, f1Tokens(reference))));
   return score === 1 ? { score } : { score, reason: `token F1 ${score.toFixed(2)}` };
+};
+
+export const scorer: ScorerDescriptor = {
+  options: {},
+  goldAnswerProblem: (item) => textAnswerProblem("f1", item),
+  needsJudge: false,
+  score: f1,
 };

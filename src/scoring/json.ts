@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Ajv, ValidateFunction } from "ajv";
 import type { DatasetItem } from "../dataset/types.js";
-import type { Scorer } from "./types.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
 import { normalizeAnswer, preview } from "./normalize.js";
 import { SafeRegex } from "./safe-regex.js";
 
@@ -162,3 +162,14 @@ function schemaErrors(validate: ValidateFunction): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+
+export const scorer: ScorerDescriptor = {
+  options: { required: "strings", equals: "object", schema: "object" },
+  goldAnswerProblem: (_item, options) => {
+    if (!isPlainObject(options.schema)) return undefined;
+    const validate = compileSchema(options.schema);
+    return validate instanceof Error ? `invalid JSON schema: ${validate.message}` : undefined;
+  },
+  needsJudge: false,
+  score: json,
+};

@@ -1,5 +1,5 @@
 import type { DatasetItem } from "../dataset/types.js";
-import type { AsyncScorer } from "./types.js";
+import type { AsyncScorer, ScorerDescriptor } from "./types.js";
 
 export const DEFAULT_RUBRIC = "Judge correctness against the reference answer.";
 
@@ -65,4 +65,14 @@ export const judge: AsyncScorer = async (output, item, options, context) => {
   const reasoning = text.replace(/\s+/g, " ").trim();
   const summary = item.sensitive || reasoning === "" ? "" : `: ${reasoning.slice(0, 200)}${reasoning.length > 200 ? "…" : ""}`;
   return { score, reason: `judge ${Math.round(score * 100) / 10}/10${summary}` };
+};
+
+export const scorer: ScorerDescriptor = {
+  options: { rubric: "string" },
+  goldAnswerProblem: (item, options) => {
+    if (options.rubric !== undefined || item.rubric !== undefined || item.expected !== undefined) return undefined;
+    return "judge needs a rubric (the item's rubric or the scorer's rubric option) or expected";
+  },
+  needsJudge: true,
+  score: judge,
 };

@@ -32,6 +32,11 @@ export function toStringList(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/** The problem of a scorer that compares with a text gold answer, when the item has none. */
+export function textAnswerProblem(scorer: string, item: DatasetItem): string | undefined {
+  return toStringList(item.expected) === undefined ? `${scorer} needs expected: a string or a list of strings` : undefined;
+}
+
 /** A short quotation of a text for a score reason, hidden for sensitive items so reports never leak their content. */
 export function preview(text: string, item: DatasetItem, maxLength = 60): string {
   if (item.sensitive) return "(hidden: sensitive item)";

@@ -1,4 +1,4 @@
-import type { Scorer } from "./types.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
 import { preview } from "./normalize.js";
 
 // A number as people write it: -3, 1,234.5, $12, 45%, 1e3, 3/4, −2 (Unicode minus). Not the "19" sign in "COVID-19".
@@ -62,4 +62,11 @@ export const numberScorer: Scorer = (output, item, options) => {
   if (candidates === undefined) return { score: 0, reason: `no number in ${preview(output, item)}` };
   if (candidates.some((value) => Math.abs(value - expected) <= tolerance)) return { score: 1 };
   return { score: 0, reason: `got ${candidates[0]}, expected ${expected}` };
+};
+
+export const scorer: ScorerDescriptor = {
+  options: { tolerance: "non-negative number", relTolerance: "non-negative number" },
+  goldAnswerProblem: (item) => (parseExpectedNumber(item.expected) === undefined ? "number needs expected: a number or a numeric string" : undefined),
+  needsJudge: false,
+  score: numberScorer,
 };

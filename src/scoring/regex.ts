@@ -1,5 +1,5 @@
 import { SafeRegex } from "./safe-regex.js";
-import type { Scorer } from "./types.js";
+import type { Scorer, ScorerDescriptor } from "./types.js";
 
 const compiled = new Map<string, SafeRegex | Error>();
 
@@ -42,4 +42,16 @@ export const regex: Scorer = (output, item, options) => {
     return matches ? { score: 0, reason: `matches forbidden pattern /${pattern}/` } : { score: 1 };
   }
   return matches ? { score: 1 } : { score: 0, reason: `does not match /${pattern}/` };
+};
+
+export const scorer: ScorerDescriptor = {
+  options: { pattern: "string", flags: "string", mustNotMatch: "boolean" },
+  goldAnswerProblem: (item, options) => {
+    const { pattern, flags } = regexSource(options, item.expected);
+    if (pattern === undefined) return "regex needs pattern (or expected as the pattern string)";
+    const compiledRegex = compileRegex(pattern, flags);
+    return compiledRegex instanceof Error ? `invalid regex /${pattern}/${flags}: ${compiledRegex.message}` : undefined;
+  },
+  needsJudge: false,
+  score: regex,
 };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { rowsFor, runModel, runModelpick, tempDir, writeResultsDir } from "../routing/fixtures.js";
 
 const ALL = "1".repeat(30);

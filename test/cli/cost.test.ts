@@ -106,6 +106,28 @@ describe("modelpick cost", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    ["--requests-per-day", "0"],
+    ["--input-share", "1.5"],
+    ["--input-tokens", "-1"],
+    ["--output-tokens", "x"],
+    ["--cache-write-rate", "-0.1"],
+    ["--peak-factor", "0.5"],
+    ["--min-replicas", "1.5"],
+    ["--electricity-usd-per-kwh", "-1"],
+    ["--ops-monthly-usd", "lots"],
+  ])("exits 2 for %s %s, naming the flag and the value", async (flag, value) => {
+    const result = await runCli(["cost", "--tokens-per-day", "1m", "--models", "gpt-4o", flag, value], { cwd: project() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^error: ${flag}: "${value.replace(".", "\\.")}" is not`));
+  });
+
+  it("exits 2 for an empty --models list", async () => {
+    const result = await runCli(["cost", "--tokens-per-day", "1m", "--models", " , "], { cwd: project() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: --models: expected a comma-separated list of model names\n");
+  });
+
   it("exits 2 for zero throughput in the config, naming the field", async () => {
     const cwd = project(CONFIG.replace("tokensPerSecond: 1700", "tokensPerSecond: 0"));
     const result = await runCli(["cost", "--tokens-per-day", "1m"], { cwd });

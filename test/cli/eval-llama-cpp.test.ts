@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RunSummary } from "../../src/report/types.js";
+import type { RunSummary } from "../../src/results/summary-types.js";
 import { runCli } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { makeProject, readRows } from "../helpers/project.js";

@@ -24,7 +24,8 @@ describe("modelpick models", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/openai\/gpt-4o-mini/);
     const gpus = JSON.parse((await runCli(["models", "--kind", "gpu", "--json", "h100"])).stdout) as Array<{ gpu: string }>;
-    expect(gpus.every((g) => g.gpu === "h100")).toBe(true);
+    expect(gpus.length).toBeGreaterThan(0);
+    expect(gpus.filter((g) => g.gpu !== "h100")).toEqual([]);
     const profiles = await runCli(["models", "--kind", "throughput", "70b"]);
     expect(profiles.stdout).toMatch(/llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8/);
   });

@@ -9,7 +9,7 @@ function stubStream(isTTY: boolean, columns: number | undefined): ProgressStream
 
 /** Simulates a run of `rows` rows, one every `everyMs`, against fake timers. */
 function run(stream: ProgressStream, rows: number, everyMs: number): void {
-  const progress: Progress = { done: 0, total: rows, errors: 0, skipped: 0, startedAt: Date.now() };
+  const progress: Progress = { done: 0, total: rows, errors: 0, skipped: 0, cached: 0, startedAt: Date.now() };
   const view = startProgress(false, stream);
   for (let i = 0; i < rows; i++) {
     vi.advanceTimersByTime(everyMs);
@@ -52,7 +52,7 @@ describe("progress", () => {
 
   it("a terminal that shrinks to 0 columns mid-run switches to plain lines", () => {
     const stream = stubStream(true, 80);
-    const progress: Progress = { done: 0, total: 10, errors: 0, skipped: 0, startedAt: Date.now() };
+    const progress: Progress = { done: 0, total: 10, errors: 0, skipped: 0, cached: 0, startedAt: Date.now() };
     const view = startProgress(false, stream);
     vi.advanceTimersByTime(1000);
     expect(stream.written.at(-1)).toMatch(/^\r. starting…\x1b\[K$/);
@@ -74,7 +74,7 @@ describe("progress", () => {
     expect(pipe.written).toEqual(["50/100 done · 0 errors · 0 skipped · ETA 5s\n", "100/100 done · 0 errors · 0 skipped\n"]);
     const quiet = stubStream(true, 80);
     const view = startProgress(true, quiet);
-    view.update({ done: 1, total: 1, errors: 0, skipped: 0, startedAt: Date.now() });
+    view.update({ done: 1, total: 1, errors: 0, skipped: 0, cached: 0, startedAt: Date.now() });
     view.stop();
     expect(quiet.written).toEqual([]);
   });

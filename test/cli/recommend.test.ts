@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RoutingDocument } from "../../src/routing/document.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { rowsFor, runModel, runModelpick, tempDir, writeResultsDir } from "../routing/fixtures.js";
 

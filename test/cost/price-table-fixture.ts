@@ -11,7 +11,7 @@ export function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), "modelpick-litellm-"));
 }
 
-type Entry = Record<string, unknown>;
+export type Entry = Record<string, unknown>;
 
 /**
  * The trimmed real file grown to the real file's size with entries shaped like LiteLLM's gateway ones: every

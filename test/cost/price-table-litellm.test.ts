@@ -7,8 +7,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedModel } from "../../src/config/types.js";
 import { loadPriceTable } from "../../src/cost/price-table.js";
-import { costUsd, findPrice, requirePrice, resolvePrice } from "../../src/cost/prices.js";
-import { REAL_SIZE, TRIMMED, realSizeFile, tempDir } from "./price-table-fixture.js";
+import { costUsd } from "../../src/cost/price.js";
+import { knownPrice, lookupPrice, requirePrice } from "../../src/cost/prices.js";
+import { REAL_SIZE, TRIMMED, realSizeFile, tempDir, type Entry } from "./price-table-fixture.js";
 
 function model(fields: Partial<ResolvedModel> & Pick<ResolvedModel, "id" | "provider">): ResolvedModel {
   return { hosting: "cloud", maxTokens: 512, temperature: 0, concurrency: 4, timeoutMs: 60_000, maxRetries: 4, ...fields } as ResolvedModel;
@@ -60,16 +61,16 @@ describe("a real-size LiteLLM file", () => {
     expect(table.find("llama-3.3-70b-versatile", "groq")).toMatchObject({ key: "groq/llama-3.3-70b-versatile" });
     expect(table.find("meta-llama/Llama-3.3-70B-Instruct-Turbo", "together")).toMatchObject({ key: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo" });
     expect(table.find("gpt-4o", "openai")).toMatchObject({ key: "gpt-4o" });
-    expect(resolvePrice(model({ id: "gpt-4o", provider: "openai" }), table)).toMatchObject({ inputPerMTok: 2.5, source: "LiteLLM model_prices_and_context_window.json" });
+    expect(knownPrice({ model: model({ id: "gpt-4o", provider: "openai" }) }, { tables: [table] })).toMatchObject({ inputPerMTok: 2.5, source: "LiteLLM model_prices_and_context_window.json" });
   });
 
   it("says a truly ambiguous name is ambiguous, with the candidates, and never prices it from the catalog", () => {
     expect(table.find("codestral-latest")).toEqual({ ambiguous: ["codestral/codestral-latest", "mistral/codestral-latest"] });
-    expect(findPrice("codestral-latest", { table })).toEqual({
+    expect(lookupPrice({ name: "codestral-latest" }, { tables: [table] })).toEqual({
       ambiguous: ["codestral/codestral-latest", "mistral/codestral-latest"],
       in: "LiteLLM model_prices_and_context_window.json",
     });
-    expect(() => requirePrice("codestral-latest", { tables: [table] }, "--models")).toThrow(
+    expect(() => requirePrice({ name: "codestral-latest" }, { tables: [table] }, "--models")).toThrow(
       '--models: "codestral-latest" matches several entries in LiteLLM model_prices_and_context_window.json: codestral/codestral-latest, mistral/codestral-latest; name one of them',
     );
   });
@@ -84,13 +85,13 @@ describe("a real-size LiteLLM file", () => {
     expect(why("medlm-large")).toBe("it is priced per character (input_cost_per_character), not per token");
     expect(why("bedrock/*/1-month-commitment/cohere.command-light-text-v14")).toBe("it is priced per second (input_cost_per_second), not per token");
     expect(why("fireworks-ai-up-to-4b")).toBe("it has no `mode`, so it is not known to be a chat model");
-    expect(() => requirePrice("text-embedding-3-small", { tables: [table] }, "--models")).toThrow(
+    expect(() => requirePrice({ name: "text-embedding-3-small" }, { tables: [table] }, "--models")).toThrow(
       /^--models: no usable price for "text-embedding-3-small": LiteLLM model_prices_and_context_window\.json lists "text-embedding-3-small", but it is an embedding model \(mode: embedding\), not a chat model;/,
     );
   });
 
   it("names the hosts that list a model it has under no bare name", () => {
-    expect(() => requirePrice("Llama-3.3-70B-Instruct-Turbo", { tables: [table], catalog: false }, "--models")).toThrow(
+    expect(() => requirePrice({ name: "Llama-3.3-70B-Instruct-Turbo", hosting: "self-hosted" }, { tables: [table] }, "--models")).toThrow(
       /lists it only under other hosts' names: deepinfra\/meta-llama\/Llama-3\.3-70B-Instruct-Turbo, together_ai\/meta-llama\/Llama-3\.3-70B-Instruct-Turbo/,
     );
   });
@@ -118,7 +119,7 @@ describe("a real-size LiteLLM file", () => {
   });
 
   it("prices gpt-5.5's 272K tier from the file, to the cent", () => {
-    const price = requirePrice("gpt-5.5", { tables: [table] }, "--models");
+    const price = requirePrice({ name: "gpt-5.5" }, { tables: [table] }, "--models");
     // 300K-token prompt, 1K answer: the whole request at the >272K rates, $10 / $45 per million
     expect(costUsd(price, 300_000, 1000)).toBeCloseTo(0.3 * 10 + 0.001 * 45, 12);
   });

@@ -7,7 +7,8 @@ import type { ResolvedModel } from "../../src/config/types.js";
 import { InputError } from "../../src/errors.js";
 import { loadPriceTable } from "../../src/cost/price-table.js";
 import { describeFsError, isFsError } from "../../src/io/fs-errors.js";
-import { costUsd, resolvePrice } from "../../src/cost/prices.js";
+import { costUsd } from "../../src/cost/price.js";
+import { knownPrice, type PriceSources } from "../../src/cost/prices.js";
 
 const SAMPLE = fileURLToPath(new URL("../fixtures/litellm-sample.json", import.meta.url));
 
@@ -103,15 +104,18 @@ describe("modelpick's own price format", () => {
 
 describe("price precedence", () => {
   const table = loadPriceTable(SAMPLE);
+  const withTable: PriceSources = { tables: [table] };
+  const catalogOnly: PriceSources = { tables: [] };
+  const priceOf = (m: ResolvedModel, sources = catalogOnly) => knownPrice({ model: m }, sources);
 
   it("prefers the model's own price:, then the user table, then the catalog", () => {
     const own = model({ id: "a", provider: "anthropic", model: "claude-opus-4-6", price: { inputPerMTok: 1, outputPerMTok: 2, date: "2026-11-01" } });
-    expect(resolvePrice(own, table)).toMatchObject({ inputPerMTok: 1, source: "modelpick.yaml", date: "2026-11-01" });
+    expect(priceOf(own, withTable)).toMatchObject({ inputPerMTok: 1, source: "modelpick.yaml", date: "2026-11-01" });
     const fromTable = model({ id: "b", provider: "openai", model: "gpt-4.1" });
-    expect(resolvePrice(fromTable, table)).toMatchObject({ inputPerMTok: 2, source: "LiteLLM litellm-sample.json" });
+    expect(priceOf(fromTable, withTable)).toMatchObject({ inputPerMTok: 2, source: "LiteLLM litellm-sample.json" });
     const fromCatalog = model({ id: "c", provider: "anthropic", model: "claude-sonnet-4-6" });
-    expect(resolvePrice(fromCatalog, table)).toMatchObject({ inputPerMTok: 3, date: "2026-02-17", catalogId: "anthropic/claude-sonnet-4-6" });
-    expect(resolvePrice(fromCatalog)?.source).toMatch(/built-in catalog/);
+    expect(priceOf(fromCatalog, withTable)).toMatchObject({ inputPerMTok: 3, date: "2026-02-17", catalogId: "anthropic/claude-sonnet-4-6" });
+    expect(priceOf(fromCatalog)?.source).toMatch(/built-in catalog/);
   });
 
   it("finds a hosted open-weight price from the base URL's provider", () => {
@@ -121,12 +125,12 @@ describe("price precedence", () => {
       model: "llama-3.3-70b-versatile",
       baseURL: "https://api.groq.com/openai/v1",
     } as Partial<ResolvedModel> & Pick<ResolvedModel, "id" | "provider">);
-    expect(resolvePrice(groq)).toMatchObject({ inputPerMTok: 0.59, outputPerMTok: 0.79 });
+    expect(priceOf(groq)).toMatchObject({ inputPerMTok: 0.59, outputPerMTok: 0.79 });
   });
 
   it("gives self-hosted models no catalog price, and unknown or ambiguous names none", () => {
     const local = model({ id: "l", provider: "llama-cpp", hosting: "self-hosted", model: "gpt-4o" } as never);
-    expect(resolvePrice(local)).toBeNull();
-    expect(resolvePrice(model({ id: "x", provider: "openai", model: "no-such-model" }))).toBeNull();
+    expect(priceOf(local)).toBeNull();
+    expect(priceOf(model({ id: "x", provider: "openai", model: "no-such-model" }))).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedModel } from "../../src/config/types.js";
-import { describePriceSource, findPrice, resolvePrice } from "../../src/cost/prices.js";
+import { describePriceSource, knownPrice, lookupPrice } from "../../src/cost/prices.js";
 
 function cloudModel(id: string, model: string): ResolvedModel {
   return { id, model, provider: "openai", hosting: "cloud" } as unknown as ResolvedModel;
@@ -8,14 +8,14 @@ function cloudModel(id: string, model: string): ResolvedModel {
 
 describe("price lookup", () => {
   it("says so, as data, when a dated snapshot with no entry is priced as its family (the config id)", () => {
-    const price = resolvePrice(cloudModel("gpt-4o", "gpt-4o-2024-08-06"))!;
+    const price = knownPrice({ model: cloudModel("gpt-4o", "gpt-4o-2024-08-06") }, { tables: [] })!;
     expect(price.inputPerMTok).toBe(2.5);
     expect(price.pricedAs).toBe("gpt-4o");
     expect(describePriceSource(price, "gpt-4o-2024-08-06")).toMatch(/^gpt-4o-2024-08-06 priced as gpt-4o: modelpick built-in catalog/);
   });
 
   it("prices a snapshot that has its own entry with that entry, and says nothing about a family", () => {
-    const price = resolvePrice(cloudModel("gpt-4o", "gpt-4o-2024-05-13"))!;
+    const price = knownPrice({ model: cloudModel("gpt-4o", "gpt-4o-2024-05-13") }, { tables: [] })!;
     expect([price.inputPerMTok, price.outputPerMTok]).toEqual([5, 15]);
     expect(price.pricedAs).toBeUndefined();
     expect(price.historical).toBe(true);
@@ -23,7 +23,7 @@ describe("price lookup", () => {
   });
 
   it("does not mark a price found under the model's own name", () => {
-    const found = findPrice("gpt-4o", { alsoTry: ["something-else"] });
+    const found = lookupPrice({ name: "gpt-4o", alsoTry: ["something-else"] }, { tables: [] });
     expect("price" in found && found.price.pricedAs).toBe(undefined);
   });
 });

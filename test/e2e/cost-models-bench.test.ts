@@ -44,9 +44,8 @@ describe("modelpick cost (the bundle)", () => {
   it("projects API against self-hosted in every --format", async () => {
     // Outside a project (no modelpick.yaml), so gpt-4o is the catalog's gpt-4o, not the built-in default's snapshot.
     const cwd = mkdtempSync(path.join(tmpdir(), "modelpick-cost-"));
-    const [table, json, csv, md] = await Promise.all(
-      ["table", "json", "csv", "md"].map((format) => runCli(["cost", "--tokens-per-day", "100m", "--models", TWO_MODELS, "--format", format], { cwd })),
-    );
+    const cost = (format: string) => runCli(["cost", "--tokens-per-day", "100m", "--models", TWO_MODELS, "--format", format], { cwd });
+    const [table, json, csv, md] = await Promise.all([cost("table"), cost("json"), cost("csv"), cost("md")]);
     for (const result of [table, json, csv, md]) expectOk(result);
     expect(table.stdout).toMatch(/│ gpt-4o\s+│ api\s+│ \$13,307 │ \$4\.38\s+│/);
     expect(table.stdout).toMatch(/│ llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8 │ gpt-4o │ 41\.5m\s+│ self-hosted │/);

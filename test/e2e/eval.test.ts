@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RunSummary } from "../../src/report/types.js";
+import type { RunSummary } from "../../src/results/summary-types.js";
 import { runCli } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { readRows } from "../helpers/project.js";

@@ -241,7 +241,7 @@ async function respond(
   api: MockApi,
   { path, body, streaming }: { path: string; body: any; streaming: boolean },
   context: MockRequestContext,
-  behavior: MockBehavior,
+  behavior: Exclude<MockBehavior, MockEndlessStream>,
   defaultLatencyMs: number,
   arrivedAt: number,
 ): Promise<void> {

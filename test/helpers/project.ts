@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 
 /** A throw-away project folder with a modelpick.yaml and a JSONL dataset. */
 export function makeProject(config: Record<string, unknown>, items: Array<Record<string, unknown>>): string {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { rowsFor, runModel, tempDir, writeResultsDir } from "../routing/fixtures.js";
 

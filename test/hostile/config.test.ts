@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunSummary } from "../../src/report/types.js";
+import type { RunSummary } from "../../src/results/summary-types.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
 import { readRows } from "../helpers/project.js";

@@ -6,7 +6,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { readRows } from "../helpers/project.js";
 import { tempDir } from "../routing/fixtures.js";

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/runner/results-store.js";
+import { readResultsDir } from "../../src/results/store.js";
 import { tempDir } from "../routing/fixtures.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/routing/", import.meta.url));

@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/runner/results-store.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import { readResultsDir } from "../../src/results/store.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { tempDir } from "../routing/fixtures.js";
 
 const OUTPUT = fileURLToPath(new URL("../fixtures/lm-eval/output/", import.meta.url));

@@ -11,7 +11,13 @@ function emptyProject(): string {
   return mkdtempSync(path.join(tmpdir(), "modelpick-init-"));
 }
 
-const NO_KEYS = { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined, OPENAI_BASE_URL: undefined };
+const NO_KEYS = {
+  ANTHROPIC_API_KEY: undefined,
+  OPENAI_API_KEY: undefined,
+  GEMINI_API_KEY: undefined,
+  ANTHROPIC_BASE_URL: undefined,
+  OPENAI_BASE_URL: undefined,
+};
 
 describe("a project without modelpick.yaml", () => {
   it("eval names init and --demo (exit 2)", async () => {
@@ -47,21 +53,23 @@ describe("a project without modelpick.yaml", () => {
 describe("modelpick init", () => {
   const mock = useMockServer();
 
-  it("with no API key: writes both cloud models, says so, and eval names the variables to set (exit 2)", async () => {
+  it("with no API key: writes every cloud model, says so, and eval names the variables to set (exit 2)", async () => {
     const dir = emptyProject();
     const init = await runCli(["init"], { cwd: dir, env: NO_KEYS });
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
-    expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: claude, gpt\) and datasets\/starter\.yaml/);
-    expect(init.stdout).toMatch(/No ANTHROPIC_API_KEY or OPENAI_API_KEY is set/);
+    expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: claude, gpt, gemini\) and datasets\/starter\.yaml/);
+    expect(init.stdout).toMatch(/No ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY is set: set one \(and drop the other models\)/);
     const config = readFileSync(path.join(dir, "modelpick.yaml"), "utf8");
     expect(config).toMatch(/^ {2}- \{ id: claude, provider: anthropic, model: claude-sonnet-4-6 \}$/m);
     expect(config).toMatch(/^ {2}- \{ id: gpt, provider: openai, model: gpt-4\.1-mini \}$/m);
+    expect(config).toMatch(/^ {2}- \{ id: gemini, provider: gemini, model: gemini-2\.5-flash \}$/m);
+    expect(config).toMatch(/The key comes from ANTHROPIC_API_KEY \/ OPENAI_API_KEY \/ GEMINI_API_KEY/);
     expect(config).toMatch(/^ {2}# {3}provider: openai-compatible$/m);
 
     const evaluated = await runCli(["eval"], { cwd: dir, env: NO_KEYS });
     expect(evaluated.code).toBe(2);
-    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\)/);
+    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/);
     expect(mock.requests).toHaveLength(0);
   });
 
@@ -85,6 +93,27 @@ describe("modelpick init", () => {
     expect(rows.filter((r) => r.error)).toEqual([]);
     expect(mock.requests.map((r) => r.api)).toEqual(["anthropic", "anthropic", "anthropic", "anthropic"]);
     expect(mock.requests.some((r) => JSON.stringify(r.body).includes("harriet"))).toBe(false);
+  });
+
+  it("with GEMINI_API_KEY set: gemini (gemini-2.5-flash) is active, the others commented out, and the entry runs", async () => {
+    const dir = emptyProject();
+    const env = { ...NO_KEYS, GEMINI_API_KEY: "test-key" };
+    const init = await runCli(["init"], { cwd: dir, env });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: gemini\)/);
+    const file = path.join(dir, "modelpick.yaml");
+    const config = readFileSync(file, "utf8");
+    expect(config).toMatch(/^ {2}- \{ id: gemini, provider: gemini, model: gemini-2\.5-flash \}$/m);
+    expect(config).toMatch(/^ {2}# - \{ id: claude, provider: anthropic, model: claude-sonnet-4-6 \} +# set ANTHROPIC_API_KEY, then uncomment$/m);
+    expect(config).toMatch(/^ {2}# - \{ id: gpt, provider: openai, model: gpt-4\.1-mini \} +# set OPENAI_API_KEY, then uncomment$/m);
+
+    // The entry as written, pointed at the mock server: a valid config that eval runs, priced from the catalog.
+    writeFileSync(file, config.replace("model: gemini-2.5-flash }", `model: gemini-2.5-flash, baseURL: "${mock.geminiBaseURL}" }`));
+    const evaluated = await runCli(["eval", "--out", "run", "--no-cache", "--json"], { cwd: dir, env });
+    expect(evaluated.code).toBe(0);
+    expect(readRows(path.join(dir, "run")).filter((r) => r.error)).toEqual([]);
+    expect(mock.requests.map((r) => r.api)).toEqual(["gemini", "gemini", "gemini", "gemini"]);
+    expect(JSON.parse(evaluated.stdout).run.models[0].price).toMatchObject({ source: expect.stringMatching(/built-in catalog/) });
   });
 
   it("refuses to overwrite either file (exit 2, files unchanged); --force overwrites", async () => {

@@ -17,7 +17,7 @@ import { npmErrorCode, privateOfflineNpmEnv, run, unconditionalRestricted, write
 const work = mkdtempSync(path.join(tmpdir(), "modelpick-install-"));
 const app = path.join(work, "app");
 /** npm and npx run offline on a private copy of the npm cache; the CLI sees no API key. Set in beforeAll. */
-const NPM_ENV: Record<string, string | undefined> = { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined };
+const NPM_ENV: Record<string, string | undefined> = { ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined, GEMINI_API_KEY: undefined };
 const NOT_INSTALLED = "error: node-llama-cpp is not installed: npm i node-llama-cpp to run local GGUF models\n";
 
 let tarball = "";
@@ -129,10 +129,10 @@ describe("installed into a new project with npm install --offline", () => {
 
     const init = await npx(["init"], project);
     expect(init.code).toBe(0);
-    expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: claude, gpt\) and datasets\/starter\.yaml/);
+    expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: claude, gpt, gemini\) and datasets\/starter\.yaml/);
     const evaluated = await modelpick(["eval"], project);
     expect(evaluated.code).toBe(2);
-    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\)/);
+    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/);
     const again = await modelpick(["init"], project);
     expect(again.code).toBe(2);
   });

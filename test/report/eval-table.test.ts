@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderEvalTable } from "../../src/report/eval-table.js";
-import { summarize } from "../../src/report/summary.js";
-import { row, runInfo } from "./fixtures.js";
+import { summarize } from "../../src/results/summary.js";
+import { row, runInfo } from "../results/fixtures.js";
 
 describe("eval table", () => {
   it("prints costs per 1k requests with thousands separators, and fractions of a cent below $1", async () => {

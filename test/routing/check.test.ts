@@ -6,7 +6,7 @@ import { emitRouting } from "../../src/routing/emit.js";
 import { parseRouting } from "../../src/routing/parse.js";
 import { recommend } from "../../src/routing/select.js";
 import type { ModelProfile, RoutingCriteria } from "../../src/routing/types.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, profile, row, rowsFor } from "./fixtures.js";
 
 const ALL = "1".repeat(30);

@@ -3,7 +3,7 @@ import { seededRandom } from "../../src/report/stats.js";
 import { crossValidate } from "../../src/routing/crossfit.js";
 import { gatherEvidence, type CategoryData } from "../../src/routing/evidence.js";
 import { recommend } from "../../src/routing/select.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, rowsFor } from "./fixtures.js";
 
 /** `models` × `categories` of `items` coin-flip answers each: no model is better anywhere, whatever in-sample says. */

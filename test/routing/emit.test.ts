@@ -9,7 +9,7 @@ import { emitRouting } from "../../src/routing/emit.js";
 import { parseRouting } from "../../src/routing/parse.js";
 import { recommend } from "../../src/routing/select.js";
 import type { ModelProfile } from "../../src/routing/types.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, profile, rowsFor, tempDir } from "./fixtures.js";
 
 const HOSTILE_CATEGORY = 'x"; globalThis.pwned = 1; //\n*/ globalThis.pwned = 2; /*\u2028`${globalThis.pwned = 3}`';

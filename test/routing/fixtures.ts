@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ModelRunInfo, RunSummary } from "../../src/report/types.js";
-import { summarize } from "../../src/report/summary.js";
+import type { ModelRunInfo, RunSummary } from "../../src/results/summary-types.js";
+import { summarize } from "../../src/results/summary.js";
 import type { ModelProfile, RoutingCriteria } from "../../src/routing/types.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { runCli } from "../helpers/cli.js";
 
 /** Hand-built results rows: the same format `modelpick eval` writes to results.jsonl. */

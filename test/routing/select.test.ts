@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SelfHostedOption } from "../../src/cost/project.js";
 import { describeExclusion, describeLoss } from "../../src/routing/explain.js";
 import { recommend } from "../../src/routing/select.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, profile, rowsFor } from "./fixtures.js";
 
 function bits(n: number, wrongAt: number[]): string {

@@ -1,5 +1,5 @@
 import { normalCdf, seededRandom, seedFrom } from "../../src/report/stats.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 import { row } from "./fixtures.js";
 
 /**

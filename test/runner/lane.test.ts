@@ -7,7 +7,7 @@ import type { EvaluateContext } from "../../src/runner/evaluate.js";
 import { BatchFeed, FEED_BATCH, arrayFeed } from "../../src/runner/item-feed.js";
 import { laneFor, runLane } from "../../src/runner/lane.js";
 import { Limiter } from "../../src/runner/limiter.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { ResultRow } from "../../src/results/row.js";
 
 function items(count: number): DatasetItem[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -95,8 +95,10 @@ describe("runLane", () => {
   });
 
   it("marks the first `concurrency` requests sent as warm-up, and times requests from the slot, not the wait for it", async () => {
-    const { provider } = fakeProvider(async () => sleep(100));
-    const lane = laneFor(model, provider, [], null);
+    const { provider } = fakeProvider(async () => {
+      await sleep(100);
+    });
+    const lane = laneFor(model, provider, null);
     const rows: ResultRow[] = [];
     await runLane(lane, arrayFeed(items(12)), ctx, (row) => rows.push(row));
     const warm = rows.filter((row) => row.warmup === true);
@@ -112,7 +114,7 @@ describe("runLane", () => {
       await sleep(1);
       if (request.item.id === "i0" && attempt === 1) throw new ProviderError("HTTP 500", { retryable: true, status: 500 });
     });
-    const lane = laneFor({ ...model, concurrency: 1 } as ResolvedModel, provider, [], null);
+    const lane = laneFor({ ...model, concurrency: 1 } as ResolvedModel, provider, null);
     const rows: ResultRow[] = [];
     await runLane(lane, arrayFeed(items(3)), ctx, (row) => rows.push(row));
     expect(rows.filter((row) => row.warmup)).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
-import { isPassFail, needsJudge, SCORER_NAMES, scoreOutput, validateScorer } from "../../src/scoring/index.js";
+import { needsJudge, SCORER_NAMES, scoreOutput, validateScorer } from "../../src/scoring/index.js";
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
@@ -62,6 +62,15 @@ describe("validateScorer", () => {
     expect(validateScorer(badItem)).toBe(message);
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("refuses %s: a name an object has, not a scorer", (type) => {
+    expect(validateScorer(item({ type }, "x"))).toMatch(new RegExp(`^unknown scorer type "${type}"`));
+    expect(needsJudge(item({ type }, "x"))).toBe(false);
+  });
+
+  it("refuses an option named like an object's own property", () => {
+    expect(validateScorer(item({ type: "exact", constructor: true } as unknown as ScorerSpec, "x"))).toMatch(/^unknown option "constructor" for scorer exact/);
+  });
+
   it("reports an invalid regex and an invalid JSON schema", () => {
     expect(validateScorer(item({ type: "regex", pattern: "(unclosed" }))).toMatch(/^invalid regex \/\(unclosed\/i: /);
     expect(validateScorer(item({ type: "regex", pattern: "a", flags: "q" }))).toMatch(/^invalid regex \/a\/q: /);
@@ -69,14 +78,7 @@ describe("validateScorer", () => {
   });
 });
 
-describe("isPassFail / needsJudge / SCORER_NAMES", () => {
-  it("classifies pass/fail and graded scorers", () => {
-    for (const type of ["exact", "regex", "choice", "number"]) expect(isPassFail(type)).toBe(true);
-    for (const type of ["json", "f1", "judge", "contains"]) expect(isPassFail(type)).toBe(false);
-    expect(isPassFail({ type: "contains", mode: "any" })).toBe(true);
-    expect(isPassFail({ type: "contains", mode: "all" })).toBe(false);
-  });
-
+describe("needsJudge / SCORER_NAMES", () => {
   it("knows which items need the judge", () => {
     expect(needsJudge(item({ type: "judge" }))).toBe(true);
     expect(needsJudge(item({ type: "exact" }, "x"))).toBe(false);

@@ -5,7 +5,6 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import { InputError, errorMessage } from "../../errors.js";
 import { explainContextError, loadGgufModel, resolveThreads } from "./load.js";
 import { peakRssMb, round1 } from "./meter.js";
-import type { ThroughputProfileFile } from "../../cost/self-hosted.js";
 
 export interface BenchLocalOptions {
   file: string;
@@ -36,8 +35,18 @@ export interface BenchLocalResult {
   measuredAt: string;
 }
 
-/** The file `modelpick cost` reads instead of a published throughput figure. */
-export type ThroughputProfile = ThroughputProfileFile;
+/** The throughput profile `bench-local` writes: the file `modelpick cost` reads instead of a published figure. */
+export interface ThroughputProfileFile {
+  kind: "modelpick-throughput-profile";
+  model: string;
+  gguf: string;
+  threads: number;
+  parallel: number;
+  promptTokensPerSecond: number;
+  generationTokensPerSecond: number;
+  measuredAt: string;
+  machine: string;
+}
 
 const FILLER = "The quick brown fox jumps over the lazy dog while the cat watches from the warm windowsill. ";
 
@@ -90,7 +99,7 @@ export async function measureLocalThroughput(options: BenchLocalOptions): Promis
 }
 
 /** The profile records the machine's throughput at the measured parallelism: what a deployment would deliver. */
-export function toThroughputProfile(result: BenchLocalResult): ThroughputProfile {
+export function toThroughputProfile(result: BenchLocalResult): ThroughputProfileFile {
   return {
     kind: "modelpick-throughput-profile",
     model: result.model,

@@ -1,5 +1,5 @@
-import type { RunSummary } from "../../src/report/types.js";
-import type { ResultRow } from "../../src/runner/types.js";
+import type { RunSummary } from "../../src/results/summary-types.js";
+import type { ResultRow } from "../../src/results/row.js";
 
 /** A scored result row (score 1) with every field set; `extra` overrides. */
 export function row(model: string, itemId: string, extra: Partial<ResultRow> = {}): ResultRow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "../../src/report/summary.js";
+import { summarize } from "../../src/results/summary.js";
 import { row, runInfo } from "./fixtures.js";
 
 /** 25 items; the last 6 are sensitive: the cloud model skips them, the self-hosted model gets them wrong. */

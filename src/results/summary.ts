@@ -1,7 +1,7 @@
-import type { ResultRow } from "../runner/types.js";
-import { bootstrapMeanInterval, mean, quantileSorted, seedFrom, wilsonInterval } from "./stats.js";
+import type { ResultRow } from "./row.js";
+import { bootstrapMeanInterval, mean, quantileSorted, seedFrom, wilsonInterval } from "../report/stats.js";
 import { ScoresByItem } from "./shared-items.js";
-import type { RunSummary, SharedItemsMean, SummaryCell } from "./types.js";
+import type { RunSummary, SharedItemsMean, SummaryCell } from "./summary-types.js";
 
 /** Accumulates rows one at a time (bounded work per row) and turns them into category × model cells. */
 export class SummaryBuilder {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { repairTornTail } from "../../src/runner/results-store.js";
+import { repairTornTail } from "../../src/results/store.js";
 
 it("repairTornTail cuts a partial last line and leaves whole lines alone", () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "modelpick-rs-")), "results.jsonl");

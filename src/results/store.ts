@@ -7,8 +7,8 @@ import { secretFreeJson } from "../io/secrets.js";
 import { writeAll } from "../io/atomic.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
 import { parseJsonLine, readJsonFile } from "../io/json-file.js";
-import type { RunSummary } from "../report/types.js";
-import type { ResultRow } from "./types.js";
+import type { RunSummary } from "./summary-types.js";
+import type { ResultRow } from "./row.js";
 
 export const RESULTS_FILE = "results.jsonl";
 export const SUMMARY_FILE = "summary.json";
