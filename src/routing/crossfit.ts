@@ -1,6 +1,6 @@
-import { seedFrom } from "../report/stats.js";
+import { seedFrom } from "../stats/intervals.js";
 import { compareText, type CategoryData } from "./evidence.js";
-import { differenceOf, fastBootstrapMeanInterval, meanOf } from "./paired.js";
+import { differenceOf, fastBootstrapMeanInterval, meanOf } from "../stats/paired.js";
 import type { CrossValidated } from "./types.js";
 
 /** Chooses a category's route from training data only; returns the model id, or null for no route. */

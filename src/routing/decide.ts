@@ -1,8 +1,8 @@
-import { quantileSorted } from "../report/stats.js";
+import { quantileSorted } from "../stats/intervals.js";
 import { constraintExclusions } from "./constraints.js";
 import { categoryCost, compareCost, inputShareOf, type CategoryCost, type FleetVolume } from "./costs.js";
 import { compareText, type CategoryData, type ModelCategoryData } from "./evidence.js";
-import { differenceOf, meanOf, nonInferior, pairedDiffs, qualityInterval, reachesBar } from "./paired.js";
+import { differenceOf, meanOf, nonInferior, pairedDiffs, qualityInterval, reachesBar } from "../stats/paired.js";
 import { isQualityExclusion, type Exclusion, type LossReason, type NoRouteReason } from "./reasons.js";
 import type { BarDifference, CandidateVerdict, CategoryDecision, ModelProfile, RoutingCriteria } from "./types.js";
 

@@ -1,5 +1,5 @@
-import { binomialAgainstLevel, mcNemarExact, momentsOf, tTest, twoProportionTest, welchTest, type Direction } from "../report/stats.js";
-import { differenceOf, meanOf, pairedDiffs, qualityInterval, type Difference } from "./paired.js";
+import { binomialAgainstLevel, mcNemarExact, momentsOf, tTest, twoProportionTest, welchTest, type Direction } from "../stats/intervals.js";
+import { differenceOf, meanOf, pairedDiffs, qualityInterval, type Difference } from "../stats/paired.js";
 
 /**
  * The comparisons `modelpick check` makes, each one-sided: "below" — is the quality after lower than before by more

@@ -7,7 +7,7 @@ import { choose, decideCategory, judgeCategory, type DecisionRule } from "./deci
 import { compareText, gatherEvidence, type CategoryData } from "./evidence.js";
 import { LARGE_SENSITIVE_GAP } from "./defaults.js";
 import { recommendationNotes, sensitiveWithin } from "./explain.js";
-import { differenceOf, meanOf, pairedDiffs } from "./paired.js";
+import { differenceOf, meanOf, pairedDiffs } from "../stats/paired.js";
 import type {
   Bill,
   CategoryDecision,

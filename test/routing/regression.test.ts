@@ -11,7 +11,7 @@ import {
   tTest,
   twoProportionTest,
   welchTest,
-} from "../../src/report/stats.js";
+} from "../../src/stats/intervals.js";
 import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, OutcomeDecodeError } from "../../src/routing/outcomes.js";
 import { compareScores, compareWithLevel } from "../../src/routing/regression.js";
 

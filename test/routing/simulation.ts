@@ -1,4 +1,4 @@
-import { normalCdf, seededRandom, seedFrom } from "../../src/report/stats.js";
+import { normalCdf, seededRandom, seedFrom } from "../../src/stats/intervals.js";
 import type { ResultRow } from "../../src/results/row.js";
 import { row } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapMeanInterval, seededRandom } from "../../src/report/stats.js";
-import { fastBootstrapMeanInterval, nonInferior, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
+import { bootstrapMeanInterval, seededRandom } from "../../src/stats/intervals.js";
+import { fastBootstrapMeanInterval, nonInferior, pairedDifference, qualityInterval } from "../../src/stats/paired.js";
 
 const OPTIONS = { seedText: "c/m/bar", confidence: 0.95, resamples: 2000 };
 

@@ -1,4 +1,4 @@
-import { quantileSorted, seedFrom, wilsonInterval, type Interval } from "../report/stats.js";
+import { quantileSorted, seedFrom, wilsonInterval, type Interval } from "./intervals.js";
 
 export interface Difference {
   /** Items both sides were scored on. */
