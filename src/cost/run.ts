@@ -27,7 +27,8 @@ import {
 import type { ThroughputProfileFile } from "../providers/llama-cpp/bench.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
 import { ScoresByItem } from "../results/shared-items.js";
-import { bootstrapMeanInterval, mean, seedFrom } from "../stats/intervals.js";
+import { bootstrapMeanInterval, mean } from "../stats/intervals.js";
+import { seedFrom } from "../stats/random.js";
 import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
 
 export interface CostOptions extends WorkloadOptions, SelfHostedOverrides {

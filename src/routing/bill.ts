@@ -1,6 +1,7 @@
 import { fleetMonthlyCost, type SelfHostedCost } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
 import { formatPercent, formatUsd, formatVolume } from "../cost/units.js";
+import { sum } from "../stats/intervals.js";
 import { fleetSources, monthlyUsd } from "./costs.js";
 import { compareText } from "./evidence.js";
 import type { Bill, BillApi, BillFleet, CandidateVerdict, ModelProfile } from "./types.js";
@@ -108,10 +109,4 @@ function describeBilledFleet(fleet: SelfHostedCost, served: number): string {
     `${fleet.gpus}× ${fleet.gpu.name} (${replicas}) ${load}; utilisation ${formatPercent(fleet.utilizationReached)} on average ` +
     `(target ${formatPercent(fleet.utilizationTarget)} at peak ×${DEFAULT_PEAK_FACTOR}); ${formatUsd(fleet.monthlyCostUsd)}/month; ${fleetSources(fleet)}`
   );
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

@@ -1,4 +1,4 @@
-import { holmAdjust } from "../stats/intervals.js";
+import { holmAdjust } from "../stats/multiple-comparisons.js";
 import type { Hosting } from "../config/types.js";
 import { computeBill, type TrafficStream } from "./bill.js";
 import { compareCost } from "./costs.js";

@@ -1,6 +1,7 @@
 import { fleetMonthlyCost, type SelfHostedCost, type SelfHostedOption } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
 import { DAYS_PER_MONTH, formatPercent, formatUsd, formatUsdSmall, formatVolume } from "../cost/units.js";
+import { sum } from "../stats/intervals.js";
 import type { ModelCategoryData } from "./evidence.js";
 import type { CostBasis, ModelProfile } from "./types.js";
 
@@ -133,10 +134,4 @@ export function compareCost(
 function compareNumbers(a: number, b: number): number {
   if (Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-12)) return 0;
   return a < b ? -1 : 1;
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

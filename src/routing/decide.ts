@@ -2,7 +2,8 @@ import { quantileSorted } from "../stats/intervals.js";
 import { constraintExclusions } from "./constraints.js";
 import { categoryCost, compareCost, inputShareOf, type CategoryCost, type FleetVolume } from "./costs.js";
 import { compareText, type CategoryData, type ModelCategoryData } from "./evidence.js";
-import { differenceOf, meanOf, nonInferior, pairedDiffs, qualityInterval, reachesBar } from "../stats/paired.js";
+import { mean, qualityInterval } from "../stats/intervals.js";
+import { differenceOf, nonInferior, pairedDiffs, reachesBar } from "../stats/paired.js";
 import { isQualityExclusion, type Exclusion, type LossReason, type NoRouteReason } from "./reasons.js";
 import type { BarDifference, CandidateVerdict, CategoryDecision, ModelProfile, RoutingCriteria } from "./types.js";
 
@@ -98,7 +99,7 @@ function measure(model: ModelCategoryData, profile: ModelProfile, rule: Decision
   return {
     data: model,
     profile,
-    mean: meanOf(Float64Array.from(model.scores.values()))!,
+    mean: mean(Float64Array.from(model.scores.values()))!,
     constraints: constraintExclusions(profile, { p95LatencyMs }, rule.selfHostedOnly, rule.criteria),
     p95LatencyMs,
     cost: categoryCost(model, profile.price, profile.fleet && { option: profile.fleet, volume: rule.volume }),
@@ -125,7 +126,7 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
   const shift = rule.bar.value;
   const paired = () => (diffs ??= reference ? pairedDiffs(m.data.scores, reference.data.scores) : new Float64Array(0));
   const pairedN = () => (rule.bar.kind === "min-quality" ? m.data.scores.size : paired().length);
-  const pointDiff = () => (rule.bar.kind === "min-quality" ? m.mean - rule.bar.value : (meanOf(paired()) ?? 0) + shift);
+  const pointDiff = () => (rule.bar.kind === "min-quality" ? m.mean - rule.bar.value : (mean(paired()) ?? 0) + shift);
   const vsBar = (): BarDifference => (versus ??= barDifference());
   const barDifference = (): BarDifference => {
     if (rule.bar.kind === "min-quality") {

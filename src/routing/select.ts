@@ -7,7 +7,8 @@ import { choose, decideCategory, judgeCategory, type DecisionRule } from "./deci
 import { compareText, gatherEvidence, type CategoryData } from "./evidence.js";
 import { LARGE_SENSITIVE_GAP } from "./defaults.js";
 import { recommendationNotes, sensitiveWithin } from "./explain.js";
-import { differenceOf, meanOf, pairedDiffs } from "../stats/paired.js";
+import { mean } from "../stats/intervals.js";
+import { differenceOf, pairedDiffs } from "../stats/paired.js";
 import type {
   Bill,
   CategoryDecision,
@@ -170,7 +171,7 @@ function routeGap(data: CategoryData, sensitive: SensitiveDecision, route: Categ
     confidence: criteria.confidence,
     resamples: criteria.resamples,
   });
-  const diff = paired?.diff ?? meanOf(Float64Array.from(mine.values()))! - meanOf(Float64Array.from(theirs.values()))!;
+  const diff = paired?.diff ?? mean(Float64Array.from(mine.values()))! - mean(Float64Array.from(theirs.values()))!;
   return {
     model: route.chosen.model,
     diff,

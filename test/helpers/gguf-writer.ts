@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { seededRandom } from "../../src/stats/intervals.js";
+import { seededRandom } from "../../src/stats/random.js";
 import type { LlamaCppModel } from "../../src/providers/llama-cpp/index.js";
 
 /**

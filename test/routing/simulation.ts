@@ -1,4 +1,5 @@
-import { normalCdf, seededRandom, seedFrom } from "../../src/stats/intervals.js";
+import { normalCdf } from "../../src/stats/distributions.js";
+import { seededRandom, seedFrom } from "../../src/stats/random.js";
 import type { ResultRow } from "../../src/results/row.js";
 import { row } from "./fixtures.js";
 
