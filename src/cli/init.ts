@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { PROVIDER_KINDS } from "../providers/registry.js";
+import { PROVIDER_KINDS } from "../config/provider-kinds.js";
 
 export const CONFIG_FILE = "modelpick.yaml";
 export const STARTER_DATASET = "datasets/starter.yaml";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { closestName, unknownName } from "../suggest.js";
-import { MAX_CONTEXT_TOKENS } from "../providers/usage.js";
+import { MAX_CONTEXT_TOKENS } from "./provider-kinds.js";
 import { strictObject } from "./strict.js";
 
 /** A whole number in [min, max]; out of range is refused with the range, never wrapped or clamped. */
@@ -119,9 +119,9 @@ const apiModel = {
 
 /**
  * The config fields of each provider kind, keyed by the kind (the `provider:` value, added to each variant here). The
- * rest of what a kind is (its key variable, hosting, thread, catalog name and loader) is its descriptor in
- * providers/registry.ts, which the compiler holds to exactly these kinds. Kept apart because zod is too heavy for the
- * model threads and the start-up path that read the registry.
+ * rest of what a kind is (its key variable, hosting, thread and catalog name) is its descriptor in
+ * config/provider-kinds.ts, and its loader in providers/index.ts, which the compiler holds to exactly these kinds. Kept
+ * apart because zod is too heavy for the model threads and the start-up path that read the descriptors.
  */
 const MODEL_VARIANTS = withProviderLiterals({
   anthropic: apiModel,

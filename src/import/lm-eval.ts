@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { InputError } from "../errors.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
 import { parseJsonLine, parseJsonText, readTextFile } from "../io/json-file.js";
-import { vendorOfUrl } from "../providers/vendor-hosts.js";
+import { vendorOfUrl } from "../config/vendor-hosts.js";
 import type { ResultRow } from "../results/row.js";
 import { scoreOf, toResultRow } from "./fields.js";
 import type { ImportedModel, ImportedResults, ImportOptions } from "./types.js";

@@ -5,7 +5,8 @@ import type { ResolvedModel } from "../config/types.js";
 import { formatOf, openText } from "../dataset/load.js";
 import { cutAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
-import { MAX_CONTEXT_TOKENS, tokenCount } from "./usage.js";
+import { MAX_CONTEXT_TOKENS } from "../config/provider-kinds.js";
+import { tokenCount } from "./usage.js";
 
 interface RecordedRow {
   output: string;

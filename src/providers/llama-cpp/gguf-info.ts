@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { InputError, errorMessage } from "../../errors.js";
-import { MAX_CONTEXT_TOKENS } from "../usage.js";
+import { MAX_CONTEXT_TOKENS } from "../../config/provider-kinds.js";
 import { importLlamaCpp } from "./runtime.js";
 
 /** What a GGUF file says about its model, read from the header without loading the weights. */
