@@ -133,12 +133,12 @@ describe("check on a hand-edited routing .ts file", () => {
       .split("\n")
       .map((l) => (l === "" || l.startsWith("export const ") ? l : ` ${l}`))
       .join("\n")
-      .replace("// Model routing table", "// \u001b[2J\u0007Model routing table");
+      .replace("// Model routing table", "// \u001b[2J\u0007Model\u202e routing\u2028table");
     const result = await check("shifted.ts", shifted);
     expectNoCrash(result);
     expect(result.code).toBe(1);
-    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
-    expect(result.stdout).toContain("\\u001b[2J\\u0007Model routing table");
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u2028\u2029\u202a-\u202e]/);
+    expect(result.stdout).toContain("\\x1b[2J\\x07Model\\u202e routing\\u2028table");
     const diffLines = result.stdout.split("\n").filter((l) => /^\s+[-+] \d+: /.test(l));
     expect(diffLines.length).toBeGreaterThan(4);
     expect(diffLines.length).toBeLessThanOrEqual(24);
