@@ -30,7 +30,7 @@ export function benchLocalCommand(): Command {
         promptTokens: flags.promptTokens,
         genTokens: flags.genTokens,
       });
-      if (flags.save) await bench.saveThroughputProfile(resolvePath(process.cwd(), flags.save), result);
+      if (flags.save) bench.saveThroughputProfile(resolvePath(process.cwd(), flags.save), result);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
