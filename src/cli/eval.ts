@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
+import type { EvalOutcome } from "../runner/run.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { cacheDirOf } from "./cache.js";
@@ -77,7 +78,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const prepared = prepareEval(config, modelIds);
   const named = flags.resume ?? flags.out;
   let outDir = named === undefined ? undefined : path.resolve(named);
-  let outcome;
+  let outcome: EvalOutcome;
   let progress: ReturnType<typeof startProgress> | undefined;
   try {
     const items = filterItems(await loadDatasets(config.datasets), flags);

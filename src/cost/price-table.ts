@@ -241,7 +241,7 @@ function tieredPrices(list: unknown[]): { base: LongContextTier; above: LongCont
   }
   tiers.sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
   const [base, ...above] = tiers;
-  if (!base || base.aboveInputTokens !== 0) return "its tiered_pricing has no tier starting at 0 tokens";
+  if (base?.aboveInputTokens !== 0) return "its tiered_pricing has no tier starting at 0 tokens";
   return { base, above };
 }
 

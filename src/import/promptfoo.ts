@@ -170,7 +170,7 @@ function readResult(result: PromptfooResult, index: number, doc: Document, file:
     provider,
     prompt: promptOf(result, shown?.[2]),
     column: typeof result.promptIdx === "number" ? result.promptIdx : undefined,
-    test: testOf(result, vars, metadata, description, index, doc),
+    test: testOf(result, vars, description, index, doc),
     vars,
     metadata,
     description,
@@ -226,7 +226,6 @@ function promptOf(result: PromptfooResult, displayedTemplate: string | undefined
 function testOf(
   result: PromptfooResult,
   vars: Record<string, unknown>,
-  metadata: Record<string, unknown>,
   description: string | undefined,
   index: number,
   doc: Document,

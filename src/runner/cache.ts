@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, type Dirent } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, type Dirent, type Stats } from "node:fs";
 import { opendir } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -107,7 +107,7 @@ export class ResponseCache {
 export function openCacheDir(dir: string, source: string, { create }: { create: boolean }): string {
   const resolved = path.resolve(dir);
   const where = `${source} ${dir}`;
-  let stat;
+  let stat: Stats | undefined;
   try {
     stat = statSync(resolved, { throwIfNoEntry: false });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { errorMessage } from "../errors.js";
 import { redactSecrets } from "../io/secrets.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "../providers/types.js";
-import { Limiter, sleep } from "./limiter.js";
+import { sleep, type Limiter } from "./limiter.js";
 import { retryDelay, type RetryPolicy } from "./retry.js";
 
 export interface CallOutcome {

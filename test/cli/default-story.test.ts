@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { runCli } from "../helpers/cli.js";
 
 /** The built-in default, evaluated once: the cost story it tells. */
 describe("the built-in default tells the whole cost story", () => {

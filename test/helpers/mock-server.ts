@@ -453,7 +453,10 @@ async function streamGemini(res: ServerResponse, id: string, model: string, answ
 }
 
 function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailure): void {
-  if (api === "gemini") return failGeminiStream(res, failure);
+  if (api === "gemini") {
+    failGeminiStream(res, failure);
+    return;
+  }
   startEventStream(res);
   const started =
     api === "openai"
@@ -584,15 +587,18 @@ function sendError(
   headers: Record<string, string> = {},
   retryDelay?: string,
 ): void {
-  if (api === "gemini") return sendJson(res, status, geminiError(status, message, retryDelay), headers);
+  sendJson(res, status, errorBody(api, status, message, retryDelay), headers);
+}
+
+/** The error body each API sends. */
+function errorBody(api: MockApi, status: number, message: string | undefined, retryDelay: string | undefined): unknown {
+  if (api === "gemini") return geminiError(status, message, retryDelay);
   if (api === "openai") {
     const known = OPENAI_ERROR_TYPES[status] ?? { type: "server_error", code: null, message: "The server had an error." };
-    const error = { message: message ?? known.message, type: known.type, param: null, code: known.code };
-    return sendJson(res, status, { error }, headers);
+    return { error: { message: message ?? known.message, type: known.type, param: null, code: known.code } };
   }
   const known = ANTHROPIC_ERROR_TYPES[status] ?? { type: "api_error", message: "Internal server error" };
-  const body = { type: "error", error: { type: known.type, message: message ?? known.message }, request_id: "req_mock" };
-  sendJson(res, status, body, headers);
+  return { type: "error", error: { type: known.type, message: message ?? known.message }, request_id: "req_mock" };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { SelfHostedOption } from "../../src/cost/project.js";
 import { describeExclusion, describeLoss } from "../../src/routing/explain.js";
 import { recommend } from "../../src/routing/select.js";
-import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, profile, rowsFor } from "./fixtures.js";
 
 function bits(n: number, wrongAt: number[]): string {
@@ -11,11 +10,6 @@ function bits(n: number, wrongAt: number[]): string {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
-}
-
-function mean(rows: ResultRow[]): number {
-  const scored = rows.filter((r) => r.score !== null);
-  return scored.reduce((s, r) => s + r.score!, 0) / scored.length;
 }
 
 describe("recommend: non-inferiority", () => {
@@ -422,7 +416,7 @@ describe("recommend: self-hosted fleets", () => {
     expect(result.bill?.fleets).toEqual([
       expect.objectContaining({ model: "local", replicas: 1, monthlyUsd: 1460, tokensPerDay: 10_000_000, categories: ["extraction"], sensitiveCategories: ["extraction", "redaction"] }),
     ]);
-    expect(result.bill?.fleets[0]!.utilisation).toBeCloseTo(10 / 86.4, 10); // of its raw throughput, 86.4m tokens/day
+    expect(result.bill!.fleets[0]!.utilisation).toBeCloseTo(10 / 86.4, 10); // of its raw throughput, 86.4m tokens/day
     expect(result.bill?.totalUsd).toBe(1460);
     // Each route's part of the bill: the fleet split by tokens (extraction's sensitive data, no traffic here, none).
     expect(result.decisions.map((d) => d.monthlyUsd)).toEqual([730, 730]);

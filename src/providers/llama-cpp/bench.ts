@@ -1,7 +1,6 @@
 import os from "node:os";
 import path from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
-import { InputError, errorMessage } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { explainContextError, loadGgufModel, resolveThreads } from "./load.js";
 import { peakRssMb, round1 } from "./meter.js";
