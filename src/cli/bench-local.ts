@@ -54,4 +54,3 @@ function formatTable(r: import("../providers/llama-cpp/bench.js").BenchLocalResu
   const width = Math.max(...rows.map(([label]) => label.length));
   return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n")}\n`;
 }
-

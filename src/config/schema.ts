@@ -80,7 +80,10 @@ const HOSTING = ["cloud", "self-hosted"] as const;
 export type Hosting = (typeof HOSTING)[number];
 
 const common = {
-  id: z.string().min(1).regex(/^[^\s]+$/, "must not contain spaces"),
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[^\s]+$/, "must not contain spaces"),
   model: z.string().min(1).optional(),
   hosting: oneOf("hosting", HOSTING).optional(),
   maxTokens: wholeNumber(1, MAX_OUTPUT_TOKENS).default(512),
@@ -114,7 +117,10 @@ const apiModel = {
   maxAnswerChars,
   model: z.string().min(1),
   baseURL: httpUrl.optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
+    .optional(),
 };
 
 /**

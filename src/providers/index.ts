@@ -42,9 +42,7 @@ export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv =
   }
   registerSecrets(keys.values());
   if (missing.length > 0) {
-    throw new InputError(
-      `missing API key: set ${missing.join(", ")} in the environment, or set apiKeyEnv on the model in modelpick.yaml`,
-    );
+    throw new InputError(`missing API key: set ${missing.join(", ")} in the environment, or set apiKeyEnv on the model in modelpick.yaml`);
   }
   return keys;
 }

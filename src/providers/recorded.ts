@@ -55,8 +55,7 @@ export async function loadRecordedAnswers(file: string, maxAnswerChars: number):
 
 function toRecordedRow(record: Record<string, unknown>, file: string, line: number, maxAnswerChars: number): RecordedRow {
   const output = record.output === undefined || record.output === null ? "" : String(record.output);
-  const row: RecordedRow =
-    output.length > maxAnswerChars ? { output: cutAnswer(output, maxAnswerChars), truncated: true } : { output };
+  const row: RecordedRow = output.length > maxAnswerChars ? { output: cutAnswer(output, maxAnswerChars), truncated: true } : { output };
   if (record.tokensEstimated === true || record.tokensEstimated === "true") row.tokensEstimated = true;
   for (const key of NUMERIC) {
     const raw = record[key];

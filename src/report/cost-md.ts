@@ -3,13 +3,7 @@ import { costDisplay } from "./cost-rows.js";
 
 export function renderCostMarkdown(report: CostReport): string {
   const view = costDisplay(report);
-  const parts = [
-    "## Monthly cost projection",
-    "",
-    ...view.headline.map((line) => `- ${escapePipes(line)}`),
-    "",
-    table(view.modelHeader, view.modelRows),
-  ];
+  const parts = ["## Monthly cost projection", "", ...view.headline.map((line) => `- ${escapePipes(line)}`), "", table(view.modelHeader, view.modelRows)];
   if (view.breakEvenRows.length > 0) parts.push("", "### Break-even", "", table(view.breakEvenHeader, view.breakEvenRows));
   parts.push("", `**Verdict.** ${escapePipes(view.verdict)}`, "", "### Sources", "", ...view.sources.map((s) => `- ${escapePipes(s)}`));
   if (view.notes.length > 0) parts.push("", "### Notes", "", ...view.notes.map((n) => `- ${escapePipes(n)}`));

@@ -54,4 +54,3 @@ export class ScoresByItem {
     return { model, n: scores.length, mean: mean(scores) };
   }
 }
-

@@ -58,7 +58,14 @@ export function computeBill(streams: readonly TrafficStream[], tokensPerDay: num
     (stream.sensitive ? line.sensitiveCategories : line.categories).push(stream.category);
     apis.set(stream.candidate.model, line);
   });
-  const fleetLines = [...fleets.entries()].map(([model, indices]) => fleetLine(model, indices.map((i) => streams[i]!), tokensPerDay, (i, usd) => (perStream[indices[i]!] = usd)));
+  const fleetLines = [...fleets.entries()].map(([model, indices]) =>
+    fleetLine(
+      model,
+      indices.map((i) => streams[i]!),
+      tokensPerDay,
+      (i, usd) => (perStream[indices[i]!] = usd),
+    ),
+  );
   const apiLines = [...apis.values()];
   const total = unpriced.size > 0 ? null : sum(apiLines.map((a) => a.monthlyUsd)) + sum(fleetLines.map((f) => f.monthlyUsd));
   return {

@@ -37,11 +37,7 @@ export interface CategoryCost {
  * serving `volume`; else measured costs from the results; else the model's price × its mean tokens per request; else
  * only its price per token (enough to rank, not to state a cost per request).
  */
-export function categoryCost(
-  data: ModelCategoryData,
-  price: ModelProfile["price"],
-  fleet?: { option: SelfHostedOption; volume: FleetVolume },
-): CategoryCost {
+export function categoryCost(data: ModelCategoryData, price: ModelProfile["price"], fleet?: { option: SelfHostedOption; volume: FleetVolume }): CategoryCost {
   if (fleet) return fleetCost(data, fleet.option, fleet.volume);
   const cost = costFromResults(data, price);
   return { ...cost, estimated: cost.basis === "measured" ? data.tokensEstimated : cost.basis !== "unknown" };
@@ -87,7 +83,11 @@ export function inputShareOf(data: ModelCategoryData): number {
 function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolume): CostBasis {
   const total = `${formatVolume(volume.tokensPerDay)} tokens/day${volume.defaulted ? " (default volume: --tokens-per-day not given)" : ""}`;
   const traffic =
-    volume.share <= 0 ? `the whole ${total} (the category has no traffic share)` : volume.share >= 1 ? total : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
+    volume.share <= 0
+      ? `the whole ${total} (the category has no traffic share)`
+      : volume.share >= 1
+        ? total
+        : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
   const replicas = `${fleet.replicas} replica${fleet.replicas === 1 ? "" : "s"} of ${fleet.gpusPerReplica}`;
   const detail =
     `${fleet.gpus}× ${fleet.gpu.name} (${replicas}) for ${traffic}, ` +

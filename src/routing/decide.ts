@@ -135,7 +135,13 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
     }
     const difference = differenceOf(paired(), { seedText: `${seedText}/bar${rule.seedSuffix ?? ""}`, confidence, resamples });
     if (!difference) return { reference: reference?.data.model ?? "none", pairedN: 0, diff: 0, low: 0, high: 0 };
-    return { reference: reference!.data.model, pairedN: difference.n, diff: difference.diff + shift, low: difference.low + shift, high: difference.high + shift };
+    return {
+      reference: reference!.data.model,
+      pairedN: difference.n,
+      diff: difference.diff + shift,
+      low: difference.low + shift,
+      high: difference.high + shift,
+    };
   };
   const tooFew = () => pairedN() < minItems;
   const belowFloor = () => rule.floor !== undefined && !reachesBar(interval().low - rule.floor);
@@ -162,8 +168,7 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
     inputShare: inputShareOf(m.data),
     errors: m.data.errors,
     get qualifies() {
-      return (qualifies ??=
-        m.constraints.length === 0 && !tooFew() && reachesBar(pointDiff()) && !belowFloor() && nonInferior(vsBar()));
+      return (qualifies ??= m.constraints.length === 0 && !tooFew() && reachesBar(pointDiff()) && !belowFloor() && nonInferior(vsBar()));
     },
     get exclusions() {
       return (exclusions ??= [...m.constraints, ...qualityExclusions()]);

@@ -130,7 +130,9 @@ function jsonBlock(text: string, name: string, file: string): unknown {
   const regenerate = `regenerate it with \`modelpick recommend --format ts --out ${file}\``;
   const start = new RegExp(`^export const ${name}\\b[^=\\n]*=[ ]?`, "m").exec(text);
   if (!start) {
-    throw new InputError(`${file}: no \`export const ${name}\` found: this is not a routing table written by modelpick recommend --format ts (or it is cut off); ${regenerate}`);
+    throw new InputError(
+      `${file}: no \`export const ${name}\` found: this is not a routing table written by modelpick recommend --format ts (or it is cut off); ${regenerate}`,
+    );
   }
   const from = start.index + start[0].length;
   const end = /;(?:\n|$)/.exec(text.slice(from));

@@ -9,16 +9,7 @@ import { LARGE_SENSITIVE_GAP } from "./defaults.js";
 import { recommendationNotes, sensitiveWithin } from "./explain.js";
 import { mean } from "../stats/intervals.js";
 import { differenceOf, pairedDiffs } from "../stats/paired.js";
-import type {
-  Bill,
-  CategoryDecision,
-  ModelProfile,
-  Recommendation,
-  RouteGap,
-  RoutingCriteria,
-  RunSource,
-  SensitiveDecision,
-} from "./types.js";
+import type { Bill, CategoryDecision, ModelProfile, Recommendation, RouteGap, RoutingCriteria, RunSource, SensitiveDecision } from "./types.js";
 
 export interface RecommendInput {
   rows: readonly ResultRow[];
@@ -58,7 +49,9 @@ export function recommend(input: RecommendInput): Recommendation {
   const evaluation = {
     inSample: computeBaselines(categories, decisions),
     crossValidated:
-      input.crossValidate === false ? null : crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
+      input.crossValidate === false
+        ? null
+        : crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
   };
   return {
     decisions,

@@ -38,10 +38,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Percentile bootstrap interval of the mean (95 % by default). */
-export function bootstrapMeanInterval(
-  values: readonly number[],
-  options: { resamples?: number; seed?: number; confidence?: number } = {},
-): Interval | null {
+export function bootstrapMeanInterval(values: readonly number[], options: { resamples?: number; seed?: number; confidence?: number } = {}): Interval | null {
   const n = values.length;
   if (n === 0) return null;
   const resamples = options.resamples ?? 2000;

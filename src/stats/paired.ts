@@ -20,11 +20,7 @@ export interface BootstrapOptions {
  * items' difficulty from the comparison, so two models are judged on the same questions, not on different luck.
  * `b` may be a constant (an absolute bar). Seeded: the same inputs always give the same interval.
  */
-export function pairedDifference(
-  a: ReadonlyMap<string, number>,
-  b: ReadonlyMap<string, number> | number,
-  options: BootstrapOptions,
-): Difference | null {
+export function pairedDifference(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number> | number, options: BootstrapOptions): Difference | null {
   return differenceOf(pairedDiffs(a, b), options);
 }
 

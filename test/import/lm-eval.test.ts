@@ -16,7 +16,17 @@ const LLAMA = "meta-llama/Llama-3.2-1B-Instruct";
 
 async function importDir(dir: string, request: Partial<ImportRequest> = {}) {
   const outDir = tempDir("modelpick-lm-eval-");
-  const outcome = await importResults({ file: dir, outDir, format: "lm-eval", columns: {}, scoreScale: 1, selfHosted: [], sensitiveCategories: [], force: false, ...request });
+  const outcome = await importResults({
+    file: dir,
+    outDir,
+    format: "lm-eval",
+    columns: {},
+    scoreScale: 1,
+    selfHosted: [],
+    sensitiveCategories: [],
+    force: false,
+    ...request,
+  });
   const { rows, summary } = await readResultsDir(outDir);
   return { outcome, rows, summary: summary! };
 }
@@ -34,7 +44,12 @@ describe("import --format lm-eval", () => {
       ["gpt-4o-mini", "openai-chat-completions", "cloud"],
       [LLAMA, "vllm", "self-hosted"],
     ]);
-    expect(rows.filter((r) => r.model === PYTHIA).map((r) => r.itemId).filter((id) => id.endsWith("/0"))).toEqual(["arc_easy/0", "gsm8k/0", "hellaswag/0"]);
+    expect(
+      rows
+        .filter((r) => r.model === PYTHIA)
+        .map((r) => r.itemId)
+        .filter((id) => id.endsWith("/0")),
+    ).toEqual(["arc_easy/0", "gsm8k/0", "hellaswag/0"]);
     expect(outcome.summary.run.endedAt).toBe("2026-11-25T12:05:33.118802");
   });
 

@@ -82,9 +82,18 @@ describe("promptfoo version 3 with several providers", () => {
 
   it("lets --map itemId=description name items by the tests' descriptions", async () => {
     const { rows } = await importFile("v3-three-providers.json", { columns: { itemId: "description" } });
-    expect([...new Set(rows.map((r) => r.itemId))].sort()).toEqual(
-      ["extraction 1", "extraction 2", "extraction 3", "extraction 4", "extraction 5", "summary 10", "summary 6", "summary 7", "summary 8", "summary 9"],
-    );
+    expect([...new Set(rows.map((r) => r.itemId))].sort()).toEqual([
+      "extraction 1",
+      "extraction 2",
+      "extraction 3",
+      "extraction 4",
+      "extraction 5",
+      "summary 10",
+      "summary 6",
+      "summary 7",
+      "summary 8",
+      "summary 9",
+    ]);
   });
 
   it("refuses an item id that names two different tests", async () => {
@@ -98,7 +107,9 @@ describe("promptfoo version 3 with several providers", () => {
     for (const r of data.results.results) if (r.provider.label === HTTP) r.provider = { id: GPT, label: "" };
     const file = path.join(tempDir(), "same-id.json");
     writeFileSync(file, JSON.stringify(data));
-    await expect(importFile(file)).rejects.toThrow(/two providers are both named "openai:gpt-4o-mini" \(promptfoo columns 0 and 1\); give each a distinct label/);
+    await expect(importFile(file)).rejects.toThrow(
+      /two providers are both named "openai:gpt-4o-mini" \(promptfoo columns 0 and 1\); give each a distinct label/,
+    );
   });
 });
 

@@ -10,7 +10,15 @@ describe("comparisons of a route's scores", () => {
   it("pairs on the shared items when they are most of either side's, else compares two samples", () => {
     const before = scores(Array(40).fill(1));
     const after = scores([...Array(30).fill(1), ...Array(10).fill(0)]);
-    expect(compareScores(before, after, options)).toMatchObject({ design: "paired", test: "exact-mcnemar", n: 40, losses: 10, gains: 0, before: 1, after: 0.75 });
+    expect(compareScores(before, after, options)).toMatchObject({
+      design: "paired",
+      test: "exact-mcnemar",
+      n: 40,
+      losses: 10,
+      gains: 0,
+      before: 1,
+      after: 0.75,
+    });
     // Half the fresh items are new: still paired, on the 20 shared.
     const half = new Map([...[...after].slice(20), ...[...scores(Array(20).fill(0), "new")]]);
     expect(compareScores(before, half, options)).toMatchObject({ design: "paired", n: 20 });
@@ -40,8 +48,8 @@ describe("comparisons of a route's scores", () => {
 
 describe("the per-item outcomes a routing file carries", () => {
   it("round-trip item ids of any kind, front-coded, in base64", () => {
-    const ids = ["", "1", "10", "100", "11", "2", "a\u0000b", "item-00012", "item-00013", "x\"; */ globalThis.pwned = 1; //\u2028", "é", "日本語", "😀"].sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
+    const ids = ["", "1", "10", "100", "11", "2", "a\u0000b", "item-00012", "item-00013", 'x"; */ globalThis.pwned = 1; //\u2028', "é", "日本語", "😀"].sort(
+      (a, b) => (a < b ? -1 : a > b ? 1 : 0),
     );
     const encoded = encodeItems(ids);
     expect(encoded.n).toBe(ids.length);
@@ -75,7 +83,13 @@ describe("the per-item outcomes a routing file carries", () => {
 
   it("refuse damaged encodings rather than misread them", () => {
     const ids = ["a", "b", "c", "d", "e"];
-    const good = encodeOutcomes(ids, new Map([["a", 1], ["c", 0]]));
+    const good = encodeOutcomes(
+      ids,
+      new Map([
+        ["a", 1],
+        ["c", 0],
+      ]),
+    );
     expect(() => decodeOutcomes(ids.slice(0, 3), good)).toThrow(/2 byte\(s\) of outcomes for 3 items/);
     expect(() => decodeOutcomes([...ids, "f", "g", "h", "i"], good)).toThrow(OutcomeDecodeError);
     expect(() => decodeOutcomes(ids, { ...good, data: "!!!!" })).toThrow(/not base64/);

@@ -4,8 +4,15 @@ import { choice, extractChoice } from "../../src/scoring/choice.js";
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
+    id: "q1",
+    category: "test",
+    messages: [{ role: "user", content: "question?" }],
+    expected,
+    scorer,
+    sensitive: false,
+    tags: [],
+    source: { file: "data.jsonl", line: 1 },
+    ...extra,
   };
 }
 

@@ -4,8 +4,15 @@ import { contains } from "../../src/scoring/contains.js";
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
+    id: "q1",
+    category: "test",
+    messages: [{ role: "user", content: "question?" }],
+    expected,
+    scorer,
+    sensitive: false,
+    tags: [],
+    source: { file: "data.jsonl", line: 1 },
+    ...extra,
   };
 }
 

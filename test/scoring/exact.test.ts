@@ -5,8 +5,15 @@ import { normalizeAnswer } from "../../src/scoring/normalize.js";
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
+    id: "q1",
+    category: "test",
+    messages: [{ role: "user", content: "question?" }],
+    expected,
+    scorer,
+    sensitive: false,
+    tags: [],
+    source: { file: "data.jsonl", line: 1 },
+    ...extra,
   };
 }
 

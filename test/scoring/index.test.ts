@@ -4,8 +4,15 @@ import { needsJudge, SCORER_NAMES, scoreOutput, validateScorer } from "../../src
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
+    id: "q1",
+    category: "test",
+    messages: [{ role: "user", content: "question?" }],
+    expected,
+    scorer,
+    sensitive: false,
+    tags: [],
+    source: { file: "data.jsonl", line: 1 },
+    ...extra,
   };
 }
 
@@ -56,7 +63,11 @@ describe("validateScorer", () => {
     ["bad list", item({ type: "json", required: "a" }), "json option required must be a list of non-empty strings"],
     ["bad threshold", item({ type: "f1", threshold: 2 }, "x"), "f1 option threshold must be a number from 0 to 1"],
     ["misspelt option", item({ type: "number", tolerence: 0.1 }, 1), 'unknown option "tolerence" for scorer number; did you mean "tolerance"?'],
-    ["snake_case option", item({ type: "exact", case_sensitive: true }, "x"), 'unknown option "case_sensitive" for scorer exact; did you mean "caseSensitive"?'],
+    [
+      "snake_case option",
+      item({ type: "exact", case_sensitive: true }, "x"),
+      'unknown option "case_sensitive" for scorer exact; did you mean "caseSensitive"?',
+    ],
     ["unknown option", item({ type: "number", margin: 0.1 }, 1), 'unknown option "margin" for scorer number; known: tolerance, relTolerance, threshold'],
   ])("%s", (_, badItem, message) => {
     expect(validateScorer(badItem)).toBe(message);

@@ -5,8 +5,15 @@ import { buildJudgePrompt, judge, JUDGE_SYSTEM, parseJudgeScore } from "../../sr
 
 function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
   return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
+    id: "q1",
+    category: "test",
+    messages: [{ role: "user", content: "question?" }],
+    expected,
+    scorer,
+    sensitive: false,
+    tags: [],
+    source: { file: "data.jsonl", line: 1 },
+    ...extra,
   };
 }
 
@@ -66,9 +73,7 @@ describe("judge", () => {
 
   it("throws when the judge reply has no SCORE line", async () => {
     const { context } = fakeJudge("I think this answer is pretty good overall.");
-    await expect(judge("x", rubricItem, {}, context)).rejects.toThrow(
-      'judge reply had no SCORE line: "I think this answer is pretty good overall."',
-    );
+    await expect(judge("x", rubricItem, {}, context)).rejects.toThrow('judge reply had no SCORE line: "I think this answer is pretty good overall."');
   });
 
   it("hides the judge's reasoning for sensitive items", async () => {

@@ -12,7 +12,11 @@ function scores(values: number[], prefix = "i"): Map<string, number> {
 describe("paired bootstrap", () => {
   it("pairs only the items both models were scored on", () => {
     const a = scores([1, 1, 0, 1]);
-    const b = new Map([["i0", 0], ["i2", 1], ["other", 1]]);
+    const b = new Map([
+      ["i0", 0],
+      ["i2", 1],
+      ["other", 1],
+    ]);
     const d = pairedDifference(a, b, OPTIONS)!;
     expect(d.n).toBe(2);
     expect(d.diff).toBe(0); // (1 − 0) and (0 − 1)
