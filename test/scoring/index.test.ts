@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { needsJudge, SCORER_NAMES, scoreOutput, validateScorer } from "../../src/scoring/index.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1",
-    category: "test",
-    messages: [{ role: "user", content: "question?" }],
-    expected,
-    scorer,
-    sensitive: false,
-    tags: [],
-    source: { file: "data.jsonl", line: 1 },
-    ...extra,
-  };
-}
+import { item } from "./item.js";
 
 describe("scoreOutput", () => {
   it("dispatches on the item's scorer type with its options", async () => {
