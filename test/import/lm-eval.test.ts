@@ -5,30 +5,16 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/results/store.js";
+import type { ImportRequest } from "../../src/import/index.js";
 import type { ResultRow } from "../../src/results/row.js";
-import { tempDir } from "../routing/fixtures.js";
+import { importInto } from "./helpers.js";
 
 const OUTPUT = fileURLToPath(new URL("../fixtures/lm-eval/output/", import.meta.url));
 const PYTHIA = "EleutherAI/pythia-160m";
 const LLAMA = "meta-llama/Llama-3.2-1B-Instruct";
 
-async function importDir(dir: string, request: Partial<ImportRequest> = {}) {
-  const outDir = tempDir("modelpick-lm-eval-");
-  const outcome = await importResults({
-    file: dir,
-    outDir,
-    format: "lm-eval",
-    columns: {},
-    scoreScale: 1,
-    selfHosted: [],
-    sensitiveCategories: [],
-    force: false,
-    ...request,
-  });
-  const { rows, summary } = await readResultsDir(outDir);
-  return { outcome, rows, summary: summary! };
+function importDir(dir: string, request: Partial<ImportRequest> = {}) {
+  return importInto({ file: dir, format: "lm-eval", ...request });
 }
 
 function mean(rows: ResultRow[], model: string, task: string): number {

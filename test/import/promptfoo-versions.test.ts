@@ -7,31 +7,18 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/results/store.js";
+import type { ImportRequest } from "../../src/import/index.js";
 import type { ResultRow } from "../../src/results/row.js";
 import { tempDir } from "../routing/fixtures.js";
+import { importInto } from "./helpers.js";
 
 const PROMPTFOO = fileURLToPath(new URL("../fixtures/promptfoo/", import.meta.url));
 const GPT = "openai:gpt-4o-mini";
 const HTTP = "llama-local";
 const PYTHON = "file://providers/rag_pipeline.py";
 
-async function importFile(file: string, request: Partial<ImportRequest> = {}) {
-  const outDir = tempDir("modelpick-promptfoo-");
-  const outcome = await importResults({
-    file: file.includes("/") ? file : path.join(PROMPTFOO, file),
-    outDir,
-    format: "promptfoo",
-    columns: {},
-    scoreScale: 1,
-    selfHosted: [],
-    sensitiveCategories: [],
-    force: false,
-    ...request,
-  });
-  const { rows, summary } = await readResultsDir(outDir);
-  return { outcome, rows, summary: summary! };
+function importFile(file: string, request: Partial<ImportRequest> = {}) {
+  return importInto({ file: file.includes("/") ? file : path.join(PROMPTFOO, file), format: "promptfoo", ...request });
 }
 
 function row(rows: ResultRow[], model: string, itemId: string): ResultRow {
