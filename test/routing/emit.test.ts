@@ -63,6 +63,17 @@ function compile(moduleText: string, appText: string): { diagnostics: string[]; 
   return { diagnostics, dir };
 }
 
+/** The sample document's route for extraction (and so for a plain request), as every format writes it. */
+const GPT_SMALL_ROUTE = {
+  id: "gpt-small",
+  model: "gpt-small-2026-01",
+  provider: "openai",
+  hosting: "cloud",
+  maxTokens: 512,
+  temperature: 0,
+  humanReview: false,
+};
+
 describe("emitted TypeScript", () => {
   it("compiles under tsc --strict, runs, and routes sensitive data to its category's self-hosted model", async () => {
     const document = sampleDocument();
@@ -79,15 +90,7 @@ describe("emitted TypeScript", () => {
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const { out } = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { out: Record<string, Record<string, unknown>> };
-    expect(out.plain).toEqual({
-      id: "gpt-small",
-      model: "gpt-small-2026-01",
-      provider: "openai",
-      hosting: "cloud",
-      maxTokens: 512,
-      temperature: 0,
-      humanReview: false,
-    });
+    expect(out.plain).toEqual(GPT_SMALL_ROUTE);
     const llama = {
       id: "llama-local",
       model: "llama-local",
@@ -224,13 +227,7 @@ describe("YAML and JSON routing tables", () => {
       "A model can take a category's route when its quality is at least 0.5 with 95 % confidence (the lower end of its own 95 % interval is ≥ 0.5), on at least 10 items; the cheapest such model gets it, ties go to the faster.",
     );
     expect(json.routes.extraction).toMatchObject({
-      id: "gpt-small",
-      model: "gpt-small-2026-01",
-      provider: "openai",
-      hosting: "cloud",
-      maxTokens: 512,
-      temperature: 0,
-      humanReview: false,
+      ...GPT_SMALL_ROUTE,
       evidence: {
         mean: 1,
         n: 20,
