@@ -110,9 +110,7 @@ async function parallelSpeedup(dir: string, file: string): Promise<void> {
   console.log(`      ranges over ${REPEATS} runs: parallel 4 ${range(rates.p4!)}, parallel 1 ${range(rates.p1!)} items/s`);
   const rawOne = (await rawLoop(file, items, PARALLEL_MAX_TOKENS, 1)).itemsPerSecond;
   const rawFour = (await rawLoop(file, items, PARALLEL_MAX_TOKENS, 4)).itemsPerSecond;
-  console.log(
-    `      for comparison, node-llama-cpp alone: ${rawFour.toFixed(1)} vs ${rawOne.toFixed(1)} items/s (${(rawFour / rawOne).toFixed(2)}x)`,
-  );
+  console.log(`      for comparison, node-llama-cpp alone: ${rawFour.toFixed(1)} vs ${rawOne.toFixed(1)} items/s (${(rawFour / rawOne).toFixed(2)}x)`);
   const step = await decodeStep(file, 4);
   const ceiling = (4 * step.oneMs) / step.allMs;
   console.log(
@@ -139,13 +137,7 @@ function questions(count: number): Array<Record<string, unknown>> {
   }));
 }
 
-function localProject(
-  dir: string,
-  name: string,
-  file: string,
-  items: Array<Record<string, unknown>>,
-  models: LocalModelSpec[],
-): string {
+function localProject(dir: string, name: string, file: string, items: Array<Record<string, unknown>>, models: LocalModelSpec[]): string {
   const project = mkdtempSync(path.join(dir, `${name}-`));
   writeFileSync(path.join(project, "tasks.jsonl"), items.map((item) => JSON.stringify(item)).join("\n") + "\n");
   const config = {
@@ -242,9 +234,7 @@ async function runScript(file: string, name: string, source: string, args: strin
   writeFileSync(script, source);
   const llamaCppUrl = pathToFileURL(path.join(ROOT, "node_modules", "node-llama-cpp", "dist", "index.js")).href;
   const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, [script, llamaCppUrl, file, ...args], { cwd: ROOT, maxBuffer: 1 << 20 }, (error, out) =>
-      error ? reject(error) : resolve(out),
-    ),
+    execFile(process.execPath, [script, llamaCppUrl, file, ...args], { cwd: ROOT, maxBuffer: 1 << 20 }, (error, out) => (error ? reject(error) : resolve(out))),
   );
   return stdout.trim().split("\n").at(-1)!;
 }

@@ -15,8 +15,21 @@ function answer(chars: number): string {
 
 function row(output: string, i: number): ResultRow {
   return {
-    itemId: `mmlu-pro-${i}`, model: "gpt-4o-mini", category: "reasoning", output, score: 1, passed: true, error: null, skipped: null,
-    latencyMs: 812.4, ttftMs: 301.2, inputTokens: 512, outputTokens: 180, costUsd: 0.000184, cached: false, attempts: 1,
+    itemId: `mmlu-pro-${i}`,
+    model: "gpt-4o-mini",
+    category: "reasoning",
+    output,
+    score: 1,
+    passed: true,
+    error: null,
+    skipped: null,
+    latencyMs: 812.4,
+    ttftMs: 301.2,
+    inputTokens: 512,
+    outputTokens: 180,
+    costUsd: 0.000184,
+    cached: false,
+    attempts: 1,
   };
 }
 

@@ -71,7 +71,12 @@ async function againstMock(): Promise<void> {
     const big = benchProject(10_000, models(mock, 32));
     const fast = await measureCli(["eval", "--no-cache", "--json", "--out", "out"], big);
     check(fast, 20_000);
-    report("10,000 items × 2 models, 0 ms latency", `${seconds(fast.wallMs)}, ${fast.peakRssMb.toFixed(0)} MB`, "< 10 s, < 250 MB (promptfoo: 91–104 s, 1.1–1.7 GB)", fast.wallMs < 10_000 && fast.peakRssMb < 250);
+    report(
+      "10,000 items × 2 models, 0 ms latency",
+      `${seconds(fast.wallMs)}, ${fast.peakRssMb.toFixed(0)} MB`,
+      "< 10 s, < 250 MB (promptfoo: 91–104 s, 1.1–1.7 GB)",
+      fast.wallMs < 10_000 && fast.peakRssMb < 250,
+    );
     console.log(`      CPU ${seconds(fast.cpuMs)} on both threads, ${(fast.cpuMs / 20_000).toFixed(2)} ms per request`);
 
     const items = 10_000; // the same 10,000 items as the 0 ms run
@@ -82,9 +87,16 @@ async function againstMock(): Promise<void> {
     const slowProject = benchProject(items, models(mock, concurrency));
     const slow = await measureCli(["eval", "--no-cache", "--json", "--out", "out-latency"], slowProject);
     check(slow, items * 2);
-    report(`${items} items × 2 models, 50 ms latency, concurrency 32`, `${seconds(slow.wallMs)} (ideal ${seconds(ideal)})`, "within 15 % of ideal", slow.wallMs <= ideal * 1.15);
+    report(
+      `${items} items × 2 models, 50 ms latency, concurrency 32`,
+      `${seconds(slow.wallMs)} (ideal ${seconds(ideal)})`,
+      "within 15 % of ideal",
+      slow.wallMs <= ideal * 1.15,
+    );
     const meanLatency = await meanLatencyMs(path.join(slowProject, "out-latency"));
-    console.log(`      mean request ${meanLatency.toFixed(1)} ms against the mock's ${latencyMs} ms: ${seconds((items / concurrency) * meanLatency)} of requests per model, the rest is start-up and finish`);
+    console.log(
+      `      mean request ${meanLatency.toFixed(1)} ms against the mock's ${latencyMs} ms: ${seconds((items / concurrency) * meanLatency)} of requests per model, the rest is start-up and finish`,
+    );
 
     const limited = new Set<string>();
     mock.setBehavior(({ userText, body }) => {
@@ -99,7 +111,12 @@ async function againstMock(): Promise<void> {
     const rateLimited = await measureCli(["eval", "--no-cache", "--json", "--out", "out-429"], benchProject(items, models(mock, concurrency)));
     check(rateLimited, items * 2);
     const extra = rateLimited.wallMs - slow.wallMs;
-    report("same, with 10 % of requests answered 429 (retry-after 1 s)", `+${seconds(extra)} (${seconds(rateLimited.wallMs)})`, "a few seconds slower at most (promptfoo: 9×)", extra < 3000);
+    report(
+      "same, with 10 % of requests answered 429 (retry-after 1 s)",
+      `+${seconds(extra)} (${seconds(rateLimited.wallMs)})`,
+      "a few seconds slower at most (promptfoo: 9×)",
+      extra < 3000,
+    );
   } finally {
     await mock.close();
   }

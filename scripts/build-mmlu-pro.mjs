@@ -30,7 +30,9 @@ mkdirSync(path.join(out, "recorded"), { recursive: true });
 writeFileSync(path.join(out, "questions.jsonl.gz"), gzipSync(items.map((i) => JSON.stringify(i)).join("\n") + "\n", { level: 9 }));
 
 const rows = parse(readFileSync(path.join(source, "mmlu_pro_per_item_9models.csv")), { columns: true });
-const models = Object.keys(rows[0]).filter((c) => c.endsWith("|pred")).map((c) => c.slice(0, -5));
+const models = Object.keys(rows[0])
+  .filter((c) => c.endsWith("|pred"))
+  .map((c) => c.slice(0, -5));
 const accuracy = {};
 for (const model of models) {
   const csv = ["itemId,output,score,inputTokens,outputTokens,tokensEstimated"];

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { closestName, didYouMeanKey, editDistance, suggestName, unknownName } from "../src/suggest.js";
 
-const MODEL_KEYS = ["id", "provider", "model", "hosting", "baseURL", "apiKeyEnv", "maxTokens", "temperature", "concurrency", "timeoutMs", "maxRetries", "price"];
+const MODEL_KEYS = [
+  "id",
+  "provider",
+  "model",
+  "hosting",
+  "baseURL",
+  "apiKeyEnv",
+  "maxTokens",
+  "temperature",
+  "concurrency",
+  "timeoutMs",
+  "maxRetries",
+  "price",
+];
 
 describe("closestName", () => {
   it.each([

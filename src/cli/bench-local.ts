@@ -30,7 +30,7 @@ export function benchLocalCommand(): Command {
         promptTokens: flags.promptTokens,
         genTokens: flags.genTokens,
       });
-      if (flags.save) await bench.saveThroughputProfile(resolvePath(process.cwd(), flags.save), result);
+      if (flags.save) bench.saveThroughputProfile(resolvePath(process.cwd(), flags.save), result);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         return;
@@ -54,4 +54,3 @@ function formatTable(r: import("../providers/llama-cpp/bench.js").BenchLocalResu
   const width = Math.max(...rows.map(([label]) => label.length));
   return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n")}\n`;
 }
-

@@ -19,7 +19,9 @@ export function cacheCommand(): Command {
   const stats = new Command("stats")
     .description("count the cached answers: entries, size, oldest and newest, how many expired")
     .option("--cache-dir <dir>", CACHE_DIR_HELP)
-    .addOption(new Option("--max-cache-age <duration>", "age past which an entry counts as expired (default: 14d, as eval)").argParser(duration("--max-cache-age")))
+    .addOption(
+      new Option("--max-cache-age <duration>", "age past which an entry counts as expired (default: 14d, as eval)").argParser(duration("--max-cache-age")),
+    )
     .option("--json", "print the counts as JSON")
     .action(async (flags: StatsFlags) => setExitCode(await runStats(flags)));
   const clear = new Command("clear")
@@ -55,7 +57,10 @@ async function runStats(flags: StatsFlags): Promise<number> {
     ["entries", `${count(stats.entries)} (${size(stats.bytes)})`],
     ["oldest", when(stats.oldest)],
     ["newest", when(stats.newest)],
-    ["expired", `${count(stats.expired)} (older than ${maxAge})${stats.expired > 0 ? `: misses for eval, replaced when asked again; \`modelpick cache clear --older-than ${maxAge}\` removes them` : ""}`],
+    [
+      "expired",
+      `${count(stats.expired)} (older than ${maxAge})${stats.expired > 0 ? `: misses for eval, replaced when asked again; \`modelpick cache clear --older-than ${maxAge}\` removes them` : ""}`,
+    ],
   ];
   if (stats.undated > 0) lines.push(["undated", `${count(stats.undated)} (written by an older modelpick; counted as expired)`]);
   if (stats.corrupt > 0) lines.push(["corrupt", `${count(stats.corrupt)} (misses; removed when met, or by \`modelpick cache clear\`)`]);

@@ -25,7 +25,9 @@ export function checkCommand(): Command {
     .argument("<routing-file>", "routing table written by modelpick recommend (.ts, .yaml, .yml or .json)")
     .option("-r, --results <dir>", "fresh results directory (results.jsonl; summary.json optional)", DEFAULT_RESULTS_DIR)
     .addOption(
-      new Option("--tolerance <x>", "slack in quality points: a fall (or a gap to the bar) up to x is not a failure").argParser(unit("--tolerance")).default(DEFAULT_TOLERANCE),
+      new Option("--tolerance <x>", "slack in quality points: a fall (or a gap to the bar) up to x is not a failure")
+        .argParser(unit("--tolerance"))
+        .default(DEFAULT_TOLERANCE),
     )
     .addOption(new Option("--alpha <a>", "family-wise error rate of the table's comparisons (Holm)").argParser(alphaValue).default(DEFAULT_ALPHA))
     .option("--fail-on-cheaper", "fail a route when a cheaper model now qualifies for it (by default a warning)")

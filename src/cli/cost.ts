@@ -58,9 +58,7 @@ const COST_FLAGS: FlagTable<CostOptions> = {
 };
 
 export function costCommand(): Command {
-  const command = new Command("cost").description(
-    "project the monthly bill for API and self-hosted models, and where self-hosting starts to pay",
-  );
+  const command = new Command("cost").description("project the monthly bill for API and self-hosted models, and where self-hosting starts to pay");
   const costOptions = addFlags(command, COST_FLAGS);
   return command
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))

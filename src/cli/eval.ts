@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import type { DatasetItem } from "../dataset/types.js";
+import type { EvalOutcome } from "../runner/run.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { cacheDirOf } from "./cache.js";
@@ -33,17 +34,17 @@ export function evalCommand(): Command {
     .description("run the dataset across the configured models, score every answer, report quality per category")
     .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
     .addOption(
-      new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports")
-        .conflicts("config"),
+      new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports").conflicts("config"),
     )
     .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
     .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
     .addOption(
-      new Option("--max-cache-age <duration>", "use cached answers received at most this long ago, e.g. 14d, 36h, 90m; 0: ask again, but still cache (default: 14d)").argParser(
-        duration("--max-cache-age"),
-      ),
+      new Option(
+        "--max-cache-age <duration>",
+        "use cached answers received at most this long ago, e.g. 14d, 36h, 90m; 0: ask again, but still cache (default: 14d)",
+      ).argParser(duration("--max-cache-age")),
     )
     .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
     .option("--categories <names>", "comma-separated categories to run (default: all)")
@@ -66,7 +67,9 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const { createFreshDir } = await import("../io/dirs.js");
 
   if (flags.resume !== undefined && flags.out !== undefined) {
-    throw new InputError("--resume continues a run in the directory it names, so --out cannot go with it: drop --out (or drop --resume to start a new run there)");
+    throw new InputError(
+      "--resume continues a run in the directory it names, so --out cannot go with it: drop --out (or drop --resume to start a new run there)",
+    );
   }
   if (!flags.cache && flags.maxCacheAge !== undefined) throw new InputError("--max-cache-age has no effect with --no-cache; drop one of them");
   const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
@@ -77,7 +80,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const prepared = prepareEval(config, modelIds);
   const named = flags.resume ?? flags.out;
   let outDir = named === undefined ? undefined : path.resolve(named);
-  let outcome;
+  let outcome: EvalOutcome;
   let progress: ReturnType<typeof startProgress> | undefined;
   try {
     const items = filterItems(await loadDatasets(config.datasets), flags);
@@ -115,7 +118,11 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
     process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
   }
   const { comparableMean } = await import("../results/summary.js");
-  return verdict(summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })), outcome.progress.errors, flags);
+  return verdict(
+    summary.overall.map((cell) => ({ model: cell.model, ...comparableMean(cell) })),
+    outcome.progress.errors,
+    flags,
+  );
 }
 
 /** For a run outside ./reports: commands that default to reports/latest will not read it unless told to. */
@@ -140,11 +147,7 @@ function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
 }
 
 /** `overall`: each model's mean as thresholds compare it (see comparableMean), and the items it is over. */
-function verdict(
-  overall: Array<{ model: string; mean: number | null; basis: string }>,
-  errors: number,
-  flags: EvalFlags,
-): number {
+function verdict(overall: Array<{ model: string; mean: number | null; basis: string }>, errors: number, flags: EvalFlags): number {
   let code: number = EXIT.ok;
   if (errors > 0) {
     process.stderr.write(`${errors} item(s) errored; see the error column of results.jsonl\n`);
@@ -153,7 +156,9 @@ function verdict(
   if (flags.minScore !== undefined) {
     const below = overall.filter((cell) => cell.mean === null || cell.mean < flags.minScore!);
     for (const cell of below) {
-      process.stderr.write(`model ${terminalSafe(cell.model)}: mean score ${cell.mean?.toFixed(3) ?? "none"} on ${cell.basis} is below --min-score ${flags.minScore}\n`);
+      process.stderr.write(
+        `model ${terminalSafe(cell.model)}: mean score ${cell.mean?.toFixed(3) ?? "none"} on ${cell.basis} is below --min-score ${flags.minScore}\n`,
+      );
     }
     if (below.length > 0) code = EXIT.checkFailed;
   }
@@ -178,4 +183,3 @@ function removeIfEmpty(dir: string): void {
     // not empty: what the run wrote stays
   }
 }
-

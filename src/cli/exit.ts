@@ -25,9 +25,7 @@ export function takeExitCode(): number {
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
-    return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)
-      ? EXIT.ok
-      : EXIT.badInput;
+    return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code) ? EXIT.ok : EXIT.badInput;
   }
   if (error instanceof InputError) {
     // Messages quote names and values from the data: they are printed with control characters escaped.

@@ -5,7 +5,10 @@ import { InputError } from "../errors.js";
 /** Flag value parsers shared by the commands; a bad value is an InputError naming the flag (exit 2). */
 
 export function list(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function unit(flag: string): (value: string) => number {
@@ -95,5 +98,7 @@ export function addFlags<Options>(command: Command, table: FlagTable<Options>): 
     attributes.push([key, option.attributeName()]);
   }
   return (parsed) =>
-    Object.fromEntries(attributes.filter(([, attribute]) => parsed[attribute] !== undefined).map(([key, attribute]) => [key, parsed[attribute]])) as Partial<Options>;
+    Object.fromEntries(
+      attributes.filter(([, attribute]) => parsed[attribute] !== undefined).map(([key, attribute]) => [key, parsed[attribute]]),
+    ) as Partial<Options>;
 }

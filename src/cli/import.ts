@@ -27,7 +27,10 @@ export function importCommand(): Command {
     .addOption(new Option("--format <format>", "input format").choices(["promptfoo", "lm-eval", "long", "wide"]).makeOptionMandatory())
     .requiredOption("-o, --out <dir>", "results directory to write (results.jsonl and summary.json)")
     .addOption(
-      new Option("--map <field=column>", "map a field to a column (repeatable or comma-separated): itemId, category, model, score, output, inputTokens, outputTokens, costUsd, latencyMs, passed, error, sensitive; promptfoo: itemId, category, sensitive name a test variable, a metadata key or description")
+      new Option(
+        "--map <field=column>",
+        "map a field to a column (repeatable or comma-separated): itemId, category, model, score, output, inputTokens, outputTokens, costUsd, latencyMs, passed, error, sensitive; promptfoo: itemId, category, sensitive name a test variable, a metadata key or description",
+      )
         .argParser(repeatable)
         .default([]),
     )
@@ -35,8 +38,16 @@ export function importCommand(): Command {
     .option("--models <list>", "wide format: the score columns to import (default: every numeric column)")
     .option("--self-hosted <list>", "model ids that run on your own infrastructure (default: cloud-hosted; lm-eval: self-hosted)")
     .option("--cloud <list>", "model ids served by a vendor's cloud (lm-eval models that called an API are cloud-hosted already)")
-    .addOption(new Option("--metric <name>", "lm-eval: the metric to score on, NAME or task=NAME (repeatable; default: each task's first higher-is-better metric)").argParser(repeatable).default([]))
-    .addOption(new Option("--filter <name>", "lm-eval: the filter whose answers to score, NAME or task=NAME (repeatable; default: each task's first filter)").argParser(repeatable).default([]))
+    .addOption(
+      new Option("--metric <name>", "lm-eval: the metric to score on, NAME or task=NAME (repeatable; default: each task's first higher-is-better metric)")
+        .argParser(repeatable)
+        .default([]),
+    )
+    .addOption(
+      new Option("--filter <name>", "lm-eval: the filter whose answers to score, NAME or task=NAME (repeatable; default: each task's first filter)")
+        .argParser(repeatable)
+        .default([]),
+    )
     .option("--sensitive-categories <list>", "categories whose items are sensitive (on top of a `sensitive` column)")
     .addOption(new Option("--score-scale <n>", "divide scores by n, e.g. 100 for percentages").argParser(positive("--score-scale")).default(1))
     .option("--force", "replace results.jsonl if --out already holds one")

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { PROVIDER_KINDS } from "../providers/registry.js";
+import { PROVIDER_KINDS } from "../config/provider-kinds.js";
 
 export const CONFIG_FILE = "modelpick.yaml";
 export const STARTER_DATASET = "datasets/starter.yaml";
@@ -32,7 +32,9 @@ async function runInit(dir: string, force: boolean, env: NodeJS.ProcessEnv): Pro
   const files = [CONFIG_FILE, STARTER_DATASET];
   const existing = files.filter((file) => existsSync(path.join(dir, file)));
   if (existing.length > 0 && !force) {
-    throw new InputError(`${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""} in ${dir}: keep ${existing.length === 1 ? "it" : "them"}, or run modelpick init --force to overwrite`);
+    throw new InputError(
+      `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""} in ${dir}: keep ${existing.length === 1 ? "it" : "them"}, or run modelpick init --force to overwrite`,
+    );
   }
   const keyed = CLOUD_MODELS.filter((m) => Boolean(env[m.keyEnv]));
   // With no key set, every cloud model stays active so that eval names the variables to set.
@@ -41,9 +43,7 @@ async function runInit(dir: string, force: boolean, env: NodeJS.ProcessEnv): Pro
   writeFileAtomic(path.join(dir, STARTER_DATASET), STARTER_ITEMS);
   writeFileAtomic(path.join(dir, CONFIG_FILE), starterConfig(active));
 
-  const lines = [
-    `Wrote ${CONFIG_FILE} (models: ${active.map((m) => m.id).join(", ")}) and ${STARTER_DATASET} (five example items, one of them sensitive).`,
-  ];
+  const lines = [`Wrote ${CONFIG_FILE} (models: ${active.map((m) => m.id).join(", ")}) and ${STARTER_DATASET} (five example items, one of them sensitive).`];
   if (keyed.length === 0) {
     lines.push(
       `No ${oneOf(CLOUD_MODELS.map((m) => m.keyEnv))} is set: set one (and drop the other models), or point a model at your own server (the example in ${CONFIG_FILE}).`,
@@ -60,11 +60,7 @@ function oneOf(names: string[]): string {
 }
 
 function starterConfig(active: typeof CLOUD_MODELS): string {
-  const models = CLOUD_MODELS.map((m) =>
-    active.includes(m)
-      ? `  - ${m.entry}`
-      : `  # - ${m.entry}    # set ${m.keyEnv}, then uncomment`,
-  );
+  const models = CLOUD_MODELS.map((m) => (active.includes(m) ? `  - ${m.entry}` : `  # - ${m.entry}    # set ${m.keyEnv}, then uncomment`));
   return `# modelpick starter config, written by \`modelpick init\`. Paths are relative to this file.
 # The modelpick README ("Configuration", "Datasets", "Scorers") lists every key.
 dataset: ${STARTER_DATASET}        # one path or a list; JSONL, CSV or YAML, optionally .gz

@@ -31,8 +31,7 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
   const catalog = await import("../cost/catalog/index.js");
   const { formatNumber } = await import("../cost/units.js");
   const needle = search?.toLowerCase();
-  const matches = (...names: Array<string | undefined>) =>
-    needle === undefined || names.some((n) => n?.toLowerCase().includes(needle));
+  const matches = (...names: Array<string | undefined>) => needle === undefined || names.some((n) => n?.toLowerCase().includes(needle));
   if (flags.provider && flags.kind !== "api") throw new InputError("--provider filters API prices only (--kind api)");
   switch (flags.kind) {
     case "gpu": {
@@ -100,7 +99,7 @@ async function emit<T>(flags: ModelsFlags, rows: T[], head: string[], cells: (ro
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths: head.map((h) => (h === "Source" ? 60 : null)) });
   table.push(...rows.map(cells));
   const historical = rows.some((row) => (row as { historical?: true }).historical)
-    ? '; [historical list price] = the last list price of a retired or legacy model, not an offer open today'
+    ? "; [historical list price] = the last list price of a retired or legacy model, not an offer open today"
     : "";
   return `${table.toString()}\n${rows.length} entries. Dates are the source's own; "n.d." = none given${historical}.\n`;
 }

@@ -36,15 +36,22 @@ export function recommendCommand(): Command {
   return new Command("recommend")
     .description("choose a model per task category from eval results, and emit the routing table (TS, YAML or JSON)")
     .option("-r, --results <dir>", "results directory from eval or import", DEFAULT_RESULTS_DIR)
-    .addOption(new Option("--min-quality <x>", "absolute bar: the lower end of a model's 95% interval must reach x (0–1)").argParser(unit("--min-quality")).conflicts("within"))
     .addOption(
-      new Option("--within <x>", `non-inferiority margin: with 95% confidence at most x below the category's best model (default ${DEFAULT_WITHIN})`).argParser(unit("--within")),
+      new Option("--min-quality <x>", "absolute bar: the lower end of a model's 95% interval must reach x (0–1)")
+        .argParser(unit("--min-quality"))
+        .conflicts("within"),
+    )
+    .addOption(
+      new Option("--within <x>", `non-inferiority margin: with 95% confidence at most x below the category's best model (default ${DEFAULT_WITHIN})`).argParser(
+        unit("--within"),
+      ),
     )
     .addOption(new Option("--min-items <n>", "fewest paired items on which a model may win a route").argParser(positiveInt("--min-items")).default(10))
     .addOption(
-      new Option("--sensitive-min-quality <x>", "no sensitive route for a category where no self-hosted model reaches x with 95% confidence (routeRequest throws)").argParser(
-        unit("--sensitive-min-quality"),
-      ),
+      new Option(
+        "--sensitive-min-quality <x>",
+        "no sensitive route for a category where no self-hosted model reaches x with 95% confidence (routeRequest throws)",
+      ).argParser(unit("--sensitive-min-quality")),
     )
     .addOption(new Option("--folds <k>", `cross-fit the table's quality over k folds (default ${DEFAULT_FOLDS})`).argParser(foldCount).conflicts("holdout"))
     .addOption(new Option("--holdout <fraction>", "instead of folds, hold out this share of each category's items (0–1, exclusive)").argParser(holdoutShare))
@@ -95,7 +102,9 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     return EXIT.checkFailed;
   }
   if (criteria.budgetUsd !== undefined && recommendation.withinBudget === null) {
-    const unpriced = (recommendation.bill?.unpriced ?? []).map((u) => terminalSafe(`${[...u.categories, ...u.sensitiveCategories.map((c) => `${c} (sensitive data)`)].join(", ")} → ${u.model}`));
+    const unpriced = (recommendation.bill?.unpriced ?? []).map((u) =>
+      terminalSafe(`${[...u.categories, ...u.sensitiveCategories.map((c) => `${c} (sensitive data)`)].join(", ")} → ${u.model}`),
+    );
     process.stderr.write(
       `cannot verify --budget: no cost or price for ${unpriced.join(", ")}; give those models a price: in modelpick.yaml (self-hosted: your own $ per million tokens) or pass --prices\n`,
     );
@@ -180,4 +189,3 @@ function parseMix(text: string): Record<string, number> {
   if (Object.values(mix).every((s) => s === 0)) throw new InputError("--mix: at least one category needs a share above 0");
   return mix;
 }
-

@@ -9,24 +9,19 @@ type Issue = z.core.$ZodIssue;
  * One line per issue (at most 10), unknown keys first: "file:line: field.path: problem". `input` (the parsed document)
  * tells a missing field from a wrong one.
  */
-export function formatIssues(
-  file: string,
-  issues: Issue[],
-  lineOf?: (p: readonly PropertyKey[]) => number | undefined,
-  input?: unknown,
-): string {
-  const lines = unknownKeysFirst(issues).slice(0, 10).map((issue) => {
-    const line = lineOf?.(issue.path);
-    return `${file}${line ? `:${line}` : ""}: ${formatPath(issue.path) || "(top level)"}: ${describeIssue(issue, input)}`;
-  });
+export function formatIssues(file: string, issues: Issue[], lineOf?: (p: readonly PropertyKey[]) => number | undefined, input?: unknown): string {
+  const lines = unknownKeysFirst(issues)
+    .slice(0, 10)
+    .map((issue) => {
+      const line = lineOf?.(issue.path);
+      return `${file}${line ? `:${line}` : ""}: ${formatPath(issue.path) || "(top level)"}: ${describeIssue(issue, input)}`;
+    });
   if (issues.length > 10) lines.push(`…and ${issues.length - 10} more problems`);
   return lines.join("\n");
 }
 
 export function formatPath(p: readonly PropertyKey[]): string {
-  return p
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
-    .join("");
+  return p.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`)).join("");
 }
 
 function describeIssue(issue: Issue, input: unknown): string {

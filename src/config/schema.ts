@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { closestName, unknownName } from "../suggest.js";
-import { MAX_CONTEXT_TOKENS } from "../providers/usage.js";
+import { MAX_CONTEXT_TOKENS } from "./provider-kinds.js";
 import { strictObject } from "./strict.js";
 
 /** A whole number in [min, max]; out of range is refused with the range, never wrapped or clamped. */
@@ -80,7 +80,10 @@ const HOSTING = ["cloud", "self-hosted"] as const;
 export type Hosting = (typeof HOSTING)[number];
 
 const common = {
-  id: z.string().min(1).regex(/^[^\s]+$/, "must not contain spaces"),
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[^\s]+$/, "must not contain spaces"),
   model: z.string().min(1).optional(),
   hosting: oneOf("hosting", HOSTING).optional(),
   maxTokens: wholeNumber(1, MAX_OUTPUT_TOKENS).default(512),
@@ -114,14 +117,17 @@ const apiModel = {
   maxAnswerChars,
   model: z.string().min(1),
   baseURL: httpUrl.optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name").optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
+    .optional(),
 };
 
 /**
  * The config fields of each provider kind, keyed by the kind (the `provider:` value, added to each variant here). The
- * rest of what a kind is (its key variable, hosting, thread, catalog name and loader) is its descriptor in
- * providers/registry.ts, which the compiler holds to exactly these kinds. Kept apart because zod is too heavy for the
- * model threads and the start-up path that read the registry.
+ * rest of what a kind is (its key variable, hosting, thread and catalog name) is its descriptor in
+ * config/provider-kinds.ts, and its loader in providers/index.ts, which the compiler holds to exactly these kinds. Kept
+ * apart because zod is too heavy for the model threads and the start-up path that read the descriptors.
  */
 const MODEL_VARIANTS = withProviderLiterals({
   anthropic: apiModel,

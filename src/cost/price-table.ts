@@ -241,7 +241,7 @@ function tieredPrices(list: unknown[]): { base: LongContextTier; above: LongCont
   }
   tiers.sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
   const [base, ...above] = tiers;
-  if (!base || base.aboveInputTokens !== 0) return "its tiered_pricing has no tier starting at 0 tokens";
+  if (base?.aboveInputTokens !== 0) return "its tiered_pricing has no tier starting at 0 tokens";
   return { base, above };
 }
 
@@ -291,9 +291,7 @@ function fromOwnFormat(file: string, data: Record<string, unknown>, fileDate: st
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = [name, ...issue.path.map(String)].join(".");
-      throw new InputError(
-        `${file}: ${field}: ${issue.message} (expected inputPerMTok and outputPerMTok in USD per million tokens)`,
-      );
+      throw new InputError(`${file}: ${field}: ${issue.message} (expected inputPerMTok and outputPerMTok in USD per million tokens)`);
     }
     const { source, date: entryDate, ...prices } = parsed.data;
     index.add({ key: name, price: { ...prices, source: source ?? fileSource, date: entryDate ?? date } }, { qualified: [], bare: [] });

@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { Config, Hosting, ResolvedModel } from "../config/types.js";
 import { InputError } from "../errors.js";
-import { kindOf } from "../providers/registry.js";
-import { vendorOfUrl } from "../providers/vendor-hosts.js";
+import { kindOf } from "../config/provider-kinds.js";
+import { vendorOfUrl } from "../config/vendor-hosts.js";
 import { CATALOG_NAME, findApiPrice, similarNames, type ApiPriceEntry } from "./catalog/index.js";
 import type { ResolvedPrice } from "./price.js";
 import { loadPriceTable, type PriceTable } from "./price-table.js";

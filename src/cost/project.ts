@@ -316,12 +316,7 @@ export function breakEvenTokensPerDay(input: {
   return Math.max((replicas * c + f) / a, (replicas - 1) * v);
 }
 
-export function breakEven(
-  selfHosted: SelfHostedCost,
-  option: SelfHostedOption,
-  api: ApiCost,
-  workload: Workload,
-): BreakEven {
+export function breakEven(selfHosted: SelfHostedCost, option: SelfHostedOption, api: ApiCost, workload: Workload): BreakEven {
   const replicaCost = replicaMonthlyUsd(option);
   const tokensPerDay = breakEvenTokensPerDay({
     apiUsdPerDailyToken: api.monthlyCostUsd / workload.tokensPerDay,
@@ -336,9 +331,7 @@ export function breakEven(
     selfHosted: selfHosted.id,
     api: api.id,
     tokensPerDay,
-    ...(workload.tokensPerRequest !== undefined
-      ? { requestsPerDay: tokensPerDay === null ? null : tokensPerDay / workload.tokensPerRequest }
-      : {}),
+    ...(workload.tokensPerRequest !== undefined ? { requestsPerDay: tokensPerDay === null ? null : tokensPerDay / workload.tokensPerRequest } : {}),
     cheaperAtProjectedVolume: cheaper,
     note:
       tokensPerDay === null

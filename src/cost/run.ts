@@ -17,17 +17,12 @@ import {
   type SelfHostedCost,
   type SelfHostedOption,
 } from "./project.js";
-import {
-  catalogSelfHostedOption,
-  datedByFile,
-  readThroughputProfile,
-  selfHostedOption,
-  type SelfHostedOverrides,
-} from "./self-hosted.js";
+import { catalogSelfHostedOption, datedByFile, readThroughputProfile, selfHostedOption, type SelfHostedOverrides } from "./self-hosted.js";
 import type { ThroughputProfileFile } from "../providers/llama-cpp/bench.js";
 import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
 import { ScoresByItem } from "../results/shared-items.js";
-import { bootstrapMeanInterval, mean, seedFrom } from "../report/stats.js";
+import { bootstrapMeanInterval, mean } from "../stats/intervals.js";
+import { seedFrom } from "../stats/random.js";
 import { buildWorkload, overallInputShare, type Workload, type WorkloadOptions } from "./workload.js";
 
 export interface CostOptions extends WorkloadOptions, SelfHostedOverrides {
@@ -313,7 +308,9 @@ export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCo
     if (never.length > 0) sentences.push(`It never beats ${never.join(", ")}: each replica costs more than those APIs charge for the traffic it can carry.`);
   }
   if (!models.some((m) => m.hosting === "self-hosted")) {
-    sentences.push("No self-hosted option was compared: describe one in modelpick.yaml (hosting: self-hosted with selfHosted:) or name a catalog throughput profile in --models.");
+    sentences.push(
+      "No self-hosted option was compared: describe one in modelpick.yaml (hosting: self-hosted with selfHosted:) or name a catalog throughput profile in --models.",
+    );
   }
   return sentences.join(" ");
 }

@@ -56,9 +56,7 @@ export function readThroughputProfile(file: string): ThroughputProfileFile {
 }
 
 export function throughputFromProfileFile(file: string, profile: ThroughputProfileFile): Throughput {
-  const where = [profile.machine, profile.gguf && path.basename(profile.gguf), profile.parallel && `parallel ${profile.parallel}`]
-    .filter(Boolean)
-    .join(", ");
+  const where = [profile.machine, profile.gguf && path.basename(profile.gguf), profile.parallel && `parallel ${profile.parallel}`].filter(Boolean).join(", ");
   return {
     counts: "separate",
     promptTokensPerSecond: profile.promptTokensPerSecond,
@@ -118,7 +116,13 @@ export function catalogSelfHostedOption(entry: ThroughputEntry, overrides: SelfH
       `--models: ${entry.id}: the catalog has no hourly price for "${entry.gpu}"; describe it in modelpick.yaml with selfHosted.catalogProfile and gpuHourlyUsd`,
     );
   }
-  const gpu = { name: offer.gpu, hourlyUsd: offer.hourlyUsd, source: `${offer.id}: ${offer.offer}; ${offer.source}`, date: offer.date, ...(offer.unconfirmed ? { unconfirmed: true as const } : {}) };
+  const gpu = {
+    name: offer.gpu,
+    hourlyUsd: offer.hourlyUsd,
+    source: `${offer.id}: ${offer.offer}; ${offer.source}`,
+    date: offer.date,
+    ...(offer.unconfirmed ? { unconfirmed: true as const } : {}),
+  };
   const usdPerKWh = overrides.electricityUsdPerKWh;
   return {
     id: entry.id,
@@ -138,10 +142,7 @@ function findCatalogProfile(id: string, where: string): ThroughputEntry {
   return entry;
 }
 
-function throughputFor(
-  input: Parameters<typeof selfHostedOption>[0],
-  catalogProfile: ThroughputEntry | undefined,
-): Throughput {
+function throughputFor(input: Parameters<typeof selfHostedOption>[0], catalogProfile: ThroughputEntry | undefined): Throughput {
   const { spec, where, configDated } = input;
   if (spec.tokensPerSecond !== undefined) {
     return { counts: "total", tokensPerSecond: spec.tokensPerSecond, ...configDated, source: `${configDated.source} ${where}.tokensPerSecond` };
@@ -172,14 +173,21 @@ function throughputFor(
 
 function gpuFor(spec: SelfHostedSpec, where: string, configDated: Dated, catalogProfile: ThroughputEntry | undefined): SelfHostedOption["gpu"] {
   if (spec.gpuHourlyUsd !== undefined) {
-    return { name: spec.gpu ?? catalogProfile?.gpu ?? "gpu", hourlyUsd: spec.gpuHourlyUsd, ...configDated, source: `${configDated.source} ${where}.gpuHourlyUsd` };
+    return {
+      name: spec.gpu ?? catalogProfile?.gpu ?? "gpu",
+      hourlyUsd: spec.gpuHourlyUsd,
+      ...configDated,
+      source: `${configDated.source} ${where}.gpuHourlyUsd`,
+    };
   }
   const wanted = spec.gpu ?? catalogProfile?.gpu;
   if (wanted === undefined) throw new InputError(`${where}: set gpu (e.g. h100) or gpuHourlyUsd`);
   const offer = findGpuOffer(wanted);
   if (!offer) {
     const names = [...new Set(GPU_OFFERS.map((o) => o.gpu))].join(", ");
-    throw new InputError(`${where}.gpu: "${wanted}" has no catalog price; use one of ${names}, an offer id from \`modelpick models --kind gpu\`, or set gpuHourlyUsd`);
+    throw new InputError(
+      `${where}.gpu: "${wanted}" has no catalog price; use one of ${names}, an offer id from \`modelpick models --kind gpu\`, or set gpuHourlyUsd`,
+    );
   }
   return {
     name: offer.gpu,
@@ -190,13 +198,7 @@ function gpuFor(spec: SelfHostedSpec, where: string, configDated: Dated, catalog
   };
 }
 
-function electricityFor(
-  spec: SelfHostedSpec,
-  where: string,
-  gpu: string,
-  usdPerKWh: number,
-  configDated: Dated,
-): NonNullable<SelfHostedOption["electricity"]> {
+function electricityFor(spec: SelfHostedSpec, where: string, gpu: string, usdPerKWh: number, configDated: Dated): NonNullable<SelfHostedOption["electricity"]> {
   if (spec.watts !== undefined) {
     return { wattsPerGpu: spec.watts, usdPerKWh, ...configDated, source: `${configDated.source} ${where}.watts` };
   }

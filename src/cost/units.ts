@@ -19,19 +19,12 @@ export function parseVolume(text: string, what: string): number {
 }
 
 /** Parses a number within [min, max] (inclusive unless `exclusiveMin`). */
-export function parseNumber(
-  text: string,
-  what: string,
-  range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {},
-): number {
+export function parseNumber(text: string, what: string, range: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean } = {}): number {
   const value = text.trim() === "" ? Number.NaN : Number(text);
   const { min = -Infinity, max = Infinity, exclusiveMin = false, integer = false } = range;
   const belowMin = exclusiveMin ? value <= min : value < min;
   if (!Number.isFinite(value) || belowMin || value > max || (integer && !Number.isInteger(value))) {
-    const bounds = [
-      min > -Infinity ? `${exclusiveMin ? "more than" : "at least"} ${min}` : "",
-      max < Infinity ? `at most ${max}` : "",
-    ]
+    const bounds = [min > -Infinity ? `${exclusiveMin ? "more than" : "at least"} ${min}` : "", max < Infinity ? `at most ${max}` : ""]
       .filter(Boolean)
       .join(" and ");
     throw new InputError(`${what}: "${text}" is not valid; expected ${integer ? "a whole number" : "a number"}${bounds ? ` ${bounds}` : ""}`);

@@ -116,10 +116,7 @@ interface Tally {
  * token counts (errors, skipped items) are left out; all models in the run are pooled. `onRow` sees every row, in one
  * pass over the file (quality is read from the same rows).
  */
-export async function measureResults(
-  dir: string,
-  onRow?: (row: Partial<ResultRow>) => void,
-): Promise<{ categories: WorkloadCategory[]; source: string }> {
+export async function measureResults(dir: string, onRow?: (row: Partial<ResultRow>) => void): Promise<{ categories: WorkloadCategory[]; source: string }> {
   const file = resultsFile(dir);
   const tallies = new Map<string, Tally>();
   let lineNumber = 0;

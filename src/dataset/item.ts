@@ -9,10 +9,7 @@ const message = strictObject({
   content: z.string(),
 });
 
-const scorer = z.union([
-  z.string().min(1),
-  z.object({ type: z.string().min(1) }).passthrough(),
-]);
+const scorer = z.union([z.string().min(1), z.object({ type: z.string().min(1) }).passthrough()]);
 
 /** Free-form fields of an item (your ids, sources, notes): never read by modelpick, only carried along. */
 const metadata = z.record(z.string(), z.unknown());
@@ -34,11 +31,13 @@ const ITEM_SHAPE = {
 /** The keys an item may have; anything else is a typo to report (a misspelt `sensitive` must not mean "not sensitive"). */
 export const ITEM_KEYS: ReadonlySet<string> = new Set(Object.keys(ITEM_SHAPE));
 
-const rawItem = strictObject(ITEM_SHAPE, () => "; put free-form fields under metadata")
-  .refine((item) => (item.input === undefined) !== (item.messages === undefined), {
+const rawItem = strictObject(ITEM_SHAPE, () => "; put free-form fields under metadata").refine(
+  (item) => (item.input === undefined) !== (item.messages === undefined),
+  {
     message: "give either input (a string) or messages ([{role, content}]), not both and not neither",
     path: ["input"],
-  });
+  },
+);
 
 type RawItem = z.output<typeof rawItem>;
 

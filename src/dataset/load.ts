@@ -45,9 +45,7 @@ export async function loadDatasets(files: string[], cwd = process.cwd()): Promis
       for (const item of batch) {
         const first = seen.get(item.id);
         if (first) {
-          throw new InputError(
-            `${shown}:${item.source.line}: id "${item.id}" is a duplicate of ${first.source.file}:${first.source.line}`,
-          );
+          throw new InputError(`${shown}:${item.source.line}: id "${item.id}" is a duplicate of ${first.source.file}:${first.source.line}`);
         }
         seen.set(item.id, item);
         items.push(item);
@@ -179,7 +177,10 @@ function csvRecordToItem(record: Record<string, string>, file: string, line: num
         throw new InputError(`${file}:${line}: ${key}: expected JSON, got ${JSON.stringify(value.slice(0, 40))}`);
       }
     } else if (key === "tags") {
-      out[key] = value.split(/[|,]/).map((t) => t.trim()).filter(Boolean);
+      out[key] = value
+        .split(/[|,]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
     } else if (key.startsWith(METADATA_COLUMN)) {
       ((out.metadata ??= {}) as Record<string, string>)[key.slice(METADATA_COLUMN.length)] = value;
     } else {

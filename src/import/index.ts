@@ -96,7 +96,10 @@ function checkUnique(rows: ResultRow[], file: string): void {
 
 function runModels(imported: ImportedResults, selfHosted: string[], cloud: string[]): ModelRunInfo[] {
   const ids = new Set(imported.models.map((m) => m.id));
-  for (const [flag, list] of [["--self-hosted", selfHosted], ["--cloud", cloud]] as const) {
+  for (const [flag, list] of [
+    ["--self-hosted", selfHosted],
+    ["--cloud", cloud],
+  ] as const) {
     for (const id of list) {
       if (!ids.has(id)) throw new InputError(`${flag}: no model "${id}" in the imported results (models: ${[...ids].join(", ")})`);
     }

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { InputError } from "../errors.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
 import { parseJsonLine, parseJsonText, readTextFile } from "../io/json-file.js";
-import { vendorOfUrl } from "../providers/vendor-hosts.js";
+import { vendorOfUrl } from "../config/vendor-hosts.js";
 import type { ResultRow } from "../results/row.js";
 import { scoreOf, toResultRow } from "./fields.js";
 import type { ImportedModel, ImportedResults, ImportOptions } from "./types.js";
@@ -101,7 +101,9 @@ function harnessDirs(dir: string): string[] {
     .filter((sub) => statSync(sub).isDirectory() && hasResults(sub))
     .sort();
   if (subdirs.length === 0) {
-    throw new InputError(`${shownPath(dir)}: no results_<date>.json here or in its subdirectories; run lm_eval with --output_path ${shownPath(dir)} --log_samples`);
+    throw new InputError(
+      `${shownPath(dir)}: no results_<date>.json here or in its subdirectories; run lm_eval with --output_path ${shownPath(dir)} --log_samples`,
+    );
   }
   return subdirs;
 }
@@ -185,7 +187,15 @@ function planTasks(runs: HarnessRun[], dir: string, choices: Choices, notes: str
       if (metric === undefined) continue;
       const filters = filterNames(config);
       const filter = chooseFilter(task, filters, filterChoice, notes);
-      plans.push({ task, samples: path.join(dir, samples), metric, filter, filters, reported: reportedMean(run, task, config, metric, filter), results: run.file });
+      plans.push({
+        task,
+        samples: path.join(dir, samples),
+        metric,
+        filter,
+        filters,
+        reported: reportedMean(run, task, config, metric, filter),
+        results: run.file,
+      });
     }
   }
   if (plans.length === 0) throw new InputError(`${shownPath(dir)}: no task with per-document samples to import${notes.length ? `: ${notes.at(-1)}` : ""}`);
@@ -195,7 +205,10 @@ function planTasks(runs: HarnessRun[], dir: string, choices: Choices, notes: str
 /** A `--metric` or `--filter` that matched no task is a typo, not a preference. */
 function checkChoicesUsed(choices: Choices, plans: TaskPlan[], dir: string): void {
   const tasks = new Set(plans.map((p) => p.task));
-  for (const [flag, choice, used] of [["--metric", choices.metric, plans.map((p) => p.metric)], ["--filter", choices.filter, plans.map((p) => p.filter)]] as const) {
+  for (const [flag, choice, used] of [
+    ["--metric", choices.metric, plans.map((p) => p.metric)],
+    ["--filter", choices.filter, plans.map((p) => p.filter)],
+  ] as const) {
     for (const task of choice.byTask.keys()) {
       if (!tasks.has(task)) throw new InputError(`${flag} ${task}=…: no task ${task} imported from ${shownPath(dir)} (tasks: ${[...tasks].join(", ")})`);
     }
@@ -216,10 +229,14 @@ interface TaskChoice {
 /** `--metric acc_norm` (every task that has it) or `--metric gsm8k=exact_match,arc_easy=acc_norm`. */
 function taskChoice(values: readonly string[], flag: string): TaskChoice {
   const choice: TaskChoice = { byTask: new Map() };
-  for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)) {
+  for (const value of values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean)) {
     const eq = value.indexOf("=");
     if (eq < 0) {
-      if (choice.all !== undefined && choice.all !== value) throw new InputError(`${flag}: "${choice.all}" and "${value}" both for every task; write task=NAME for each`);
+      if (choice.all !== undefined && choice.all !== value)
+        throw new InputError(`${flag}: "${choice.all}" and "${value}" both for every task; write task=NAME for each`);
       choice.all = value;
       continue;
     }
@@ -263,7 +280,8 @@ function chooseFilter(task: string, filters: string[], choice: TaskChoice, notes
     throw new InputError(`--filter ${task}=${named}: task ${task} logs filters ${filters.join(", ")}; choose one of them`);
   }
   if (named !== undefined) return named;
-  if (filters.length > 1) notes.push(`${task}: scored under filter ${filters[0]} (also logged: ${filters.slice(1).join(", ")}; choose with --filter ${task}=NAME).`);
+  if (filters.length > 1)
+    notes.push(`${task}: scored under filter ${filters[0]} (also logged: ${filters.slice(1).join(", ")}; choose with --filter ${task}=NAME).`);
   return filters[0]!;
 }
 
@@ -274,7 +292,8 @@ interface Metric {
 
 /** The task's metrics in its config's order, with `higher_is_better` from the config or the results file. */
 function metricList(task: string, config: Record<string, unknown>, run: HarnessRun): Metric[] {
-  const better = isObject(run.doc.higher_is_better) && isObject(run.doc.higher_is_better[task]) ? (run.doc.higher_is_better[task] as Record<string, unknown>) : {};
+  const better =
+    isObject(run.doc.higher_is_better) && isObject(run.doc.higher_is_better[task]) ? (run.doc.higher_is_better[task] as Record<string, unknown>) : {};
   const fromConfig = Array.isArray(config.metric_list)
     ? config.metric_list.filter(isObject).map((m) => ({ metric: String(m.metric), hib: m.higher_is_better }))
     : [];

@@ -87,7 +87,13 @@ export async function importPromptfoo(file: string, options: ImportOptions): Pro
     if (!models.has(id)) models.set(id, { id, provider: read.provider.provider, model: read.provider.model });
     if (read.sensitive) sensitiveItems.add(itemIds.get(read)!);
   }
-  const merged = mergeRepeats(reads, (r) => modelIds.get(r as Read)!, (r) => itemIds.get(r as Read)!, file, notes);
+  const merged = mergeRepeats(
+    reads,
+    (r) => modelIds.get(r as Read)!,
+    (r) => itemIds.get(r as Read)!,
+    file,
+    notes,
+  );
   notes.push(...unknownCostNotes(reads, modelIds));
   return { rows: merged, models: [...models.values()], sensitiveItems, runId: doc.runId, date: doc.date, notes: dedupe(notes) };
 }
@@ -170,7 +176,7 @@ function readResult(result: PromptfooResult, index: number, doc: Document, file:
     provider,
     prompt: promptOf(result, shown?.[2]),
     column: typeof result.promptIdx === "number" ? result.promptIdx : undefined,
-    test: testOf(result, vars, metadata, description, index, doc),
+    test: testOf(result, vars, description, index, doc),
     vars,
     metadata,
     description,
@@ -223,14 +229,7 @@ function promptOf(result: PromptfooResult, displayedTemplate: string | undefined
  * A test's identity is its content (variables, description, metadata, assertions): the answers of `--repeat` share
  * it. Its position orders tests for `test-N` names: testIdx, else a 2023 table's row, else the result's index.
  */
-function testOf(
-  result: PromptfooResult,
-  vars: Record<string, unknown>,
-  metadata: Record<string, unknown>,
-  description: string | undefined,
-  index: number,
-  doc: Document,
-): Read["test"] {
+function testOf(result: PromptfooResult, vars: Record<string, unknown>, description: string | undefined, index: number, doc: Document): Read["test"] {
   const key = canonicalJson({ description, vars, metadata: result.testCase?.metadata ?? {}, assert: result.testCase?.assert ?? null });
   if (typeof result.testIdx === "number") return { key, position: result.testIdx };
   const row = doc.tableRows ? doc.tableRows.rows.indexOf(JSON.stringify(tableCells(vars, doc.tableRows.head))) : -1;
@@ -276,19 +275,23 @@ function nameModels(reads: Read[], file: string): Map<Read, string> {
   for (const [provider, prompts] of promptsOf) {
     if (prompts.size > 1) suffixes.set(provider, promptSuffixes([...prompts.values()]));
   }
-  return new Map(reads.map((read) => {
-    const suffix = suffixes.get(read.provider.key)?.get(read.prompt.key);
-    return [read, suffix === undefined ? read.provider.key : `${read.provider.key}#${suffix}`];
-  }));
+  return new Map(
+    reads.map((read) => {
+      const suffix = suffixes.get(read.provider.key)?.get(read.prompt.key);
+      return [read, suffix === undefined ? read.provider.key : `${read.provider.key}#${suffix}`];
+    }),
+  );
 }
 
 function promptSuffixes(prompts: Read["prompt"][]): Map<string, string> {
   const labels = prompts.map((p) => p.label);
-  return new Map(prompts.map((p) => {
-    const label = p.label?.trim();
-    const usable = label && label.length <= MAX_LABEL && !/[\n#]/.test(label) && labels.filter((l) => l?.trim() === label).length === 1;
-    return [p.key, usable ? label : `prompt-${shortHash(p.key)}`];
-  }));
+  return new Map(
+    prompts.map((p) => {
+      const label = p.label?.trim();
+      const usable = label && label.length <= MAX_LABEL && !/[\n#]/.test(label) && labels.filter((l) => l?.trim() === label).length === 1;
+      return [p.key, usable ? label : `prompt-${shortHash(p.key)}`];
+    }),
+  );
 }
 
 /**
@@ -368,7 +371,15 @@ function unknownCostNotes(reads: Read[], modelIds: Map<Read, string>): string[] 
 }
 
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+  return JSON.stringify(value, (_, v: unknown) =>
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
 }
 
 function shortHash(text: string): string {

@@ -38,7 +38,10 @@ async function parseCsv(text: string, file: string, delimiter: string): Promise<
 
 function headerOf(text: string, delimiter: string): string[] {
   const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  return first.split(delimiter).map((c) => c.trim()).filter(Boolean);
+  return first
+    .split(delimiter)
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 function parseJsonl(text: string, file: string): { columns: string[]; records: SourceRecord[] } {

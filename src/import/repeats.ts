@@ -1,5 +1,6 @@
 import { rowKey } from "../results/store.js";
 import type { ResultRow } from "../results/row.js";
+import { mean } from "../stats/intervals.js";
 import { toResultRow, type RowFields } from "./fields.js";
 
 /** One answer read from an imported file, before answers of the same item × model are merged. */
@@ -64,21 +65,20 @@ function mergeGroup(group: Answer[]): { fields: Omit<RowFields, "itemId" | "mode
   const first = scored[0] ?? all[0]!;
   const fields: Omit<RowFields, "itemId" | "model"> = {
     category: first.category,
-    score: scored.length > 0 ? meanOf(scored.map((f) => f.score!))! : null,
+    score: scored.length > 0 ? meanOfKnown(scored.map((f) => f.score!))! : null,
     output: first.output ?? null,
     passed: scored.length === 0 ? null : scored.every((f) => f.passed === true) ? true : scored.some((f) => f.passed === false) ? false : null,
     error: scored.length > 0 ? null : `all ${group.length} repeats failed: ${all.find((f) => f.error)?.error ?? "no score"}`,
-    latencyMs: meanOf(scored.map((f) => f.latencyMs)),
-    inputTokens: meanOf(all.map((f) => f.inputTokens)),
-    outputTokens: meanOf(all.map((f) => f.outputTokens)),
-    costUsd: meanOf(all.map((f) => f.costUsd)),
+    latencyMs: meanOfKnown(scored.map((f) => f.latencyMs)),
+    inputTokens: meanOfKnown(all.map((f) => f.inputTokens)),
+    outputTokens: meanOfKnown(all.map((f) => f.outputTokens)),
+    costUsd: meanOfKnown(all.map((f) => f.costUsd)),
     cached: all.every((f) => f.cached === true),
   };
   return { fields, failed: scored.length > 0 ? group.length - scored.length : 0 };
 }
 
 /** The mean of the known values, or null when none is known. */
-function meanOf(values: Array<number | null | undefined>): number | null {
-  const known = values.filter((v): v is number => typeof v === "number");
-  return known.length === 0 ? null : known.reduce((sum, v) => sum + v, 0) / known.length;
+function meanOfKnown(values: Array<number | null | undefined>): number | null {
+  return mean(values.filter((v): v is number => typeof v === "number"));
 }

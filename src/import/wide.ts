@@ -71,12 +71,7 @@ export async function importWide(file: string, options: ImportOptions): Promise<
 }
 
 /** Score columns: every column that is not a mapped field or a companion and holds only numbers (or blanks). */
-function detectModelColumns(
-  columns: string[],
-  col: Partial<Record<Field, string>>,
-  records: SourceRecord[],
-  notes: string[],
-): string[] {
+function detectModelColumns(columns: string[], col: Partial<Record<Field, string>>, records: SourceRecord[], notes: string[]): string[] {
   const taken = new Set(Object.values(col));
   const models: string[] = [];
   const ignored: string[] = [];
@@ -99,7 +94,13 @@ function companionColumns(columns: string[], models: string[]): Map<string, Part
     const bar = column.lastIndexOf("|");
     if (bar <= 0) continue;
     const model = column.slice(0, bar);
-    const field = COMPANIONS[column.slice(bar + 1).trim().toLowerCase()];
+    const field =
+      COMPANIONS[
+        column
+          .slice(bar + 1)
+          .trim()
+          .toLowerCase()
+      ];
     if (!field || !wanted.has(model)) continue;
     const entry = map.get(model) ?? {};
     entry[field] = column;

@@ -9,8 +9,28 @@ import { getSystemErrorMap } from "node:util";
 
 /** errno codes that mean "this path or this disk cannot be used as asked". */
 const FS_CODES = new Set([
-  "ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "ENOSPC", "EDQUOT", "EROFS", "EMFILE",
-  "ENFILE", "ELOOP", "ENAMETOOLONG", "EIO", "EFBIG", "EBUSY", "ETXTBSY", "ENXIO", "ENODEV", "EXDEV", "ENOTSUP",
+  "ENOENT",
+  "EACCES",
+  "EPERM",
+  "EISDIR",
+  "ENOTDIR",
+  "EEXIST",
+  "ENOTEMPTY",
+  "ENOSPC",
+  "EDQUOT",
+  "EROFS",
+  "EMFILE",
+  "ENFILE",
+  "ELOOP",
+  "ENAMETOOLONG",
+  "EIO",
+  "EFBIG",
+  "EBUSY",
+  "ETXTBSY",
+  "ENXIO",
+  "ENODEV",
+  "EXDEV",
+  "ENOTSUP",
   "EOPNOTSUPP",
 ]);
 

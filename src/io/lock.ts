@@ -44,7 +44,9 @@ export function lockDir(dir: string, command: string): DirLock {
     const found = readHolder(file);
     if (found === "gone") continue; // released between our create and our read: try again
     if (found === "unreadable") {
-      throw new InputError(`${shownPath(dir)} is locked by ${shownPath(file)}, which cannot be read; if no modelpick command is writing to ${shownPath(dir)}, remove that file`);
+      throw new InputError(
+        `${shownPath(dir)} is locked by ${shownPath(file)}, which cannot be read; if no modelpick command is writing to ${shownPath(dir)}, remove that file`,
+      );
     }
     const { holder, ino: staleIno } = found;
     if (holder.hostname !== me.hostname) {

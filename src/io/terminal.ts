@@ -1,9 +1,10 @@
 /**
  * Control characters in text that comes from data (model and category names, GGUF metadata, error messages): C0
- * except newline and tab, DEL, C1, and the bidirectional embeddings, overrides and isolates that reorder what a
- * terminal shows (U+202A–U+202E, U+2066–U+2069).
+ * except newline and tab, DEL, C1, the line and paragraph separators (U+2028, U+2029: some viewers break a line
+ * there) and the bidirectional embeddings, overrides and isolates that reorder what a terminal shows (U+202A–U+202E,
+ * U+2066–U+2069).
  */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text safe to print to a terminal: every control character is shown as an escape (`\x1b`, `\u202e`) instead of
@@ -24,9 +25,12 @@ export function terminalSafeRow(cells: string[]): string[] {
 }
 
 /**
- * JSON for a terminal: the same value, with the control characters JSON.stringify leaves raw (DEL, C1, bidi) written
- * as \u escapes, which JSON reads back as the same characters.
+ * JSON for a terminal: the same value, with the control characters JSON.stringify leaves raw (DEL, C1, the line
+ * separators, bidi) written as \u escapes, which JSON reads back as the same characters.
  */
 export function terminalSafeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

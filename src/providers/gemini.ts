@@ -3,7 +3,7 @@ import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
-import { PROVIDER_KINDS } from "./registry.js";
+import { PROVIDER_KINDS } from "../config/provider-kinds.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { splitSystem } from "./system-turns.js";

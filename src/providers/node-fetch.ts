@@ -21,10 +21,8 @@ export function nodeFetch(input: string | URL | Request, init: RequestInit = {})
     headers[key] = value;
   });
   return new Promise((resolve, reject) => {
-    const request = transport.request(
-      url,
-      { method: init.method ?? "GET", headers, agent, signal: init.signal ?? undefined },
-      (response) => resolve(toResponse(response, init.method)),
+    const request = transport.request(url, { method: init.method ?? "GET", headers, agent, signal: init.signal ?? undefined }, (response) =>
+      resolve(toResponse(response, init.method)),
     );
     request.on("error", reject);
     request.end(bodyOf(init.body));

@@ -5,7 +5,8 @@ import type { ResolvedModel } from "../config/types.js";
 import { formatOf, openText } from "../dataset/load.js";
 import { cutAnswer } from "./streamed-answer.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
-import { MAX_CONTEXT_TOKENS, tokenCount } from "./usage.js";
+import { MAX_CONTEXT_TOKENS } from "../config/provider-kinds.js";
+import { tokenCount } from "./usage.js";
 
 interface RecordedRow {
   output: string;
@@ -54,8 +55,7 @@ export async function loadRecordedAnswers(file: string, maxAnswerChars: number):
 
 function toRecordedRow(record: Record<string, unknown>, file: string, line: number, maxAnswerChars: number): RecordedRow {
   const output = record.output === undefined || record.output === null ? "" : String(record.output);
-  const row: RecordedRow =
-    output.length > maxAnswerChars ? { output: cutAnswer(output, maxAnswerChars), truncated: true } : { output };
+  const row: RecordedRow = output.length > maxAnswerChars ? { output: cutAnswer(output, maxAnswerChars), truncated: true } : { output };
   if (record.tokensEstimated === true || record.tokensEstimated === "true") row.tokensEstimated = true;
   for (const key of NUMERIC) {
     const raw = record[key];

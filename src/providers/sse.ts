@@ -99,9 +99,7 @@ class EventStreamParser {
 
   private checkSize(): void {
     if (this.pendingChars + this.dataChars > this.maxEventChars) {
-      throw new ProviderError(
-        `the event stream sent an event of more than ${this.maxEventChars.toLocaleString("en-US")} characters; stopped reading`,
-      );
+      throw new ProviderError(`the event stream sent an event of more than ${this.maxEventChars.toLocaleString("en-US")} characters; stopped reading`);
     }
   }
 

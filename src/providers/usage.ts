@@ -1,8 +1,4 @@
-/**
- * More tokens than any model's context holds (the largest trained contexts are 10M tokens): the bound for context
- * sizes in the config and in GGUF metadata, and for the token counts a provider reports for one request.
- */
-export const MAX_CONTEXT_TOKENS = 2 ** 24;
+import { MAX_CONTEXT_TOKENS } from "../config/provider-kinds.js";
 
 /**
  * A provider's reported token count if it is one (a whole number from 0 to MAX_CONTEXT_TOKENS), else undefined:

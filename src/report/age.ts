@@ -14,7 +14,12 @@ export function ageInWords(ms: number): string {
 /** A duration the way --max-cache-age and --older-than take it: "14d", "36h", "90m", "45s", "0". */
 export function compactDuration(ms: number): string {
   if (ms === 0) return "0";
-  for (const [unit, size] of [["d", DAY], ["h", HOUR], ["m", MINUTE], ["s", SECOND]] as const) {
+  for (const [unit, size] of [
+    ["d", DAY],
+    ["h", HOUR],
+    ["m", MINUTE],
+    ["s", SECOND],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

@@ -3,24 +3,18 @@ import { costDisplay } from "./cost-rows.js";
 
 export function renderCostMarkdown(report: CostReport): string {
   const view = costDisplay(report);
-  const parts = [
-    "## Monthly cost projection",
-    "",
-    ...view.headline.map((line) => `- ${escape(line)}`),
-    "",
-    table(view.modelHeader, view.modelRows),
-  ];
+  const parts = ["## Monthly cost projection", "", ...view.headline.map((line) => `- ${escapePipes(line)}`), "", table(view.modelHeader, view.modelRows)];
   if (view.breakEvenRows.length > 0) parts.push("", "### Break-even", "", table(view.breakEvenHeader, view.breakEvenRows));
-  parts.push("", `**Verdict.** ${escape(view.verdict)}`, "", "### Sources", "", ...view.sources.map((s) => `- ${escape(s)}`));
-  if (view.notes.length > 0) parts.push("", "### Notes", "", ...view.notes.map((n) => `- ${escape(n)}`));
+  parts.push("", `**Verdict.** ${escapePipes(view.verdict)}`, "", "### Sources", "", ...view.sources.map((s) => `- ${escapePipes(s)}`));
+  if (view.notes.length > 0) parts.push("", "### Notes", "", ...view.notes.map((n) => `- ${escapePipes(n)}`));
   return `${parts.join("\n")}\n`;
 }
 
 function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map(escape).join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map(escapePipes).join(" | ")} |`;
   return [line(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-function escape(text: string): string {
+function escapePipes(text: string): string {
   return text.replaceAll("|", "\\|");
 }

@@ -23,7 +23,9 @@ export function costDisplay(report: CostReport): CostDisplay {
   const notes: string[] = [];
   const quality = new Map(report.quality?.models.map((m) => [m.id, m.mean]) ?? []);
   const modelRows = report.models.map((model) => {
-    const refs = datedSources(model).map((d) => sources.ref(d)).join(" ");
+    const refs = datedSources(model)
+      .map((d) => sources.ref(d))
+      .join(" ");
     for (const note of model.notes) notes.push(`${model.id}: ${note}`);
     const row = model.hosting === "self-hosted" ? selfHostedRow(model, refs) : apiRow(model, refs);
     if (!report.quality) return row;
@@ -36,13 +38,15 @@ export function costDisplay(report: CostReport): CostDisplay {
     modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", ...(report.quality ? [qualityHeader(report.quality)] : []), "Sources"],
     modelRows: modelRows.map(terminalSafeRow),
     breakEvenHeader: ["Self-hosted", "vs API", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
-    breakEvenRows: report.breakEven.map((b) => terminalSafeRow([
-      b.selfHosted,
-      b.api,
-      b.tokensPerDay === null ? "never" : formatVolume(b.tokensPerDay),
-      ...(perRequests ? [b.requestsPerDay == null ? "never" : formatVolume(b.requestsPerDay)] : []),
-      b.cheaperAtProjectedVolume,
-    ])),
+    breakEvenRows: report.breakEven.map((b) =>
+      terminalSafeRow([
+        b.selfHosted,
+        b.api,
+        b.tokensPerDay === null ? "never" : formatVolume(b.tokensPerDay),
+        ...(perRequests ? [b.requestsPerDay == null ? "never" : formatVolume(b.requestsPerDay)] : []),
+        b.cheaperAtProjectedVolume,
+      ]),
+    ),
     sources: sources.list().map(terminalSafe),
     notes: notes.map(terminalSafe),
     verdict: terminalSafe(report.verdict),
@@ -55,9 +59,10 @@ function qualityHeader(quality: NonNullable<CostReport["quality"]>): string {
 
 function headline(report: CostReport): string[] {
   const a = report.assumptions;
-  const volume = a.requestsPerDay !== undefined
-    ? `${formatVolume(a.requestsPerDay)} requests/day × ${Math.round(a.tokensPerRequest ?? 0)} tokens = ${formatVolume(a.tokensPerDay)} tokens/day`
-    : `${formatVolume(a.tokensPerDay)} tokens/day`;
+  const volume =
+    a.requestsPerDay !== undefined
+      ? `${formatVolume(a.requestsPerDay)} requests/day × ${Math.round(a.tokensPerRequest ?? 0)} tokens = ${formatVolume(a.tokensPerDay)} tokens/day`
+      : `${formatVolume(a.tokensPerDay)} tokens/day`;
   const knobs = [
     `input share ${a.inputShare.toFixed(2)}`,
     `month = ${a.hoursPerMonth} h (${formatVolume(a.monthlyTokens)} tokens)`,

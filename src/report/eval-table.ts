@@ -16,7 +16,8 @@ export async function renderEvalTable(summary: RunSummary): Promise<string> {
   const sharedHead = shared === undefined ? [] : [`on ${formatNumber(shared)} shared items`];
   const overall = new Table({ head: [...head, ...sharedHead, "hosting"], style });
   for (const cell of summary.overall) {
-    const sharedCell = shared === undefined ? [] : [cell.shared?.mean == null ? "—" : `${fmt(cell.shared.mean)} [${fmt(cell.shared.ciLow)}, ${fmt(cell.shared.ciHigh)}]`];
+    const sharedCell =
+      shared === undefined ? [] : [cell.shared?.mean == null ? "—" : `${fmt(cell.shared.mean)} [${fmt(cell.shared.ciLow)}, ${fmt(cell.shared.ciHigh)}]`];
     overall.push([...rowOf(cell, estimated), ...sharedCell, hosting.get(cell.model) ?? "—"]);
   }
   return `${table.toString()}\n\nAll categories\n${overall.toString()}\n${terminalSafe(footnotes(summary, estimated))}`;

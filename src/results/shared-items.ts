@@ -1,5 +1,5 @@
 import type { ResultRow } from "./row.js";
-import { mean } from "../report/stats.js";
+import { mean } from "../stats/intervals.js";
 
 /** One model's quality on a set of items: their mean score and how many there are. */
 export interface ItemMean {
@@ -54,4 +54,3 @@ export class ScoresByItem {
     return { model, n: scores.length, mean: mean(scores) };
   }
 }
-

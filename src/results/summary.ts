@@ -1,5 +1,6 @@
 import type { ResultRow } from "./row.js";
-import { bootstrapMeanInterval, mean, quantileSorted, seedFrom, wilsonInterval } from "../report/stats.js";
+import { bootstrapMeanInterval, mean, quantileSorted, wilsonInterval } from "../stats/intervals.js";
+import { seedFrom } from "../stats/random.js";
 import { ScoresByItem } from "./shared-items.js";
 import type { RunSummary, SharedItemsMean, SummaryCell } from "./summary-types.js";
 

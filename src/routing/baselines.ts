@@ -22,7 +22,10 @@ export function computeBaselines(categories: CategoryData[], decisions: Category
     if (!model) continue;
     for (const item of category.itemIds) if (answers.get(item)?.has(model)) tableItems.push({ item, model });
   }
-  const best = bestSingleModel(tableItems.map((t) => t.item), answers);
+  const best = bestSingleModel(
+    tableItems.map((t) => t.item),
+    answers,
+  );
   const same = best ? tableItems.filter((t) => answers.get(t.item)!.has(best)) : [];
   return {
     n: same.length,

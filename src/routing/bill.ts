@@ -1,6 +1,7 @@
 import { fleetMonthlyCost, type SelfHostedCost } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
 import { formatPercent, formatUsd, formatVolume } from "../cost/units.js";
+import { sum } from "../stats/intervals.js";
 import { fleetSources, monthlyUsd } from "./costs.js";
 import { compareText } from "./evidence.js";
 import type { Bill, BillApi, BillFleet, CandidateVerdict, ModelProfile } from "./types.js";
@@ -57,7 +58,14 @@ export function computeBill(streams: readonly TrafficStream[], tokensPerDay: num
     (stream.sensitive ? line.sensitiveCategories : line.categories).push(stream.category);
     apis.set(stream.candidate.model, line);
   });
-  const fleetLines = [...fleets.entries()].map(([model, indices]) => fleetLine(model, indices.map((i) => streams[i]!), tokensPerDay, (i, usd) => (perStream[indices[i]!] = usd)));
+  const fleetLines = [...fleets.entries()].map(([model, indices]) =>
+    fleetLine(
+      model,
+      indices.map((i) => streams[i]!),
+      tokensPerDay,
+      (i, usd) => (perStream[indices[i]!] = usd),
+    ),
+  );
   const apiLines = [...apis.values()];
   const total = unpriced.size > 0 ? null : sum(apiLines.map((a) => a.monthlyUsd)) + sum(fleetLines.map((f) => f.monthlyUsd));
   return {
@@ -108,10 +116,4 @@ function describeBilledFleet(fleet: SelfHostedCost, served: number): string {
     `${fleet.gpus}× ${fleet.gpu.name} (${replicas}) ${load}; utilisation ${formatPercent(fleet.utilizationReached)} on average ` +
     `(target ${formatPercent(fleet.utilizationTarget)} at peak ×${DEFAULT_PEAK_FACTOR}); ${formatUsd(fleet.monthlyCostUsd)}/month; ${fleetSources(fleet)}`
   );
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

@@ -84,7 +84,6 @@ function comparisons(report: CheckReport): string {
   return `${plural(report.comparisons, "comparison")}: ${parts.join(", ")}`;
 }
 
-
 export function describeReason(reason: CheckReason, route: Pick<RouteCheck, "model">): string {
   const model = route.model ?? "the model";
   switch (reason.kind) {
@@ -205,7 +204,8 @@ function per1k(value: number | null): string {
 function saving(reason: Extract<CheckReason, { kind: "cheaper-qualifies" }>): string {
   if (reason.tokensPerDay === null) return " (the table was made without --tokens-per-day: no monthly figure)";
   if (reason.monthlySavingUsd === null) return ` (the monthly saving at ${formatNumber(reason.tokensPerDay)} tokens/day is unknown: some route has no cost)`;
-  if (reason.monthlySavingUsd <= 0) return `, but no monthly saving at ${formatNumber(reason.tokensPerDay)} tokens/day (its fleet costs as much at this volume)`;
+  if (reason.monthlySavingUsd <= 0)
+    return `, but no monthly saving at ${formatNumber(reason.tokensPerDay)} tokens/day (its fleet costs as much at this volume)`;
   return `, ${formatUsd(reason.monthlySavingUsd)} a month less at ${formatNumber(reason.tokensPerDay)} tokens/day`;
 }
 
@@ -359,9 +359,7 @@ export function renderJunit(report: CheckReport, file: string): string {
   if (report.budget) {
     const b = report.budget;
     const message = `monthly ${b.monthlyUsd === null ? "unknown" : formatUsd(b.monthlyUsd)} against budget ${formatUsd(b.budgetUsd)}`;
-    cases.push(
-      `    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`,
-    );
+    cases.push(`    <testcase classname="modelpick.routing" name="budget">${b.ok ? "" : `\n      <failure message="${xml(message)}"/>\n    `}</testcase>`);
   }
   if (report.handEdit) {
     const message = `edited by hand: ${whereItDiffers(report.handEdit)}; ${regenerateHint(file)}`;
@@ -369,8 +367,7 @@ export function renderJunit(report: CheckReport, file: string): string {
       `    <testcase classname="modelpick.routing" name="${xml(`${file} is as generated`)}">\n      <failure message="${xml(message)}">${xml(report.handEdit.lines.join("\n"))}</failure>\n    </testcase>`,
     );
   }
-  const failures =
-    report.routes.filter((r) => r.verdict === "fails").length + (report.budget && !report.budget.ok ? 1 : 0) + (report.handEdit ? 1 : 0);
+  const failures = report.routes.filter((r) => r.verdict === "fails").length + (report.budget && !report.budget.ok ? 1 : 0) + (report.handEdit ? 1 : 0);
   const skipped = report.routes.filter((r) => r.verdict === "no-route").length;
   const properties = [
     ["alpha", report.alpha],

@@ -1,4 +1,4 @@
-import { holmAdjust } from "../report/stats.js";
+import { holmAdjust } from "../stats/multiple-comparisons.js";
 import type { Hosting } from "../config/types.js";
 import { computeBill, type TrafficStream } from "./bill.js";
 import { compareCost } from "./costs.js";
@@ -287,7 +287,13 @@ function figures(source: RouteFigures): RouteFigures {
 }
 
 /** The model now against the outcomes it was chosen on: paired on the shared items when the item ids match. */
-function regressionOf(context: RouteContext, category: string, role: RouteRole, route: DocumentRoute, scores: ReadonlyMap<string, number>): QualityComparison | null {
+function regressionOf(
+  context: RouteContext,
+  category: string,
+  role: RouteRole,
+  route: DocumentRoute,
+  scores: ReadonlyMap<string, number>,
+): QualityComparison | null {
   const committed = context.outcomes.get(routeKey(category, role === "sensitive"));
   if (!committed) return null;
   const { minItems, confidence, resamples } = context.document.generatedFrom.criteria;
@@ -334,7 +340,14 @@ function cheaperQualifies(
   const comparison =
     decision.bar.kind === "min-quality"
       ? compareWithLevel(scores, decision.bar.value, { margin: 0, seedText, direction: "not-below" })
-      : compareScores(data.byModel.get(routed.model)!.scores, scores, { margin: decision.bar.value, direction: "not-below", minItems, seedText, confidence, resamples });
+      : compareScores(data.byModel.get(routed.model)!.scores, scores, {
+          margin: decision.bar.value,
+          direction: "not-below",
+          minItems,
+          seedText,
+          confidence,
+          resamples,
+        });
   if (!comparison) return null;
   const tokensPerDay = context.document.generatedFrom.criteria.tokensPerDay ?? null;
   let monthlySavingUsd: number | null = null;
@@ -389,7 +402,8 @@ function judgeFamilies(routes: RouteCheck[], options: CheckOptions): Pick<CheckR
   const warning: Member[] = [];
   for (const route of routes) {
     if (route.regression) failing.push(member(route, route.regression, "regression", null));
-    if (route.alternative) failing.push(member(route, route.alternative, "alternative", route.bar?.kind === "within" ? route.bar.reference : route.bar?.value ?? null));
+    if (route.alternative)
+      failing.push(member(route, route.alternative, "alternative", route.bar?.kind === "within" ? route.bar.reference : (route.bar?.value ?? null)));
     if (route.cheaper) (options.failOnCheaper ? failing : warning).push(member(route, route.cheaper.comparison, "cheaper", route.cheaper.model));
   }
   judge(failing, options);
@@ -433,7 +447,16 @@ function settle(route: RouteCheck): RouteCheck {
 }
 
 /** The order failures are listed in: what most often explains the others first. */
-const FAILURE_ORDER: CheckReasonKind[] = ["not-self-hosted", "no-fresh-results", "model-missing", "quality-fell", "below-best", "below-min-quality", "excluded", "cheaper-qualifies"];
+const FAILURE_ORDER: CheckReasonKind[] = [
+  "not-self-hosted",
+  "no-fresh-results",
+  "model-missing",
+  "quality-fell",
+  "below-best",
+  "below-min-quality",
+  "excluded",
+  "cheaper-qualifies",
+];
 
 /** The committed routes' traffic on the fresh figures; null when a route with traffic has no fresh figures. */
 function committedStreams(context: RouteContext): TrafficStream[] | null {

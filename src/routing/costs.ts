@@ -1,6 +1,7 @@
 import { fleetMonthlyCost, type SelfHostedCost, type SelfHostedOption } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
 import { DAYS_PER_MONTH, formatPercent, formatUsd, formatUsdSmall, formatVolume } from "../cost/units.js";
+import { sum } from "../stats/intervals.js";
 import type { ModelCategoryData } from "./evidence.js";
 import type { CostBasis, ModelProfile } from "./types.js";
 
@@ -36,11 +37,7 @@ export interface CategoryCost {
  * serving `volume`; else measured costs from the results; else the model's price × its mean tokens per request; else
  * only its price per token (enough to rank, not to state a cost per request).
  */
-export function categoryCost(
-  data: ModelCategoryData,
-  price: ModelProfile["price"],
-  fleet?: { option: SelfHostedOption; volume: FleetVolume },
-): CategoryCost {
+export function categoryCost(data: ModelCategoryData, price: ModelProfile["price"], fleet?: { option: SelfHostedOption; volume: FleetVolume }): CategoryCost {
   if (fleet) return fleetCost(data, fleet.option, fleet.volume);
   const cost = costFromResults(data, price);
   return { ...cost, estimated: cost.basis === "measured" ? data.tokensEstimated : cost.basis !== "unknown" };
@@ -86,7 +83,11 @@ export function inputShareOf(data: ModelCategoryData): number {
 function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolume): CostBasis {
   const total = `${formatVolume(volume.tokensPerDay)} tokens/day${volume.defaulted ? " (default volume: --tokens-per-day not given)" : ""}`;
   const traffic =
-    volume.share <= 0 ? `the whole ${total} (the category has no traffic share)` : volume.share >= 1 ? total : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
+    volume.share <= 0
+      ? `the whole ${total} (the category has no traffic share)`
+      : volume.share >= 1
+        ? total
+        : `${formatVolume(served)} tokens/day, its ${formatPercent(volume.share)} share of ${total}`;
   const replicas = `${fleet.replicas} replica${fleet.replicas === 1 ? "" : "s"} of ${fleet.gpusPerReplica}`;
   const detail =
     `${fleet.gpus}× ${fleet.gpu.name} (${replicas}) for ${traffic}, ` +
@@ -133,10 +134,4 @@ export function compareCost(
 function compareNumbers(a: number, b: number): number {
   if (Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-12)) return 0;
   return a < b ? -1 : 1;
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

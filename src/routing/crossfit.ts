@@ -1,6 +1,7 @@
-import { seedFrom } from "../report/stats.js";
+import { seedFrom } from "../stats/random.js";
 import { compareText, type CategoryData } from "./evidence.js";
-import { differenceOf, fastBootstrapMeanInterval, meanOf } from "./paired.js";
+import { fastBootstrapMeanInterval, mean } from "../stats/intervals.js";
+import { differenceOf } from "../stats/paired.js";
 import type { CrossValidated } from "./types.js";
 
 /** Chooses a category's route from training data only; returns the model id, or null for no route. */
@@ -129,10 +130,10 @@ function summarise(table: number[], single: number[], plan: FoldPlan, options: C
     folds: plan.folds,
     holdout: plan.holdout,
     n: table.length,
-    quality: meanOf(scores),
+    quality: mean(scores),
     ciLow: interval?.low ?? null,
     ciHigh: interval?.high ?? null,
-    bestSingleQuality: meanOf(Float64Array.from(single)),
+    bestSingleQuality: mean(Float64Array.from(single)),
     vsBestSingle: versus && { diff: versus.diff, low: versus.low, high: versus.high },
   };
 }

@@ -1,8 +1,9 @@
-import { quantileSorted } from "../report/stats.js";
+import { quantileSorted } from "../stats/intervals.js";
 import { constraintExclusions } from "./constraints.js";
 import { categoryCost, compareCost, inputShareOf, type CategoryCost, type FleetVolume } from "./costs.js";
 import { compareText, type CategoryData, type ModelCategoryData } from "./evidence.js";
-import { differenceOf, meanOf, nonInferior, pairedDiffs, qualityInterval, reachesBar } from "./paired.js";
+import { mean, qualityInterval } from "../stats/intervals.js";
+import { differenceOf, nonInferior, pairedDiffs, reachesBar } from "../stats/paired.js";
 import { isQualityExclusion, type Exclusion, type LossReason, type NoRouteReason } from "./reasons.js";
 import type { BarDifference, CandidateVerdict, CategoryDecision, ModelProfile, RoutingCriteria } from "./types.js";
 
@@ -98,7 +99,7 @@ function measure(model: ModelCategoryData, profile: ModelProfile, rule: Decision
   return {
     data: model,
     profile,
-    mean: meanOf(Float64Array.from(model.scores.values()))!,
+    mean: mean(Float64Array.from(model.scores.values()))!,
     constraints: constraintExclusions(profile, { p95LatencyMs }, rule.selfHostedOnly, rule.criteria),
     p95LatencyMs,
     cost: categoryCost(model, profile.price, profile.fleet && { option: profile.fleet, volume: rule.volume }),
@@ -125,7 +126,7 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
   const shift = rule.bar.value;
   const paired = () => (diffs ??= reference ? pairedDiffs(m.data.scores, reference.data.scores) : new Float64Array(0));
   const pairedN = () => (rule.bar.kind === "min-quality" ? m.data.scores.size : paired().length);
-  const pointDiff = () => (rule.bar.kind === "min-quality" ? m.mean - rule.bar.value : (meanOf(paired()) ?? 0) + shift);
+  const pointDiff = () => (rule.bar.kind === "min-quality" ? m.mean - rule.bar.value : (mean(paired()) ?? 0) + shift);
   const vsBar = (): BarDifference => (versus ??= barDifference());
   const barDifference = (): BarDifference => {
     if (rule.bar.kind === "min-quality") {
@@ -134,7 +135,13 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
     }
     const difference = differenceOf(paired(), { seedText: `${seedText}/bar${rule.seedSuffix ?? ""}`, confidence, resamples });
     if (!difference) return { reference: reference?.data.model ?? "none", pairedN: 0, diff: 0, low: 0, high: 0 };
-    return { reference: reference!.data.model, pairedN: difference.n, diff: difference.diff + shift, low: difference.low + shift, high: difference.high + shift };
+    return {
+      reference: reference!.data.model,
+      pairedN: difference.n,
+      diff: difference.diff + shift,
+      low: difference.low + shift,
+      high: difference.high + shift,
+    };
   };
   const tooFew = () => pairedN() < minItems;
   const belowFloor = () => rule.floor !== undefined && !reachesBar(interval().low - rule.floor);
@@ -161,8 +168,7 @@ function verdict(category: string, m: Measured, reference: Measured | null, rule
     inputShare: inputShareOf(m.data),
     errors: m.data.errors,
     get qualifies() {
-      return (qualifies ??=
-        m.constraints.length === 0 && !tooFew() && reachesBar(pointDiff()) && !belowFloor() && nonInferior(vsBar()));
+      return (qualifies ??= m.constraints.length === 0 && !tooFew() && reachesBar(pointDiff()) && !belowFloor() && nonInferior(vsBar()));
     },
     get exclusions() {
       return (exclusions ??= [...m.constraints, ...qualityExclusions()]);

@@ -4,7 +4,16 @@ import { unknownName } from "../suggest.js";
 import { formatIssues } from "../config/issues.js";
 import type { CategoryData } from "./evidence.js";
 import { describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
-import { decodeItems, decodeOutcomes, encodeItems, encodeOutcomes, GRADED_STEPS, OutcomeDecodeError, type EncodedItems, type EncodedOutcomes } from "./outcomes.js";
+import {
+  decodeItems,
+  decodeOutcomes,
+  encodeItems,
+  encodeOutcomes,
+  GRADED_STEPS,
+  OutcomeDecodeError,
+  type EncodedItems,
+  type EncodedOutcomes,
+} from "./outcomes.js";
 import type { Exclusion, NoRouteReason } from "./reasons.js";
 import type { Bill, CategoryDecision, Evaluation, ModelProfile, ModelRoute, Recommendation, RoutingCriteria, SensitiveDecision } from "./types.js";
 
@@ -204,7 +213,12 @@ function billOf(bill: Bill): Bill {
     tokensPerDay: bill.tokensPerDay,
     totalUsd: round(bill.totalUsd, 2),
     apis: bill.apis.map((a) => ({ ...a, monthlyUsd: round(a.monthlyUsd, 2)!, tokensPerDay: round(a.tokensPerDay, 0)! })),
-    fleets: bill.fleets.map((f) => ({ ...f, monthlyUsd: round(f.monthlyUsd, 2)!, utilisation: round(f.utilisation, 4)!, tokensPerDay: round(f.tokensPerDay, 0)! })),
+    fleets: bill.fleets.map((f) => ({
+      ...f,
+      monthlyUsd: round(f.monthlyUsd, 2)!,
+      utilisation: round(f.utilisation, 4)!,
+      tokensPerDay: round(f.tokensPerDay, 0)!,
+    })),
     unpriced: bill.unpriced,
   };
 }
@@ -419,7 +433,9 @@ export function routeKey(category: string, sensitive: boolean): string {
  */
 export function routeOutcomes(document: RoutingDocument, file: string): RouteOutcomes {
   const refuse = (field: string, message: string) =>
-    new InputError(`${file}: ${field}: ${message} (${file} is not a routing table written by modelpick recommend; regenerate it with modelpick recommend --out, or restore it from version control)`);
+    new InputError(
+      `${file}: ${field}: ${message} (${file} is not a routing table written by modelpick recommend; regenerate it with modelpick recommend --out, or restore it from version control)`,
+    );
   const routed = new Set<string>();
   const outcomes: RouteOutcomes = new Map();
   const ids = new Map<string, string[]>();
@@ -446,7 +462,8 @@ export function routeOutcomes(document: RoutingDocument, file: string): RouteOut
       if (error instanceof OutcomeDecodeError) throw refuse(`${field}.${category}.evidence.outcomes`, error.message);
       throw error;
     }
-    if (scores.size !== route.evidence.n) throw refuse(`${field}.${category}.evidence`, `n is ${route.evidence.n} but its outcomes score ${scores.size} item(s)`);
+    if (scores.size !== route.evidence.n)
+      throw refuse(`${field}.${category}.evidence`, `n is ${route.evidence.n} but its outcomes score ${scores.size} item(s)`);
     const mean = scores.size === 0 ? 0 : [...scores.values()].reduce((sum, score) => sum + score, 0) / scores.size;
     // The mean is kept to 4 places; graded outcomes to steps of 1 / GRADED_STEPS.
     const slack = 5e-5 + (route.evidence.outcomes.scale === "graded" ? 0.5 / GRADED_STEPS : 0) + 1e-9;
@@ -514,7 +531,9 @@ function assertVersion(value: unknown, file: string): void {
         `flags it was made with (recorded in its generatedFrom.criteria), e.g. modelpick recommend --format ${formatHint(file)} --out ${file}`,
     );
   }
-  throw new InputError(`${file}: modelpickRouting: ${version} is a routing table written by a newer modelpick (this one reads ${ROUTING_FORMAT_VERSION}); upgrade modelpick`);
+  throw new InputError(
+    `${file}: modelpickRouting: ${version} is a routing table written by a newer modelpick (this one reads ${ROUTING_FORMAT_VERSION}); upgrade modelpick`,
+  );
 }
 
 function formatHint(file: string): string {

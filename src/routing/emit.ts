@@ -53,7 +53,9 @@ function emitTypeScript(document: RoutingDocument): string {
   lines.push("export const SENSITIVE_ROUTING: Record<TaskCategory, ModelRoute | null> = {");
   categories.forEach((category, i) => {
     const route = document.sensitiveRoutes[category] ?? null;
-    lines.push(`  // ${route ? sensitiveComment(category, route, document) : `no sensitive route for ${quotedForComment(category)}: ${commentText(document.noSensitiveRoute[category]?.message ?? "none")}`}`);
+    lines.push(
+      `  // ${route ? sensitiveComment(category, route, document) : `no sensitive route for ${quotedForComment(category)}: ${commentText(document.noSensitiveRoute[category]?.message ?? "none")}`}`,
+    );
     const entry = `${jsonForSource(category)}: ${route ? indentAfterFirst(jsonForSource(modelRouteOnly(route), 2), "  ") : "null"}`;
     lines.push(`  ${entry}${i < categories.length - 1 ? "," : ""}`);
   });
@@ -84,11 +86,15 @@ function headerLines(document: RoutingDocument): string[] {
         (cv && cv.quality !== null
           ? `; ${cv.quality.toFixed(3)}${cv.ciLow !== null && cv.ciHigh !== null ? ` [${cv.ciLow.toFixed(3)}, ${cv.ciHigh.toFixed(3)}]` : ""} held out (${cv.method === "k-fold" ? `${cv.folds}-fold cross-fitting` : `${cv.holdout} held out`})`
           : "") +
-        (evaluation.bestSingleModel.model ? `; best single model ${quotedForComment(evaluation.bestSingleModel.model)} ${evaluation.bestSingleModel.quality?.toFixed(3) ?? "?"}.` : "."),
+        (evaluation.bestSingleModel.model
+          ? `; best single model ${quotedForComment(evaluation.bestSingleModel.model)} ${evaluation.bestSingleModel.quality?.toFixed(3) ?? "?"}.`
+          : "."),
     );
   }
   if (from.prices.length > 0) {
-    lines.push(`Prices: ${from.prices.map((p) => `${quotedForComment(p.model)} ${commentText(p.source)}${p.date ? ` ${commentText(p.date)}` : ""}`).join("; ")}.`);
+    lines.push(
+      `Prices: ${from.prices.map((p) => `${quotedForComment(p.model)} ${commentText(p.source)}${p.date ? ` ${commentText(p.date)}` : ""}`).join("; ")}.`,
+    );
   }
   if (document.monthly && criteria.tokensPerDay !== undefined) {
     const total = document.monthly.totalUsd === null ? "unknown (some route has no price)" : formatUsd(document.monthly.totalUsd);
@@ -106,9 +112,7 @@ function taskCategoryType(categories: string[]): string[] {
 }
 
 function noRouteComments(document: RoutingDocument): string[] {
-  return Object.entries(document.noRoute).map(
-    ([category, reason]) => `// No route for ${quotedForComment(category)}: ${commentText(reason.message)}`,
-  );
+  return Object.entries(document.noRoute).map(([category, reason]) => `// No route for ${quotedForComment(category)}: ${commentText(reason.message)}`);
 }
 
 function modelRouteInterface(): string[] {
@@ -142,20 +146,20 @@ function routeRequestFunction(hasRoutes: boolean): string[] {
     return [
       ...doc,
       "export function routeRequest(task: TaskCategory, dataSensitive: boolean): ModelRoute {",
-      '  throw new Error(`no task category has a route (task ${JSON.stringify(String(task))}, sensitive ${String(dataSensitive)})`);',
+      "  throw new Error(`no task category has a route (task ${JSON.stringify(String(task))}, sensitive ${String(dataSensitive)})`);",
       "}",
     ];
   }
   return [
     ...doc,
     "export function routeRequest(task: TaskCategory, dataSensitive: boolean): ModelRoute {",
-    "  if (typeof task !== \"string\" || !Object.prototype.hasOwnProperty.call(MODEL_ROUTING, task)) {",
+    '  if (typeof task !== "string" || !Object.prototype.hasOwnProperty.call(MODEL_ROUTING, task)) {',
     '    throw new Error(`unknown task category ${JSON.stringify(String(task))}; known: ${Object.keys(MODEL_ROUTING).map((c) => JSON.stringify(c)).join(", ")}`);',
     "  }",
     "  if (dataSensitive === false) return MODEL_ROUTING[task];",
     "  const route = SENSITIVE_ROUTING[task];",
     "  if (route !== null) return route;",
-    '  throw new Error(`no self-hosted model qualified for sensitive data of task category ${JSON.stringify(task)}, and sensitive data is never sent to a cloud model`);',
+    "  throw new Error(`no self-hosted model qualified for sensitive data of task category ${JSON.stringify(task)}, and sensitive data is never sent to a cloud model`);",
     "}",
   ];
 }
@@ -193,7 +197,10 @@ function modelRouteOnly(route: DocumentRoute): Omit<DocumentRoute, "evidence"> {
 }
 
 /** Everything but the two route tables, plus their evidence; sensitive routes of unrouted categories in full. */
-function evidenceBlock(document: RoutingDocument, categories: string[]): Omit<RoutingDocument, "routes" | "sensitiveRoutes"> & {
+function evidenceBlock(
+  document: RoutingDocument,
+  categories: string[],
+): Omit<RoutingDocument, "routes" | "sensitiveRoutes"> & {
   evidence: Record<string, DocumentRoute["evidence"]>;
   sensitiveEvidence: Record<string, SensitiveDocumentRoute["evidence"]>;
   otherSensitiveRoutes: Record<string, SensitiveDocumentRoute | null>;

@@ -141,7 +141,8 @@ function sensitiveNotes(decisions: readonly CategoryDecision[], sensitive: reado
     notes.push(`Sensitive data gets markedly worse answers (more than ${LARGE_SENSITIVE_GAP} below the category's route) in: ${gaps.join(", ")}.`);
   }
   const none = sensitive.filter((d) => !d.chosen).map((d) => d.category);
-  if (none.length > 0) notes.push(`No sensitive route for ${none.join(", ")}: routeRequest(category, true) throws there rather than send sensitive data to a cloud model.`);
+  if (none.length > 0)
+    notes.push(`No sensitive route for ${none.join(", ")}: routeRequest(category, true) throws there rather than send sensitive data to a cloud model.`);
   return notes;
 }
 
@@ -157,12 +158,15 @@ function costNotes(decisions: readonly CategoryDecision[], criteria: RoutingCrit
         (volume.defaulted ? "" : " The bill sizes each fleet once, for all the traffic routed to it."),
     );
   }
-  if (bases.has("price × tokens")) notes.push("Some costs are estimated as price × mean tokens per request (the results carry no measured cost for those models).");
+  if (bases.has("price × tokens"))
+    notes.push("Some costs are estimated as price × mean tokens per request (the results carry no measured cost for those models).");
   if (candidates.some((c) => c.costEstimated && c.costBasis !== "price × tokens" && !isFleetBasis(c.costBasis))) {
     notes.push("Some results' costs were computed from estimated token counts: they are marked ~, not measured.");
   }
   if (bases.has("price per token only")) {
-    notes.push("Some results carry no token counts or costs: those models are ranked by price per token (75 % input / 25 % output), and have no cost per request.");
+    notes.push(
+      "Some results carry no token counts or costs: those models are ranked by price per token (75 % input / 25 % output), and have no cost per request.",
+    );
   }
   if (bases.has("unknown")) notes.push("Some models have no cost, tokens or price: they rank after every model whose cost is known.");
   return notes;
@@ -180,6 +184,9 @@ function fleetCostRanges(candidates: readonly CandidateVerdict[]): string {
   }
   return [...ranges.entries()]
     .sort(([a], [b]) => compareText(a, b))
-    .map(([model, r]) => `${model} ${r === null ? "no tokens measured" : r.low === r.high ? formatUsdSmall(r.low) : `${formatUsdSmall(r.low)}–${formatUsdSmall(r.high)}`} per 1k requests`)
+    .map(
+      ([model, r]) =>
+        `${model} ${r === null ? "no tokens measured" : r.low === r.high ? formatUsdSmall(r.low) : `${formatUsdSmall(r.low)}–${formatUsdSmall(r.high)}`} per 1k requests`,
+    )
     .join(", ");
 }

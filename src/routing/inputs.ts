@@ -81,12 +81,7 @@ async function loadRunConfig(explicit: string | undefined, summary: RunSummary |
   return null;
 }
 
-async function buildProfiles(
-  rows: ResultRow[],
-  summary: RunSummary | null,
-  config: Config | null,
-  pricesFile: string | undefined,
-): Promise<ModelProfile[]> {
+async function buildProfiles(rows: ResultRow[], summary: RunSummary | null, config: Config | null, pricesFile: string | undefined): Promise<ModelProfile[]> {
   const { loadPriceSources, lookupPrice } = await import("../cost/prices.js");
   const prices = loadPriceSources(config, pricesFile);
   const ran = new Map((summary?.run.models ?? []).map((m) => [m.id, m]));

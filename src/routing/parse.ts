@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { parseJsonText, readTextFile } from "../io/json-file.js";
+import { terminalSafe } from "../io/terminal.js";
 import { validateDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
 import { emitRouting, type RoutingFormat } from "./emit.js";
 
@@ -55,7 +56,7 @@ export function parseRouting(text: string, format: RoutingFormat, file: string):
     else value = documentFromTypeScript(text, file);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${file}: cannot read the routing table: ${printable(errorMessage(error))}`);
+    throw new InputError(`${file}: cannot read the routing table: ${terminalSafe(errorMessage(error))}`);
   }
   return validateDocument(value, file);
 }
@@ -97,13 +98,8 @@ function hunkSide(sign: "-" | "+", lines: string[], start: number, end: number):
 
 function shownLine(line: string): string {
   if (line === "") return "(empty line)";
-  const text = printable(line);
+  const text = terminalSafe(line);
   return text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}…` : text;
-}
-
-/** Control characters as `\uXXXX`, so text from a file cannot drive the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Rebuilds the document from the JSON blocks the TypeScript emitter writes. */
@@ -134,7 +130,9 @@ function jsonBlock(text: string, name: string, file: string): unknown {
   const regenerate = `regenerate it with \`modelpick recommend --format ts --out ${file}\``;
   const start = new RegExp(`^export const ${name}\\b[^=\\n]*=[ ]?`, "m").exec(text);
   if (!start) {
-    throw new InputError(`${file}: no \`export const ${name}\` found: this is not a routing table written by modelpick recommend --format ts (or it is cut off); ${regenerate}`);
+    throw new InputError(
+      `${file}: no \`export const ${name}\` found: this is not a routing table written by modelpick recommend --format ts (or it is cut off); ${regenerate}`,
+    );
   }
   const from = start.index + start[0].length;
   const end = /;(?:\n|$)/.exec(text.slice(from));
@@ -147,7 +145,7 @@ function jsonBlock(text: string, name: string, file: string): unknown {
   try {
     return JSON.parse(json);
   } catch (error) {
-    throw new InputError(`${file}:${lineAt(text, from)}: \`${name}\` is not valid JSON (${printable(errorMessage(error))}); ${regenerate}`);
+    throw new InputError(`${file}:${lineAt(text, from)}: \`${name}\` is not valid JSON (${terminalSafe(errorMessage(error))}); ${regenerate}`);
   }
 }
 

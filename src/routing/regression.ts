@@ -1,5 +1,6 @@
-import { binomialAgainstLevel, mcNemarExact, momentsOf, tTest, twoProportionTest, welchTest, type Direction } from "../report/stats.js";
-import { differenceOf, meanOf, pairedDiffs, qualityInterval, type Difference } from "./paired.js";
+import { binomialAgainstLevel, mcNemarExact, momentsOf, tTest, twoProportionTest, welchTest, type Direction } from "../stats/hypothesis-tests.js";
+import { mean, qualityInterval, sum } from "../stats/intervals.js";
+import { differenceOf, pairedDiffs, type Difference } from "../stats/paired.js";
 
 /**
  * The comparisons `modelpick check` makes, each one-sided: "below" — is the quality after lower than before by more
@@ -100,7 +101,7 @@ function pairedComparison(
   }
   const n = diffs.length;
   const direction = options.direction ?? "below";
-  const diff = meanOf(diffs)!;
+  const diff = mean(diffs)!;
   // McNemar's conditional test with a shifted null is exact for a fall; for non-inferiority (a negative shift) its
   // plug-in discordance rate would overstate certainty when few items differ, so the t test of the differences decides.
   const mcNemar = binary && direction === "below";
@@ -185,10 +186,4 @@ export function compareWithLevel(
 
 function isBinary(score: number): boolean {
   return score === 0 || score === 1;
-}
-
-function sum(values: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return total;
 }

@@ -26,7 +26,9 @@ export async function renderRecommendation(recommendation: Recommendation): Prom
   for (const decision of recommendation.sensitiveDecisions) sensitive.push(terminalSafeRow(sensitiveRow(decision)));
   const parts = [
     routes.toString(),
-    terminalSafe(`Rule: ${routeRule(recommendation.criteria)} ~ = estimated (price × tokens, estimated tokens, or a self-hosted fleet's GPU cost). Run ${recommendation.source.runId}.`),
+    terminalSafe(
+      `Rule: ${routeRule(recommendation.criteria)} ~ = estimated (price × tokens, estimated tokens, or a self-hosted fleet's GPU cost). Run ${recommendation.source.runId}.`,
+    ),
     sensitive.toString(),
     sensitiveRule(recommendation.criteria),
     terminalSafe(billLines(recommendation)),
@@ -52,7 +54,8 @@ function routeRow(d: CategoryDecision): string[] {
 }
 
 function sensitiveRow(d: SensitiveDecision): string[] {
-  if (d.declaredSensitive) return [d.category, d.chosen ? `${d.chosen.model} (its route)` : "— none", "", "", "", "", "all its traffic is sensitive (--sensitive)"];
+  if (d.declaredSensitive)
+    return [d.category, d.chosen ? `${d.chosen.model} (its route)` : "— none", "", "", "", "", "all its traffic is sensitive (--sensitive)"];
   if (!d.chosen) return [d.category, "— none", "", "", "", "", d.noRoute ? describeNoRoute(d.noRoute, true) : ""];
   const c = d.chosen;
   const gap = d.vsRoute;
@@ -61,7 +64,15 @@ function sensitiveRow(d: SensitiveDecision): string[] {
     : gap.model === c.model
       ? "same model as the route"
       : `${signed(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${signed(gap.low)}, ${signed(gap.high)}]` : " (unpaired)"} vs ${gap.model}${gap.large ? " ⚠" : ""}`;
-  return [d.category, c.model, qualityCell(c), versus, costCell(c), monthlyCell(d), d.runnerUp ? `${d.runnerUp.model}: ${describeLoss(d.runnerUp.reason)}` : "—"];
+  return [
+    d.category,
+    c.model,
+    qualityCell(c),
+    versus,
+    costCell(c),
+    monthlyCell(d),
+    d.runnerUp ? `${d.runnerUp.model}: ${describeLoss(d.runnerUp.reason)}` : "—",
+  ];
 }
 
 function qualityCell(c: CandidateVerdict): string {
@@ -84,11 +95,19 @@ function billLines(r: Recommendation): string {
   if (c.tokensPerDay === undefined || !bill) return "";
   const total = bill.totalUsd === null ? `unknown (no cost or price for ${bill.unpriced.map((u) => u.model).join(", ")})` : formatUsd(bill.totalUsd);
   const budget =
-    c.budgetUsd === undefined ? "" : r.withinBudget === false ? ` — OVER the budget of ${formatUsd(c.budgetUsd)}` : r.withinBudget ? ` — within the budget of ${formatUsd(c.budgetUsd)}` : "";
+    c.budgetUsd === undefined
+      ? ""
+      : r.withinBudget === false
+        ? ` — OVER the budget of ${formatUsd(c.budgetUsd)}`
+        : r.withinBudget
+          ? ` — within the budget of ${formatUsd(c.budgetUsd)}`
+          : "";
   const mix = c.mix ? "traffic split by --mix" : "traffic split like the dataset's categories";
   const lines = [`Monthly at ${c.tokensPerDay.toLocaleString("en-US")} tokens/day (${mix}): ${total}${budget}`];
   for (const api of bill.apis) {
-    lines.push(`  ${api.model} (${api.hosting === "cloud" ? "API" : "self-hosted, priced per token"}): ${formatUsd(api.monthlyUsd)}${api.costEstimated ? " ~" : ""} — ${serves(api)}`);
+    lines.push(
+      `  ${api.model} (${api.hosting === "cloud" ? "API" : "self-hosted, priced per token"}): ${formatUsd(api.monthlyUsd)}${api.costEstimated ? " ~" : ""} — ${serves(api)}`,
+    );
   }
   for (const fleet of bill.fleets) {
     const size = `${fleet.gpus}× ${fleet.gpu}, ${fleet.replicas} replica${fleet.replicas === 1 ? "" : "s"}, utilisation ${formatPercent(fleet.utilisation)}`;
@@ -119,7 +138,9 @@ async function evaluationTable(r: Recommendation): Promise<string> {
   const lines = [`The table against the baselines on the ${count(b.n)} items both the table and the best single model answered:`, table.toString()];
   if (cv?.vsBestSingle) {
     const v = cv.vsBestSingle;
-    lines.push(`Held out, the table is ${signed(v.diff)} [${signed(v.low)}, ${signed(v.high)}] against the best single model on the same ${count(cv.n)} items.`);
+    lines.push(
+      `Held out, the table is ${signed(v.diff)} [${signed(v.low)}, ${signed(v.high)}] against the best single model on the same ${count(cv.n)} items.`,
+    );
   }
   return lines.join("\n");
 }

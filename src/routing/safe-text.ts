@@ -3,7 +3,9 @@
  * U+2028 / U+2029 (line terminators in older parsers and in comments) are escaped too.
  */
 export function jsonForSource(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value, null, indent)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /**

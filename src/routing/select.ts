@@ -7,17 +7,9 @@ import { choose, decideCategory, judgeCategory, type DecisionRule } from "./deci
 import { compareText, gatherEvidence, type CategoryData } from "./evidence.js";
 import { LARGE_SENSITIVE_GAP } from "./defaults.js";
 import { recommendationNotes, sensitiveWithin } from "./explain.js";
-import { differenceOf, meanOf, pairedDiffs } from "./paired.js";
-import type {
-  Bill,
-  CategoryDecision,
-  ModelProfile,
-  Recommendation,
-  RouteGap,
-  RoutingCriteria,
-  RunSource,
-  SensitiveDecision,
-} from "./types.js";
+import { mean } from "../stats/intervals.js";
+import { differenceOf, pairedDiffs } from "../stats/paired.js";
+import type { Bill, CategoryDecision, ModelProfile, Recommendation, RouteGap, RoutingCriteria, RunSource, SensitiveDecision } from "./types.js";
 
 export interface RecommendInput {
   rows: readonly ResultRow[];
@@ -57,7 +49,9 @@ export function recommend(input: RecommendInput): Recommendation {
   const evaluation = {
     inSample: computeBaselines(categories, decisions),
     crossValidated:
-      input.crossValidate === false ? null : crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
+      input.crossValidate === false
+        ? null
+        : crossValidate(categories, (training, fold) => chooseOnTraining(training, fold, profiles, criteria, shares), criteria),
   };
   return {
     decisions,
@@ -170,7 +164,7 @@ function routeGap(data: CategoryData, sensitive: SensitiveDecision, route: Categ
     confidence: criteria.confidence,
     resamples: criteria.resamples,
   });
-  const diff = paired?.diff ?? meanOf(Float64Array.from(mine.values()))! - meanOf(Float64Array.from(theirs.values()))!;
+  const diff = paired?.diff ?? mean(Float64Array.from(mine.values()))! - mean(Float64Array.from(theirs.values()))!;
   return {
     model: route.chosen.model,
     diff,

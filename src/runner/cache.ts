@@ -1,5 +1,20 @@
 import { createHash } from "node:crypto";
-import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, type Dirent } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  type Dirent,
+  type Stats,
+} from "node:fs";
 import { opendir } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -107,7 +122,7 @@ export class ResponseCache {
 export function openCacheDir(dir: string, source: string, { create }: { create: boolean }): string {
   const resolved = path.resolve(dir);
   const where = `${source} ${dir}`;
-  let stat;
+  let stat: Stats | undefined;
   try {
     stat = statSync(resolved, { throwIfNoEntry: false });
   } catch (error) {
@@ -116,7 +131,9 @@ export function openCacheDir(dir: string, source: string, { create }: { create: 
   if (stat && !stat.isDirectory()) throw new InputError(`${where}: not a directory; point --cache-dir at a directory, or run with --no-cache`);
   const real = stat ? realpathSync(resolved) : resolved;
   if (looksWrong(real)) {
-    throw new InputError(`${where}: refusing to use ${real} as the response cache (a filesystem root or home directory); point --cache-dir at a directory of its own, e.g. ~/.cache/modelpick`);
+    throw new InputError(
+      `${where}: refusing to use ${real} as the response cache (a filesystem root or home directory); point --cache-dir at a directory of its own, e.g. ~/.cache/modelpick`,
+    );
   }
   if (create) {
     try {
@@ -168,7 +185,19 @@ export interface CacheStats {
 
 /** Walks the cache and counts; streams the listing, so memory stays flat however many entries there are. */
 export async function cacheStats(dir: string, maxCacheAgeMs: number = DEFAULT_MAX_CACHE_AGE_MS): Promise<CacheStats> {
-  const stats: CacheStats = { dir, entries: 0, bytes: 0, oldest: null, newest: null, expired: 0, maxCacheAgeMs, undated: 0, corrupt: 0, unreadable: 0, tempFiles: 0 };
+  const stats: CacheStats = {
+    dir,
+    entries: 0,
+    bytes: 0,
+    oldest: null,
+    newest: null,
+    expired: 0,
+    maxCacheAgeMs,
+    undated: 0,
+    corrupt: 0,
+    unreadable: 0,
+    tempFiles: 0,
+  };
   const now = Date.now();
   let oldest = Infinity;
   let newest = -Infinity;

@@ -1,7 +1,7 @@
 import { errorMessage } from "../errors.js";
 import { redactSecrets } from "../io/secrets.js";
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "../providers/types.js";
-import { Limiter, sleep } from "./limiter.js";
+import { sleep, type Limiter } from "./limiter.js";
 import { retryDelay, type RetryPolicy } from "./retry.js";
 
 export interface CallOutcome {
@@ -30,10 +30,7 @@ export interface CallSettings {
  * One request with retries. The concurrency slot is held only while a request is in flight, never during a
  * backoff or retry-after wait, so rate-limited items do not starve the rest of the run.
  */
-export async function callWithRetries(
-  settings: CallSettings,
-  request: Omit<CompletionRequest, "signal">,
-): Promise<CallOutcome> {
+export async function callWithRetries(settings: CallSettings, request: Omit<CompletionRequest, "signal">): Promise<CallOutcome> {
   if (settings.provider.replay) return replay(settings, request);
   for (let attempt = 1; ; attempt++) {
     await settings.limiter.acquire();

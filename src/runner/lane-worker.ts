@@ -26,9 +26,7 @@ async function main(job: LaneJob): Promise<void> {
   };
   try {
     const lane = laneFor(job.model, await provider(job.model.id, job.model), job.price);
-    const judge = job.judge
-      ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), job.judge.price)
-      : null;
+    const judge = job.judge ? laneFor(job.judge.model, await provider(job.judge.model.id, job.judge.model), job.judge.price) : null;
     const ctx = {
       cache: job.cacheDir ? new ResponseCache(job.cacheDir, { maxAgeMs: job.cacheMaxAgeMs }) : null,
       judge,
@@ -57,4 +55,11 @@ function post(message: LaneMessage): void {
 
 // Warm up while the main thread reads the dataset; the job follows as the first message.
 const warm = Promise.all([import("../scoring/index.js"), preloadProvider((workerData as { provider: LaneJob["model"]["provider"] }).provider)]);
-parentPort!.once("message", (job: LaneJob) => void warm.then(() => main(job), () => main(job)));
+parentPort!.once(
+  "message",
+  (job: LaneJob) =>
+    void warm.then(
+      () => main(job),
+      () => main(job),
+    ),
+);

@@ -4,7 +4,7 @@ import type { ResolvedPrice } from "../cost/price.js";
 import type { DatasetItem } from "../dataset/types.js";
 import { InputError } from "../errors.js";
 import { fsErrorFromData, type FsErrorData } from "../io/fs-errors.js";
-import { kindOf } from "../providers/registry.js";
+import { kindOf } from "../config/provider-kinds.js";
 import type { Provider } from "../providers/types.js";
 import { evaluateItem, type EvaluateContext, type ModelLane } from "./evaluate.js";
 import { FEED_BATCH, type ItemFeed } from "./item-feed.js";

@@ -238,7 +238,14 @@ function selectModels(config: Config, ids: string[] | undefined): ResolvedModel[
   if (!ids || ids.length === 0) return config.models;
   return ids.map((id) => {
     const model = config.models.find((m) => m.id === id);
-    if (!model) throw new InputError(`--models: ${unknownName("model id", id, config.models.map((m) => m.id))} (the ids in ${config.file})`);
+    if (!model)
+      throw new InputError(
+        `--models: ${unknownName(
+          "model id",
+          id,
+          config.models.map((m) => m.id),
+        )} (the ids in ${config.file})`,
+      );
     return model;
   });
 }
@@ -290,9 +297,7 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
   if (options.resume) {
     const previous = readRunRecord(file);
     if (previous.datasetHash !== datasetHash || previous.configHash !== options.config.hash) {
-      throw new InputError(
-        `${file}: the config or dataset changed since this run started; resume with the same files, or start a new run with --out`,
-      );
+      throw new InputError(`${file}: the config or dataset changed since this run started; resume with the same files, or start a new run with --out`);
     }
     return previous;
   }

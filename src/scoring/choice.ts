@@ -64,7 +64,9 @@ export function extractChoice(text: string, choices = DEFAULT_CHOICES): string |
 /** `expected` is a letter; 1 if the letter the answer chose equals it. Option `choices` (default "ABCDEFGHIJ"). */
 export const choice: Scorer = (output, item, options) => {
   const choices = typeof options.choices === "string" && options.choices !== "" ? options.choices : DEFAULT_CHOICES;
-  const expected = String(item.expected ?? "").trim().toUpperCase();
+  const expected = String(item.expected ?? "")
+    .trim()
+    .toUpperCase();
   const chosen = extractChoice(output, choices);
   if (chosen === undefined) return { score: 0, reason: `no choice found in ${preview(output, item)}` };
   return chosen === expected ? { score: 1 } : { score: 0, reason: `chose ${chosen}, expected ${expected}` };

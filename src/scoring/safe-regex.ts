@@ -57,9 +57,6 @@ type Sandbox = { context: { regex: RegExp | null; text: string }; script: vm.Scr
 export class RegexTimeoutError extends Error {
   override readonly name = "RegexTimeoutError";
   constructor(readonly pattern: string) {
-    super(
-      `regex /${pattern}/ took longer than ${REGEX_BUDGET_MS} ms on this answer (catastrophic backtracking?); ` +
-        "simplify the pattern",
-    );
+    super(`regex /${pattern}/ took longer than ${REGEX_BUDGET_MS} ms on this answer (catastrophic backtracking?); ` + "simplify the pattern");
   }
 }

@@ -11,12 +11,7 @@ export interface ScoreResult {
 export type Scorer = (output: string, item: DatasetItem, options: Record<string, unknown>) => ScoreResult;
 
 /** Scorers that need a model (the LLM judge) are async and get a way to ask it. */
-export type AsyncScorer = (
-  output: string,
-  item: DatasetItem,
-  options: Record<string, unknown>,
-  context: JudgeContext,
-) => Promise<ScoreResult>;
+export type AsyncScorer = (output: string, item: DatasetItem, options: Record<string, unknown>, context: JudgeContext) => Promise<ScoreResult>;
 
 export interface JudgeContext {
   /** Sends the judge prompt to the configured judge model and returns its answer text. */

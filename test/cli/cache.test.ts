@@ -48,7 +48,9 @@ describe("the response cache says when it answered, and expires", () => {
     expect(rows.every((r) => r.cached && r.score === 1)).toBe(true);
     for (const row of rows) expect(Date.now() - Date.parse((row as { cachedAt?: string }).cachedAt ?? "")).toBeLessThan(DAY);
 
-    expect(second.stdout).toMatch(/8 of 8 rows came from the response cache \(answers up to less than a minute old; --no-cache or --max-cache-age to refresh\)/);
+    expect(second.stdout).toMatch(
+      /8 of 8 rows came from the response cache \(answers up to less than a minute old; --no-cache or --max-cache-age to refresh\)/,
+    );
     expect(second.stderr).toMatch(/8\/8 done .*· 8 cached/);
     const summary = summaryOf(dir, "second");
     expect(summary.run.cachedRows).toBe(8);
@@ -177,7 +179,10 @@ describe("modelpick cache stats and clear", () => {
     expect(existsSync(path.join(dir, "cache"))).toBe(false);
   });
 
-  it.each([["stats", "--max-cache-age"], ["clear", "--older-than"]])("cache %s refuses a bad %s with exit 2", async (command, flag) => {
+  it.each([
+    ["stats", "--max-cache-age"],
+    ["clear", "--older-than"],
+  ])("cache %s refuses a bad %s with exit 2", async (command, flag) => {
     const dir = makeProject({ models: models() }, numberedItems(1));
     const result = await cacheIn(dir, [command, flag, "2 weeks"]);
     expect(result.code).toBe(2);

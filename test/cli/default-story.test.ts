@@ -2,14 +2,17 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { runCli } from "../helpers/cli.js";
 
 /** The built-in default, evaluated once: the cost story it tells. */
 describe("the built-in default tells the whole cost story", () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "modelpick-default-story-")), "run");
   let evalStdout = "";
   let summary: {
-    run: { priceSource: string; models: Array<{ id: string; hosting: string; price: { inputPerMTok: number; outputPerMTok: number; historical?: boolean } | null }> };
+    run: {
+      priceSource: string;
+      models: Array<{ id: string; hosting: string; price: { inputPerMTok: number; outputPerMTok: number; historical?: boolean } | null }>;
+    };
     overall: Array<{ model: string; mean: number; costPer1kUsd: number | null }>;
   };
   beforeAll(async () => {
@@ -38,7 +41,15 @@ describe("the built-in default tells the whole cost story", () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { models: Array<{ id: string }>; notCosted: Array<{ id: string; reason: string }> };
     expect(report.models.map((m) => m.id).sort()).toEqual([
-      "gemini-1.5-flash", "gemini-1.5-pro", "gpt-4o", "jamba-1.5-large", "llama-3.1-70b", "llama-3.1-8b", "mistral-7b", "mixtral-8x7b", "qwen1.5-72b",
+      "gemini-1.5-flash",
+      "gemini-1.5-pro",
+      "gpt-4o",
+      "jamba-1.5-large",
+      "llama-3.1-70b",
+      "llama-3.1-8b",
+      "mistral-7b",
+      "mixtral-8x7b",
+      "qwen1.5-72b",
     ]);
     expect(report.notCosted).toEqual([]);
     for (const id of ["qwen1.5-72b", "mixtral-8x7b", "mistral-7b"]) {
@@ -55,6 +66,10 @@ describe("the built-in default tells the whole cost story", () => {
     // Every model answered all 12,032 questions; the best costed model on them is gpt-4o.
     expect(report.quality.sharedItems).toBe(12_032);
     expect(report.verdict).toContain(`the cheapest option is ${cheapest.id} at $`);
-    expect(report.verdict).toMatch(new RegExp(`It scores ${mean(cheapest.id)} against ${mean("gpt-4o")} for gpt-4o \\(−0\\.\\d{3}, 95 % CI −0\\.\\d{3} to −0\\.\\d{3}\\), the best-scoring costed model, on the 12,032 items`));
+    expect(report.verdict).toMatch(
+      new RegExp(
+        `It scores ${mean(cheapest.id)} against ${mean("gpt-4o")} for gpt-4o \\(−0\\.\\d{3}, 95 % CI −0\\.\\d{3} to −0\\.\\d{3}\\), the best-scoring costed model, on the 12,032 items`,
+      ),
+    );
   });
 });

@@ -42,7 +42,10 @@ describe("modelpick eval with gemini models", () => {
     const flash = rows.find((row) => row.model === "flash")!;
     expect(flash.costUsd).toBeCloseTo((1000 * 0.3 + 300 * 2.5) / 1e6, 12);
     const summary = JSON.parse(readFileSync(path.join(dir, "out", "summary.json"), "utf8"));
-    expect(summary.run.models.map((m: { id: string; provider: string }) => [m.id, m.provider])).toEqual([["flash", "gemini"], ["pro", "gemini"]]);
+    expect(summary.run.models.map((m: { id: string; provider: string }) => [m.id, m.provider])).toEqual([
+      ["flash", "gemini"],
+      ["pro", "gemini"],
+    ]);
     const requests = mock.requests.filter((request) => request.api === "gemini");
     expect(requests).toHaveLength(8);
     for (const request of requests) expect(request.headers["x-goog-api-key"]).toBe(KEY);
@@ -87,7 +90,9 @@ describe("modelpick eval with gemini models", () => {
       /^error: modelpick\.yaml:\d+: models\[0\]\.hosting: self-hosted, but with no baseURL, gemini requests go to generativelanguage\.googleapis\.com: sensitive items would leave your infrastructure/,
     );
     const onGoogle = makeProject(
-      { models: [{ id: "flash", provider: "gemini", model: "gemini-2.5-flash", hosting: "self-hosted", baseURL: "https://generativelanguage.googleapis.com" }] },
+      {
+        models: [{ id: "flash", provider: "gemini", model: "gemini-2.5-flash", hosting: "self-hosted", baseURL: "https://generativelanguage.googleapis.com" }],
+      },
       numberedItems(1),
     );
     const refused = await evalIn(onGoogle, { GEMINI_API_KEY: KEY });

@@ -14,11 +14,31 @@ const goodModel = "models:\n  - { id: r, provider: recorded, file: answers.jsonl
 
 describe("bad input: exit 2 with the place and the fix, never a stack trace", () => {
   it.each([
-    ["a bad config field", "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: a.jsonl, maxTokens: -5 }\n", '{"id":"a","category":"c","input":"x","expected":"y"}\n', /modelpick.yaml:3: models\[0\]\.maxTokens: /],
-    ["a bad dataset line", `dataset: tasks.jsonl\n${goodModel}`, '{"id":"a","category":"c","input":"x","expected":"y"}\n{"id":"b","category":"c"}\n', /tasks.jsonl:2: input: give either input/],
-    ["an unknown scorer", `dataset: tasks.jsonl\n${goodModel}`, '{"id":"a","category":"c","input":"x","expected":"y","scorer":"fuzzy"}\n', /tasks.jsonl:1: scorer: .*fuzzy/],
+    [
+      "a bad config field",
+      "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: a.jsonl, maxTokens: -5 }\n",
+      '{"id":"a","category":"c","input":"x","expected":"y"}\n',
+      /modelpick.yaml:3: models\[0\]\.maxTokens: /,
+    ],
+    [
+      "a bad dataset line",
+      `dataset: tasks.jsonl\n${goodModel}`,
+      '{"id":"a","category":"c","input":"x","expected":"y"}\n{"id":"b","category":"c"}\n',
+      /tasks.jsonl:2: input: give either input/,
+    ],
+    [
+      "an unknown scorer",
+      `dataset: tasks.jsonl\n${goodModel}`,
+      '{"id":"a","category":"c","input":"x","expected":"y","scorer":"fuzzy"}\n',
+      /tasks.jsonl:1: scorer: .*fuzzy/,
+    ],
     ["a missing dataset", `dataset: nope.jsonl\n${goodModel}`, "", /nope.jsonl: dataset file not found/],
-    ["a judge item without a judge", `dataset: tasks.jsonl\n${goodModel}`, '{"id":"a","category":"c","input":"x","rubric":"be nice"}\n', /tasks.jsonl:1: item "a" is judge-scored; set judge:/],
+    [
+      "a judge item without a judge",
+      `dataset: tasks.jsonl\n${goodModel}`,
+      '{"id":"a","category":"c","input":"x","rubric":"be nice"}\n',
+      /tasks.jsonl:1: item "a" is judge-scored; set judge:/,
+    ],
   ])("%s", async (_name, config, dataset, message) => {
     const dir = project(config, dataset);
     writeFileSync(path.join(dir, "answers.jsonl"), '{"itemId":"a","output":"y"}\n');
@@ -56,7 +76,11 @@ describe("recorded answers", () => {
     writeFileSync(path.join(dir, "answers.jsonl"), '{"itemId":"a","output":"no","score":1,"latencyMs":120}\n{"itemId":"b","output":"Yes."}\n');
     const result = await runCli(["eval", "--no-cache", "--out", "out", "--json"], { cwd: dir });
     expect(result.code).toBe(0);
-    const rows = (await import("node:fs")).readFileSync(path.join(dir, "out", "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const rows = (await import("node:fs"))
+      .readFileSync(path.join(dir, "out", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const byId = new Map(rows.map((r) => [r.itemId, r]));
     expect(byId.get("a")).toMatchObject({ score: 1, latencyMs: 120 });
     expect(byId.get("b")).toMatchObject({ score: 1, latencyMs: null });

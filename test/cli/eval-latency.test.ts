@@ -37,7 +37,7 @@ describe("latency: warm-up reported apart", () => {
     const cached = await runCli(["eval", "--out", "reports/cached", "--cache-dir", "cache"], { cwd: dir });
     expect(cached.code).toBe(0);
     const again = readRows(path.join(dir, "reports", "cached"));
-    expect(again.every((row) => row.cached && row.latencyMs === null ? true : row.latencyMs! < 600)).toBe(true);
+    expect(again.every((row) => (row.cached && row.latencyMs === null ? true : row.latencyMs! < 600))).toBe(true);
     expect(again.filter((row) => row.latencyMs === null)).toHaveLength(2);
   });
 });

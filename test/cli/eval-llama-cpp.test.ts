@@ -17,7 +17,16 @@ const ITEMS = [
   { id: "sum", category: "math", input: "What is 12 + 30?", expected: "42", scorer: "contains" },
   { id: "patient", category: "private", input: "Summarise: patient Jane Roe, born 1970, diagnosis X.", expected: "Jane", scorer: "contains", sensitive: true },
   { id: "json", category: "format", input: "Is water wet? Reply in JSON.", scorer: { type: "json", schema: ANSWER_SCHEMA } },
-  { id: "chat", category: "facts", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Name a colour." }], expected: "red", scorer: "contains" },
+  {
+    id: "chat",
+    category: "facts",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Name a colour." },
+    ],
+    expected: "red",
+    scorer: "contains",
+  },
 ];
 
 function localModel(id: string, parallel: number) {
@@ -53,7 +62,12 @@ describe("modelpick eval with a local GGUF model", () => {
       expect(row.tokensEstimated).not.toBe(true);
     }
     // The sensitive item reached the self-hosted model.
-    expect(rows.filter((r) => r.itemId === "patient").map((r) => r.model).sort()).toEqual(["tiny-1", "tiny-4"]);
+    expect(
+      rows
+        .filter((r) => r.itemId === "patient")
+        .map((r) => r.model)
+        .sort(),
+    ).toEqual(["tiny-1", "tiny-4"]);
 
     const summary = summaryOf(path.join(dir, "run1"));
     for (const id of ["tiny-1", "tiny-4"]) {
@@ -78,8 +92,7 @@ describe("modelpick eval with a local GGUF model", () => {
 
   it("gives the same answers with parallel 4 as with parallel 1, and on a second run (greedy determinism)", async () => {
     const first = readRows(path.join(dir, "run1"));
-    const byModel = (model: string) =>
-      Object.fromEntries(first.filter((r) => r.model === model).map((r) => [r.itemId, r.output]));
+    const byModel = (model: string) => Object.fromEntries(first.filter((r) => r.model === model).map((r) => [r.itemId, r.output]));
     expect(byModel("tiny-4")).toEqual(byModel("tiny-1"));
 
     const again = await runCli(["eval", "--out", "run2", "--no-cache", "--json", "--models", "tiny-1"], { cwd: dir });

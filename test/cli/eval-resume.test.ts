@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 function linesIn(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.endsWith("}")) : [];
+  return existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.endsWith("}"))
+    : [];
 }
 
 it("a run killed with SIGKILL and resumed ends with every item × model exactly once, without re-asking finished items", async () => {
@@ -36,7 +40,12 @@ it("a run killed with SIGKILL and resumed ends with every item × model exactly 
 
   // Simulate the worst moment: a row torn in the middle of its write.
   appendFileSync(results, '{"itemId":"q59","model":"a","categ');
-  const finished = new Set(linesIn(results).map((l) => { const r = JSON.parse(l); return `${r.model}/${r.itemId}`; }));
+  const finished = new Set(
+    linesIn(results).map((l) => {
+      const r = JSON.parse(l);
+      return `${r.model}/${r.itemId}`;
+    }),
+  );
   expect(finished.size).toBeGreaterThanOrEqual(25);
   expect(finished.size).toBeLessThan(120);
   const before = mock.requests.length;

@@ -14,7 +14,15 @@ const mock = useMockServer();
 function project(): string {
   const items = numberedItems(25).map((item, i) => (i >= 19 ? { ...item, sensitive: true, expected: "never said" } : item));
   const model = { provider: "openai-compatible", baseURL: mock.openaiBaseURL, model: "m" };
-  return makeProject({ models: [{ id: "cloud", hosting: "cloud", ...model }, { id: "local", hosting: "self-hosted", ...model }] }, items);
+  return makeProject(
+    {
+      models: [
+        { id: "cloud", hosting: "cloud", ...model },
+        { id: "local", hosting: "self-hosted", ...model },
+      ],
+    },
+    items,
+  );
 }
 
 describe("eval compares models on the items every model scored", () => {

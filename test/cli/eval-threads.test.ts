@@ -17,7 +17,14 @@ it("a model on its own thread gets a dataset larger than a few item batches, eve
   // Two API models: the second runs on a worker thread, which asks for its items a batch at a time.
   const count = FEED_BATCH * 2 + 37;
   const config = {
-    models: ["a", "b"].map((id) => ({ id, provider: "openai-compatible", model: `m-${id}`, hosting: "self-hosted", baseURL: mock.openaiBaseURL, concurrency: 16 })),
+    models: ["a", "b"].map((id) => ({
+      id,
+      provider: "openai-compatible",
+      model: `m-${id}`,
+      hosting: "self-hosted",
+      baseURL: mock.openaiBaseURL,
+      concurrency: 16,
+    })),
   };
   const dir = makeProject(config, numberedItems(count));
   const before = mock.requests.length;
@@ -32,7 +39,10 @@ it("a model on its own thread gets a dataset larger than a few item batches, eve
   expect(keys.size).toBe(count * 2);
   expect(rows.every((r) => r.score === 1)).toBe(true);
 
-  const askedOfB = mock.requests.slice(before).filter((r) => r.body.model === "m-b").map((r) => r.body.messages.at(-1).content);
+  const askedOfB = mock.requests
+    .slice(before)
+    .filter((r) => r.body.model === "m-b")
+    .map((r) => r.body.messages.at(-1).content);
   expect(askedOfB).toHaveLength(count);
   expect(new Set(askedOfB).size).toBe(count);
 });

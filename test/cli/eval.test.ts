@@ -10,7 +10,15 @@ const mock = useMockServer();
 
 function models(overrides: Record<string, unknown> = {}) {
   return [
-    { id: "gpt", provider: "openai", model: "gpt-test", baseURL: mock.openaiBaseURL, apiKeyEnv: "TEST_OPENAI_KEY", price: { inputPerMTok: 1, outputPerMTok: 2 }, ...overrides },
+    {
+      id: "gpt",
+      provider: "openai",
+      model: "gpt-test",
+      baseURL: mock.openaiBaseURL,
+      apiKeyEnv: "TEST_OPENAI_KEY",
+      price: { inputPerMTok: 1, outputPerMTok: 2 },
+      ...overrides,
+    },
     { id: "claude", provider: "anthropic", model: "claude-test", baseURL: mock.anthropicBaseURL, apiKeyEnv: "TEST_ANTHROPIC_KEY", ...overrides },
   ];
 }
@@ -105,10 +113,7 @@ describe("modelpick eval against the mock server, through the real SDKs", () => 
     ];
     const config = {
       judge: "gpt",
-      models: [
-        ...models().slice(0, 1),
-        { id: "local", provider: "openai-compatible", model: "llama", hosting: "self-hosted", baseURL: mock.openaiBaseURL },
-      ],
+      models: [...models().slice(0, 1), { id: "local", provider: "openai-compatible", model: "llama", hosting: "self-hosted", baseURL: mock.openaiBaseURL }],
     };
     mock.setBehavior(({ body, userText }) =>
       body.model === "gpt-test" && userText.includes("<answer>") ? { text: "fine\nSCORE: 8" } : { text: `echo: ${userText}` },

@@ -31,7 +31,9 @@ describe("modelpick import (CLI)", () => {
 
   it("imports a wide CSV with a mapped category column", async () => {
     const dir = tempDir();
-    const result = await runModelpick(["import", path.join(FIXTURES, "wide.csv"), "--format", "wide", "--map", "category=eval_name", "--out", "wide"], { cwd: dir });
+    const result = await runModelpick(["import", path.join(FIXTURES, "wide.csv"), "--format", "wide", "--map", "category=eval_name", "--out", "wide"], {
+      cwd: dir,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Imported 8 rows \(4 items × 2 models/);
     expect(result.stdout).toMatch(/not imported as models: prompt/);

@@ -63,10 +63,15 @@ describe("reports/latest follows the newest completed run", () => {
   it("says when results have no summary (an unfinished or hand-made run)", async () => {
     const dir = project();
     mkdirSync(path.join(dir, "partial"));
-    writeFileSync(path.join(dir, "partial", "results.jsonl"), JSON.stringify({ itemId: "q0", model: "m", category: "even", score: 1, error: null, skipped: null, inputTokens: 3, outputTokens: 2 }) + "\n");
+    writeFileSync(
+      path.join(dir, "partial", "results.jsonl"),
+      JSON.stringify({ itemId: "q0", model: "m", category: "even", score: 1, error: null, skipped: null, inputTokens: 3, outputTokens: 2 }) + "\n",
+    );
     const cost = await runCli(["cost", "--requests-per-day", "1k", "--results", "partial", "--models", "gpt-6-luna"], { cwd: dir });
     expect(cost.code).toBe(0);
-    expect(cost.stderr).toMatch(/^Results: partial \(no summary\.json: an unfinished or hand-made run; results\.jsonl last written \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)$/m);
+    expect(cost.stderr).toMatch(
+      /^Results: partial \(no summary\.json: an unfinished or hand-made run; results\.jsonl last written \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\)$/m,
+    );
     expect(lstatSync(path.join(dir, "partial")).isDirectory()).toBe(true);
   });
 });

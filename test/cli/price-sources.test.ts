@@ -90,7 +90,12 @@ describe("--prices with a config that has prices:", () => {
       const costPrice = fromCost.get(id)!.price;
       expect(evalPrice, id).toMatchObject({ inputPerMTok: expected.inputPerMTok, outputPerMTok: expected.outputPerMTok });
       expect(evalPrice.source, id).toMatch(expected.source);
-      expect(costPrice, id).toMatchObject({ inputPerMTok: evalPrice.inputPerMTok, outputPerMTok: evalPrice.outputPerMTok, source: evalPrice.source, date: evalPrice.date });
+      expect(costPrice, id).toMatchObject({
+        inputPerMTok: evalPrice.inputPerMTok,
+        outputPerMTok: evalPrice.outputPerMTok,
+        source: evalPrice.source,
+        date: evalPrice.date,
+      });
       expect(fromRecommend.get(id), id).toEqual({ model: id, source: evalPrice.source, date: evalPrice.date ?? null });
     }
   });

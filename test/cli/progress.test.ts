@@ -27,7 +27,11 @@ describe("progress", () => {
     vi.useRealTimers();
   });
 
-  for (const [what, columns] of [["0 columns", 0], ["no width", undefined], ["5 columns", 5]] as const) {
+  for (const [what, columns] of [
+    ["0 columns", 0],
+    ["no width", undefined],
+    ["5 columns", 5],
+  ] as const) {
     it(`a terminal with ${what} gets a plain line every 5 s, with no escape codes`, () => {
       const stream = stubStream(true, columns);
       run(stream, 6000, 10); // 60 s

@@ -31,7 +31,9 @@ describe("modelpick recommend (CLI)", () => {
     const first = await runModelpick(["recommend", "--results", "run", "--tokens-per-day", "10m", "--out", "routing.ts"], { cwd: dir });
     expect(first.stderr).toBe("Results: run (run run-2026-11-20, finished 2026-11-20 10:00 UTC)\n");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/│ extraction\s+│ haiku\s+│ 1\.000 \[0\.886, 1\.000\] n=30 │ \$0\.8000\s+│ \$60\.83\s+│ sonnet: costs more: \$6\.00 vs \$0\.8000 per 1k requests/);
+    expect(first.stdout).toMatch(
+      /│ extraction\s+│ haiku\s+│ 1\.000 \[0\.886, 1\.000\] n=30 │ \$0\.8000\s+│ \$60\.83\s+│ sonnet: costs more: \$6\.00 vs \$0\.8000 per 1k requests/,
+    );
     // pii: every item is sensitive, so its sensitive route carries its traffic; the cloud models never saw it.
     expect(first.stdout).toMatch(/│ pii \(30 of 30 items sensitive\)\s+│ qwen-local .*│ haiku, sonnet: cloud-hosted, never sent sensitive/);
     expect(first.stdout).toMatch(/│ pii\s+│ qwen-local\s+│ 1\.000 \[0\.886, 1\.000\] n=30 │ same model as the route\s+│ unknown\s+│ —/);
@@ -92,26 +94,36 @@ describe("modelpick recommend (CLI)", () => {
     expect(result.stdout).toMatch(/│ pii\s+│ qwen-local\s+│ [^│]+│ [^│]+│ \$2\.88 ~\s+│ \$4,380\s+│/);
     expect(result.stdout).toMatch(/note: Self-hosted models with a selfHosted: deployment are ranked as a GPU fleet/);
     // One fleet for all its routes: pii's route (no ordinary traffic) and the sensitive data of both categories.
-    expect(result.stdout).toMatch(/^ {2}qwen-local \(self-hosted fleet: 3× h100, 3 replicas, utilisation 19%\): \$4,380 — pii; sensitive data of extraction, pii$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}qwen-local \(self-hosted fleet: 3× h100, 3 replicas, utilisation 19%\): \$4,380 — pii; sensitive data of extraction, pii$/m,
+    );
     const document = JSON.parse(readFileSync(path.join(dir, "routing.json"), "utf8")) as RoutingDocument;
     const pii = document.sensitiveRoutes.pii!;
     expect(pii.evidence.costPer1kUsd).toBe(2.88);
     expect(pii.evidence.monthlyUsd).toBe(4380);
     expect(pii.evidence.costBasis).toMatch(/^self-hosted fleet: 3× h100 \(3 replicas of 1\) for 50m tokens\/day, its 50% share of 100m tokens\/day/);
-    expect(document.monthly?.fleets).toEqual([expect.objectContaining({ model: "qwen-local", replicas: 3, monthlyUsd: 4380, sensitiveCategories: ["extraction", "pii"] })]);
-    expect(document.generatedFrom.prices).toContainEqual(expect.objectContaining({ model: "qwen-local", source: expect.stringMatching(/^self-hosted fleet: GPU models\.yaml/) }));
+    expect(document.monthly?.fleets).toEqual([
+      expect.objectContaining({ model: "qwen-local", replicas: 3, monthlyUsd: 4380, sensitiveCategories: ["extraction", "pii"] }),
+    ]);
+    expect(document.generatedFrom.prices).toContainEqual(
+      expect.objectContaining({ model: "qwen-local", source: expect.stringMatching(/^self-hosted fleet: GPU models\.yaml/) }),
+    );
     const check = await runModelpick(["check", "routing.json", "--results", "run", "--config", "models.yaml"], { cwd: dir });
     expect(check.code).toBe(0);
 
     writeFileSync(path.join(dir, "models.yaml"), config("{ catalogProfile: no-such-profile }"));
     const broken = await runModelpick(args, { cwd: dir });
     expect(broken.code).toBe(0);
-    expect(broken.stdout).toMatch(/note: qwen-local is not costed as a self-hosted fleet: models\.yaml: models\[0\] \(qwen-local\)\.selfHosted\.catalogProfile: "no-such-profile" is not a catalog throughput profile/);
+    expect(broken.stdout).toMatch(
+      /note: qwen-local is not costed as a self-hosted fleet: models\.yaml: models\[0\] \(qwen-local\)\.selfHosted\.catalogProfile: "no-such-profile" is not a catalog throughput profile/,
+    );
   });
 
   it("exits 1 when the cheapest qualifying table is over --budget, or when the budget cannot be verified", async () => {
     const dir = tempDir();
-    const priced = MODELS.map((m) => (m.id === "qwen-local" ? { ...m, price: { inputPerMTok: 0.2, outputPerMTok: 0.2, source: "own GPU estimate", date: "2026-11" } } : m));
+    const priced = MODELS.map((m) =>
+      m.id === "qwen-local" ? { ...m, price: { inputPerMTok: 0.2, outputPerMTok: 0.2, source: "own GPU estimate", date: "2026-11" } } : m,
+    );
     writeResultsDir(path.join(dir, "run"), results(), priced);
     // haiku: $4e-7/token on 5m tokens/day; qwen-local: $2e-7/token (price only) on pii's 5m (all sensitive); 730/24 days.
     const monthly = (5e6 * 4e-7 + 5e6 * 2e-7) * (730 / 24);
@@ -169,9 +181,15 @@ describe("modelpick recommend (CLI): rules, evaluation, sensitive routes and the
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as RoutingDocument;
     expect(document.routes.contracts).toMatchObject({ id: "cloud", evidence: { n: 9, trafficShare: 0.9 } });
-    expect(document.sensitiveRoutes.contracts).toMatchObject({ id: "local", hosting: "self-hosted", evidence: { n: 10, trafficShare: 0.1, vsRoute: { model: "cloud", pairedN: 9, large: true } } });
+    expect(document.sensitiveRoutes.contracts).toMatchObject({
+      id: "local",
+      hosting: "self-hosted",
+      evidence: { n: 10, trafficShare: 0.1, vsRoute: { model: "cloud", pairedN: 9, large: true } },
+    });
     expect(result.stderr).toMatch(/│ contracts \(1 of 10 items sensitive\) │ cloud/);
-    expect(result.stderr).toMatch(/note: Sensitive data gets markedly worse answers \(more than 0\.1 below the category's route\) in: contracts local −0\.222 vs cloud\./);
+    expect(result.stderr).toMatch(
+      /note: Sensitive data gets markedly worse answers \(more than 0\.1 below the category's route\) in: contracts local −0\.222 vs cloud\./,
+    );
   });
 
   it("holds out folds (--folds) or one share (--holdout), and leaves a sensitive route null below --sensitive-min-quality", async () => {
@@ -236,7 +254,9 @@ describe("modelpick recommend on the built-in default", () => {
   }, 120_000);
 
   it("says its non-inferiority rule, cross-fits the table, gives every category a self-hosted sensitive route, and costs each fleet once", () => {
-    expect(document.rule.routes).toMatch(/with 95 % confidence, at most 0\.02 below the category's best model \(the lower end of the paired 95 % bootstrap interval of model − best is ≥ −0\.02\)/);
+    expect(document.rule.routes).toMatch(
+      /with 95 % confidence, at most 0\.02 below the category's best model \(the lower end of the paired 95 % bootstrap interval of model − best is ≥ −0\.02\)/,
+    );
     expect(table).toContain(`Rule: ${document.rule.routes}`);
     expect(document.evaluation.crossValidated).toMatchObject({ method: "k-fold", folds: 5, n: 12032 });
     const cv = document.evaluation.crossValidated!;
@@ -268,7 +288,11 @@ describe("modelpick recommend on the built-in default", () => {
     // Routes: "routes N subjects to MODEL (a, b, …) and N to MODEL (…)".
     const byModel = new Map<string, string[]>();
     for (const [category, route] of Object.entries(document.routes)) byModel.set(route!.id, [...(byModel.get(route!.id) ?? []), category]);
-    const stated = [...story.matchAll(/(\d+) (?:subjects )?to ([\w.-]+) \(([^)]+)\)/g)].map((m) => ({ count: Number(m[1]), model: m[2]!, categories: m[3]!.split(", ") }));
+    const stated = [...story.matchAll(/(\d+) (?:subjects )?to ([\w.-]+) \(([^)]+)\)/g)].map((m) => ({
+      count: Number(m[1]),
+      model: m[2]!,
+      categories: m[3]!.split(", "),
+    }));
     expect(stated.length).toBeGreaterThan(0);
     expect(new Map(stated.map((s) => [s.model, s.categories]))).toEqual(byModel);
     for (const s of stated) expect(s.categories).toHaveLength(s.count);
@@ -278,7 +302,11 @@ describe("modelpick recommend on the built-in default", () => {
     close(inSample[1]!, e.inSample.quality, "in-sample quality");
     close(inSample[2]!, e.bestSingleModel.quality, "best single model");
     expect(inSample[3]).toBe(e.bestSingleModel.model);
-    const cv = figure(story, /cross-fitted over (\d+) folds .*? it scores (0\.\d{3}) \[(0\.\d{3}), (0\.\d{3})\], ([+−]0\.\d{3}) \[([+−]0\.\d{3}), ([+−]0\.\d{3})\] over the best single model/, "cross-fitted figures");
+    const cv = figure(
+      story,
+      /cross-fitted over (\d+) folds .*? it scores (0\.\d{3}) \[(0\.\d{3}), (0\.\d{3})\], ([+−]0\.\d{3}) \[([+−]0\.\d{3}), ([+−]0\.\d{3})\] over the best single model/,
+      "cross-fitted figures",
+    );
     expect(Number(cv[1])).toBe(e.crossValidated!.folds);
     close(cv[2]!, e.crossValidated!.quality, "cross-fitted quality");
     close(cv[3]!, e.crossValidated!.ciLow, "cross-fitted lower end");
@@ -288,7 +316,11 @@ describe("modelpick recommend on the built-in default", () => {
     close(cv[7]!, e.crossValidated!.vsBestSingle!.high, "its upper end");
     close(figure(story, /oracle would reach (0\.\d{3})/, "oracle")[1]!, e.oracle.quality, "oracle");
 
-    const sensitive = figure(story, /Sensitive data of every subject goes to ([\w.-]+), self-hosted, (0\.\d{3}) to (0\.\d{3}) below the subject's route \((\d+) subjects more than 0\.1 below/, "sensitive routes");
+    const sensitive = figure(
+      story,
+      /Sensitive data of every subject goes to ([\w.-]+), self-hosted, (0\.\d{3}) to (0\.\d{3}) below the subject's route \((\d+) subjects more than 0\.1 below/,
+      "sensitive routes",
+    );
     const routes = Object.values(document.sensitiveRoutes).map((r) => r!);
     expect(new Set(routes.map((r) => r.id))).toEqual(new Set([sensitive[1]]));
     const gaps = routes.map((r) => -r.evidence.vsRoute!.diff);

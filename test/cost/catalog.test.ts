@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  API_PRICES,
-  GPU_OFFERS,
-  GPU_POWER,
-  THROUGHPUT_PROFILES,
-  findApiPrice,
-  findGpuOffer,
-  namesOf,
-} from "../../src/cost/catalog/index.js";
+import { API_PRICES, GPU_OFFERS, GPU_POWER, THROUGHPUT_PROFILES, findApiPrice, findGpuOffer, namesOf } from "../../src/cost/catalog/index.js";
 
 const ALL = [...API_PRICES, ...GPU_OFFERS, ...GPU_POWER, ...THROUGHPUT_PROFILES];
 /** A date as the source states it, "≈" when inferred, or "n.d." when the source gives none. */
@@ -90,7 +82,11 @@ describe("built-in catalog", () => {
     expect(findApiPrice("gpt-4o-2024-05-13")).toMatchObject({ found: { id: "openai/gpt-4o-2024-05-13" } });
     expect(findApiPrice("gpt-4o")).toMatchObject({ found: { id: "openai/gpt-4o", inputPerMTok: 2.5 } });
     // Only these are historical: current offers are not marked.
-    expect(API_PRICES.filter((e) => e.historical).map((e) => e.id).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      API_PRICES.filter((e) => e.historical)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   it("has exactly one default offer per GPU name", () => {
@@ -119,9 +115,7 @@ describe("built-in catalog", () => {
 
   it("reports a bare open-weight name served by several hosts as ambiguous", () => {
     const result = findApiPrice("gpt-oss-120b");
-    expect("ambiguous" in result && result.ambiguous.map((e) => e.provider)).toEqual(
-      expect.arrayContaining(["fireworks", "groq", "deepinfra"]),
-    );
+    expect("ambiguous" in result && result.ambiguous.map((e) => e.provider)).toEqual(expect.arrayContaining(["fireworks", "groq", "deepinfra"]));
     expect(findApiPrice("groq/gpt-oss-120b")).toMatchObject({ found: { inputPerMTok: 0.15, cacheReadPerMTok: 0.075 } });
   });
 

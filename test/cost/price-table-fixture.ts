@@ -25,7 +25,10 @@ export function realSizeFile(): string {
     gateway++;
     for (const [key, entry] of firstParty) {
       const provider = `gw${gateway}`;
-      const price = { input_cost_per_token: (entry.input_cost_per_token as number) * 1.5, output_cost_per_token: (entry.output_cost_per_token as number) * 1.5 };
+      const price = {
+        input_cost_per_token: (entry.input_cost_per_token as number) * 1.5,
+        output_cost_per_token: (entry.output_cost_per_token as number) * 1.5,
+      };
       data[`${provider}/${key}`] = { ...entry, ...price, litellm_provider: provider };
       data[`${provider}/${String(entry.litellm_provider)}/${key}`] = { ...entry, ...price, litellm_provider: provider };
     }
@@ -34,4 +37,3 @@ export function realSizeFile(): string {
   writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
 }
-

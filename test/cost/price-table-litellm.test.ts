@@ -61,7 +61,10 @@ describe("a real-size LiteLLM file", () => {
     expect(table.find("llama-3.3-70b-versatile", "groq")).toMatchObject({ key: "groq/llama-3.3-70b-versatile" });
     expect(table.find("meta-llama/Llama-3.3-70B-Instruct-Turbo", "together")).toMatchObject({ key: "together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo" });
     expect(table.find("gpt-4o", "openai")).toMatchObject({ key: "gpt-4o" });
-    expect(knownPrice({ model: model({ id: "gpt-4o", provider: "openai" }) }, { tables: [table] })).toMatchObject({ inputPerMTok: 2.5, source: "LiteLLM model_prices_and_context_window.json" });
+    expect(knownPrice({ model: model({ id: "gpt-4o", provider: "openai" }) }, { tables: [table] })).toMatchObject({
+      inputPerMTok: 2.5,
+      source: "LiteLLM model_prices_and_context_window.json",
+    });
   });
 
   it("says a truly ambiguous name is ambiguous, with the candidates, and never prices it from the catalog", () => {
@@ -129,7 +132,10 @@ describe("a LiteLLM file saved without .json", () => {
   it("is read as JSON, as its first character says (YAML would refuse a repeated key LiteLLM files have had)", () => {
     const dir = tempDir();
     const file = path.join(dir, "prices");
-    const text = readFileSync(TRIMMED, "utf8").replace(/^\{\n/, '{\n  "gpt-4o": {"input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06, "litellm_provider": "openai", "mode": "chat"},\n');
+    const text = readFileSync(TRIMMED, "utf8").replace(
+      /^\{\n/,
+      '{\n  "gpt-4o": {"input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06, "litellm_provider": "openai", "mode": "chat"},\n',
+    );
     writeFileSync(file, text);
     const table = loadPriceTable(file);
     expect(table.format).toBe("litellm");

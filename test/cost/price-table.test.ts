@@ -98,7 +98,9 @@ describe("modelpick's own price format", () => {
         return error;
       }
     })();
-    expect(isFsError(missing) && describeFsError(missing)).toMatch(/^cannot read \/no\/such\/prices\.json: no such file or directory; check the prices file's path/);
+    expect(isFsError(missing) && describeFsError(missing)).toMatch(
+      /^cannot read \/no\/such\/prices\.json: no such file or directory; check the prices file's path/,
+    );
   });
 });
 

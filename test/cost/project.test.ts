@@ -99,7 +99,11 @@ describe("API monthly cost", () => {
   it("charges cache writes over OpenAI's 272K threshold at 2× the cache-write price, as the provider bills them", () => {
     // Facts §2: over 272K input the whole request costs 2× input and cache. 10% of 22.8125 MTok input written:
     // 2.28125 MTok × (2 × 2.50) = 11.40625 for gpt-6-sol; never the plain tier input price (4.00 → 9.125).
-    for (const [name, write] of [["gpt-6-sol", 5], ["gpt-6.2-sol", 5], ["gpt-5.6-luna", 0.5]] as const) {
+    for (const [name, write] of [
+      ["gpt-6-sol", 5],
+      ["gpt-6.2-sol", 5],
+      ["gpt-5.6-luna", 0.5],
+    ] as const) {
       const option: ApiOption = { id: name, price: fromCatalog(findCatalogEntry(`openai/${name}`)) };
       const cost = apiMonthlyCost(option, workload(1e6, 0.75, 300_000), { ...BASE, cacheWriteRate: 0.1 });
       expect(cost.longContextCategories).toEqual(["all"]);

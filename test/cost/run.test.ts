@@ -105,7 +105,9 @@ describe("runCostProjection with a config", () => {
     const cwd = mkdtempSync(path.join(tmpdir(), "modelpick-cost-"));
     await expect(runCostProjection({ cwd, tokensPerDay: 1e6, models: ["claude-sonet-4-6"] })).rejects.toThrow(InputError);
     await expect(runCostProjection({ cwd, tokensPerDay: 1e6, models: ["claude-sonet-4-6"] })).rejects.toThrow(/unknown model .*similar: .*claude/);
-    await expect(runCostProjection({ cwd, tokensPerDay: 1e6, models: ["gpt-oss-120b"] })).rejects.toThrow(/matches several catalog entries: .*groq\/gpt-oss-120b/);
+    await expect(runCostProjection({ cwd, tokensPerDay: 1e6, models: ["gpt-oss-120b"] })).rejects.toThrow(
+      /matches several catalog entries: .*groq\/gpt-oss-120b/,
+    );
     await expect(runCostProjection({ cwd, tokensPerDay: 1e6 })).rejects.toThrow(/no models to cost/);
     await expect(runCostProjection({ cwd, tokensPerDay: 1e6, models: ["gpt-4o"], cacheHitRate: 0.8, cacheWriteRate: 0.3 })).rejects.toThrow(/more than 1/);
   });
@@ -147,8 +149,16 @@ describe("runCostProjection with results: what the cheapest option gives up", ()
     const report = await runCostProjection({ cwd, tokensPerDay: 100e6, resultsDir: path.join(cwd, "run") });
     expect(report.models[0]!.id).toBe("cheap");
     // On the 4 items every costed model scored (q4 was skipped by dear): cheap 0.25, dear 0.75.
-    expect(report.quality).toMatchObject({ sharedItems: 4, models: [{ id: "cheap", mean: 0.25, n: 4 }, { id: "dear", mean: 0.75, n: 4 }] });
-    expect(report.verdict).toMatch(/cheapest option is cheap at \$[\d,]+\/month .*It scores 0\.250 against 0\.750 for dear \(−0\.500, 95 % CI −[\d.]+ to [−+][\d.]+\), the best-scoring costed model, on the 4 items every costed model answered/);
+    expect(report.quality).toMatchObject({
+      sharedItems: 4,
+      models: [
+        { id: "cheap", mean: 0.25, n: 4 },
+        { id: "dear", mean: 0.75, n: 4 },
+      ],
+    });
+    expect(report.verdict).toMatch(
+      /cheapest option is cheap at \$[\d,]+\/month .*It scores 0\.250 against 0\.750 for dear \(−0\.500, 95 % CI −[\d.]+ to [−+][\d.]+\), the best-scoring costed model, on the 4 items every costed model answered/,
+    );
   });
 
   it("says so when the cheapest option is also the best, or has no results", async () => {

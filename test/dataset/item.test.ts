@@ -7,7 +7,15 @@ const known = (item: Record<string, unknown>) => Object.fromEntries(KNOWN.map((k
 const VALID: unknown[] = [
   { id: "a", category: "c", input: "hi" },
   { id: 7, category: "c", input: "hi", expected: "yo", metadata: { kept: "by the schema, unused", n: 3 } },
-  { id: "b", category: "c", messages: [{ role: "system", content: "s" }, { role: "user", content: "u" }, { role: "assistant", content: "" }] },
+  {
+    id: "b",
+    category: "c",
+    messages: [
+      { role: "system", content: "s" },
+      { role: "user", content: "u" },
+      { role: "assistant", content: "" },
+    ],
+  },
   { id: "c", category: "c", input: "x", system: "be brief", rubric: "r", sensitive: true, tags: ["t1", "t2"], expected: [1, 2] },
   { id: "d", category: "c", input: "x", scorer: "regex" },
   { id: "e", category: "c", input: "x", scorer: { type: "number", tolerance: 0.5 }, expected: 3, sensitive: false, tags: [] },
@@ -54,9 +62,7 @@ describe("plainItem, the fast check in front of the dataset item schema", () => 
 
   it("leaves everything else to the schema, which accepts or explains", () => {
     for (const record of NOT_PLAIN) expect(plainItem(record), JSON.stringify(record)).toBeUndefined();
-    expect(() => parseItem({ id: "a", category: "c", messages: [{ role: "robot", content: "y" }] }, "t.jsonl", 4)).toThrow(
-      /^t.jsonl:4: messages\[0\]\.role: /,
-    );
+    expect(() => parseItem({ id: "a", category: "c", messages: [{ role: "robot", content: "y" }] }, "t.jsonl", 4)).toThrow(/^t.jsonl:4: messages\[0\]\.role: /);
   });
 });
 

@@ -26,8 +26,20 @@ describe("loadDatasets", () => {
   it("reads JSONL (also gzipped), turning input into a user message and defaulting the scorer", async () => {
     const lines = [
       { id: "a", category: "c", input: "hi", expected: "yo" },
-      { id: 2, category: "c", messages: [{ role: "user", content: "x" }, { role: "assistant", content: "y" }, { role: "user", content: "z" }], rubric: "r", sensitive: true },
-    ].map((l) => JSON.stringify(l)).join("\n");
+      {
+        id: 2,
+        category: "c",
+        messages: [
+          { role: "user", content: "x" },
+          { role: "assistant", content: "y" },
+          { role: "user", content: "z" },
+        ],
+        rubric: "r",
+        sensitive: true,
+      },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join("\n");
     for (const f of [file("t.jsonl", lines), file("t.jsonl.gz", gzipSync(lines))]) {
       const items = await loadDatasets([f]);
       expect(items[0]).toMatchObject({ id: "a", messages: [{ role: "user", content: "hi" }], scorer: { type: "exact" }, sensitive: false });
@@ -37,7 +49,8 @@ describe("loadDatasets", () => {
   });
 
   it("reads CSV with JSON scorer cells, booleans and tags", async () => {
-    const csv = 'id,category,input,expected,scorer,sensitive,tags\nx1,cls,"Is ""this"" spam?",spam,,true,a|b\nx2,num,2+2?,4,"{""type"":""number"",""tolerance"":0.1}",false,\n';
+    const csv =
+      'id,category,input,expected,scorer,sensitive,tags\nx1,cls,"Is ""this"" spam?",spam,,true,a|b\nx2,num,2+2?,4,"{""type"":""number"",""tolerance"":0.1}",false,\n';
     const items = await loadDatasets([file("t.csv", csv)]);
     expect(items[0]).toMatchObject({ id: "x1", sensitive: true, tags: ["a", "b"], messages: [{ content: 'Is "this" spam?' }] });
     expect(items[1]!.scorer).toEqual({ type: "number", tolerance: 0.1 });

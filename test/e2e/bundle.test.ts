@@ -16,7 +16,10 @@ function exportsOf(text: string): Set<string> {
   if (/^export default /m.test(text)) names.add("default");
   for (const block of text.matchAll(/^export \{([^}]*)\};?$/gm)) {
     for (const entry of block[1]!.split(",")) {
-      const name = entry.trim().split(/\s+as\s+/).at(-1);
+      const name = entry
+        .trim()
+        .split(/\s+as\s+/)
+        .at(-1);
       if (name) names.add(name);
     }
   }

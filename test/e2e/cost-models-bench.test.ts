@@ -73,9 +73,7 @@ describe("modelpick cost (the bundle)", () => {
 describe("modelpick models (the bundle)", () => {
   it("lists each --kind as a table and as JSON, every entry with a source and a date", async () => {
     const kinds = { api: /^│ Model\s+│ In \$\/MTok/m, gpu: /^│ GPU offer\s+│/m, throughput: /^│ Profile\s+│ Engine/m, power: /^│ GPU\s+│ Watts/m };
-    const results = await Promise.all(
-      Object.keys(kinds).flatMap((kind) => [runCli(["models", "--kind", kind]), runCli(["models", "--kind", kind, "--json"])]),
-    );
+    const results = await Promise.all(Object.keys(kinds).flatMap((kind) => [runCli(["models", "--kind", kind]), runCli(["models", "--kind", kind, "--json"])]));
     Object.entries(kinds).forEach(([kind, header], i) => {
       const [table, json] = [results[2 * i]!, results[2 * i + 1]!];
       expectOk(table);

@@ -35,7 +35,10 @@ describe("modelpick eval (the bundle, end to end)", () => {
     expect(rows).toHaveLength(project.itemCount * 2);
     for (const file of Object.keys(DATASET_FILES)) {
       const ofFile = new RegExp(`^${file.split(".")[0]}-[fmp]\\d$`);
-      expect(rows.filter((r) => ofFile.test(r.itemId)), file).toHaveLength(12);
+      expect(
+        rows.filter((r) => ofFile.test(r.itemId)),
+        file,
+      ).toHaveLength(12);
     }
     // Every scorer (exact, contains, regex, choice, f1, json with a schema, number) ran and agreed with the answers.
     for (const row of rows) {
@@ -58,14 +61,19 @@ describe("modelpick eval (the bundle, end to end)", () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(/model local: mean score 0\.750 on the 28 items every model scored is below --min-score 0\.9/);
     const summary = JSON.parse(result.stdout) as RunSummary;
-    expect(summary.overall.map((c) => [c.model, c.n])).toEqual([["cloud", 28], ["local", 42]]);
+    expect(summary.overall.map((c) => [c.model, c.n])).toEqual([
+      ["cloud", 28],
+      ["local", 42],
+    ]);
   });
 
   it("runs a JSON config (--config x.json) with OpenAI and Anthropic models on the mock server, a judge and a local GGUF model", async () => {
     writeTinyGguf(path.join(project.dir, "tiny.gguf"));
     writeFileSync(
       path.join(project.dir, "judged.jsonl"),
-      ["tone-1", "tone-2"].map((id) => JSON.stringify({ id, category: "tone", input: `Write a polite reply (${id}).`, rubric: "Polite and short." })).join("\n"),
+      ["tone-1", "tone-2"]
+        .map((id) => JSON.stringify({ id, category: "tone", input: `Write a polite reply (${id}).`, rubric: "Polite and short." }))
+        .join("\n"),
     );
     const config = {
       dataset: ["data/list.yaml", "judged.jsonl"],
@@ -122,7 +130,10 @@ describe("modelpick eval (the bundle, end to end)", () => {
     };
     for (const [file, text] of Object.entries(broken)) {
       writeFileSync(path.join(project.dir, file), text);
-      writeFileSync(path.join(project.dir, `${file}.json`), JSON.stringify({ dataset: file, models: [{ id: "cloud", provider: "recorded", hosting: "cloud", file: "cloud-answers.jsonl" }] }));
+      writeFileSync(
+        path.join(project.dir, `${file}.json`),
+        JSON.stringify({ dataset: file, models: [{ id: "cloud", provider: "recorded", hosting: "cloud", file: "cloud-answers.jsonl" }] }),
+      );
       expectBadInput(await runCli(["eval", "--config", `${file}.json`, "--out", `run-${file}`], { cwd: project.dir }), expected[file]!);
     }
   });

@@ -71,7 +71,14 @@ function itemsOf(file: string, index: number): Array<{ item: Item; cloud: string
   }
   for (const n of [0, 1]) {
     out.push({
-      item: { id: `${p}-p${n}`, category: "private", input: `Redact: patient Jane Roe ${index}${n}`, expected: "[REDACTED]", scorer: "contains", sensitive: true },
+      item: {
+        id: `${p}-p${n}`,
+        category: "private",
+        input: `Redact: patient Jane Roe ${index}${n}`,
+        expected: "[REDACTED]",
+        scorer: "contains",
+        sensitive: true,
+      },
       cloud: "[REDACTED]",
       local: "patient [REDACTED]",
     });
@@ -123,7 +130,13 @@ export function makeE2eProject(): E2eProject {
   const localAnswers = ["itemId,output,inputTokens,outputTokens,latencyMs,costUsd"];
   Object.entries(DATASET_FILES).forEach(([file, format], index) => {
     const entries = itemsOf(file, index);
-    write(path.join(dir, "data", file), serialize(entries.map((e) => e.item), format));
+    write(
+      path.join(dir, "data", file),
+      serialize(
+        entries.map((e) => e.item),
+        format,
+      ),
+    );
     for (const { item, cloud, local } of entries) {
       ids[item.category].push(item.id);
       rightAnswers.set(item.input, cloud);

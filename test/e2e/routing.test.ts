@@ -105,7 +105,10 @@ describe("modelpick check (the bundle)", () => {
     writeFileSync(path.join(project.dir, "empty.yaml"), "routes: {}\n");
     expectBadInput(await cli(["check", "empty.yaml", "--results", "run"]), /empty\.yaml: modelpickRouting: /);
     const ts = readFileSync(path.join(project.dir, "routing.ts"), "utf8");
-    writeFileSync(path.join(project.dir, "edited.ts"), ts.replace("  if (dataSensitive === false) return MODEL_ROUTING[task];", "  return MODEL_ROUTING[task];"));
+    writeFileSync(
+      path.join(project.dir, "edited.ts"),
+      ts.replace("  if (dataSensitive === false) return MODEL_ROUTING[task];", "  return MODEL_ROUTING[task];"),
+    );
     const edited = await cli(["check", "edited.ts", "--results", "run"]);
     expect(edited.code).toBe(1);
     expect(edited.stdout).toMatch(/^modelpick check: edited\.ts was edited by hand/);
@@ -115,12 +118,41 @@ describe("modelpick check (the bundle)", () => {
 describe("modelpick import (the bundle)", () => {
   it("reads promptfoo JSON, a long CSV, a long JSONL and a wide CSV into results recommend can route", async () => {
     const long = readRows(path.join(project.dir, "run")).map((r) =>
-      JSON.stringify({ itemId: r.itemId, category: r.category, model: r.model, score: r.score, output: r.output, costUsd: r.costUsd, latencyMs: r.latencyMs, sensitive: r.category === "private" }),
+      JSON.stringify({
+        itemId: r.itemId,
+        category: r.category,
+        model: r.model,
+        score: r.score,
+        output: r.output,
+        costUsd: r.costUsd,
+        latencyMs: r.latencyMs,
+        sensitive: r.category === "private",
+      }),
     );
     writeFileSync(path.join(project.dir, "long.jsonl"), long.join("\n") + "\n");
     const [promptfoo, longCsv, longJsonl, wide] = await Promise.all([
-      cli(["import", path.join(FIXTURES, "promptfoo-output.json"), "--format", "promptfoo", "--out", "imported-promptfoo", "--self-hosted", "ollama:chat:llama3.1:8b"]),
-      cli(["import", path.join(FIXTURES, "long.csv"), "--format", "long", "--out", "imported-long-csv", "--map", "model=llm,score=correct,sensitive=pii", "--self-hosted", "local"]),
+      cli([
+        "import",
+        path.join(FIXTURES, "promptfoo-output.json"),
+        "--format",
+        "promptfoo",
+        "--out",
+        "imported-promptfoo",
+        "--self-hosted",
+        "ollama:chat:llama3.1:8b",
+      ]),
+      cli([
+        "import",
+        path.join(FIXTURES, "long.csv"),
+        "--format",
+        "long",
+        "--out",
+        "imported-long-csv",
+        "--map",
+        "model=llm,score=correct,sensitive=pii",
+        "--self-hosted",
+        "local",
+      ]),
       cli(["import", "long.jsonl", "--format", "long", "--out", "imported-long-jsonl", "--self-hosted", "local"]),
       cli(["import", path.join(FIXTURES, "wide.csv"), "--format", "wide", "--map", "category=eval_name", "--out", "imported-wide"]),
     ]);
@@ -141,6 +173,9 @@ describe("modelpick import (the bundle)", () => {
 
   it("exits 2 on an unknown --format or a column it cannot find", async () => {
     expectBadInput(await cli(["import", "long.jsonl", "--format", "tall", "--out", "x"]), /--format/);
-    expectBadInput(await cli(["import", path.join(FIXTURES, "long.csv"), "--format", "long", "--out", "y"]), /long\.csv: no model column; name one with --map model=COLUMN/);
+    expectBadInput(
+      await cli(["import", path.join(FIXTURES, "long.csv"), "--format", "long", "--out", "y"]),
+      /long\.csv: no model column; name one with --map model=COLUMN/,
+    );
   });
 });

@@ -6,7 +6,11 @@ export function cacheEntries(cacheDir: string): string[] {
   if (!existsSync(cacheDir)) return [];
   return readdirSync(cacheDir)
     .filter((d) => /^[0-9a-f]{2}$/.test(d))
-    .flatMap((d) => readdirSync(path.join(cacheDir, d)).filter((f) => /^[0-9a-f]{62}\.json$/.test(f)).map((f) => path.join(cacheDir, d, f)))
+    .flatMap((d) =>
+      readdirSync(path.join(cacheDir, d))
+        .filter((f) => /^[0-9a-f]{62}\.json$/.test(f))
+        .map((f) => path.join(cacheDir, d, f)),
+    )
     .filter((file) => lstatSync(file).isFile());
 }
 

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { seededRandom } from "../../src/report/stats.js";
+import { seededRandom } from "../../src/stats/random.js";
 import type { LlamaCppModel } from "../../src/providers/llama-cpp/index.js";
 
 /**
@@ -84,9 +84,18 @@ export function writeTinyGguf(file: string, options: TinyGgufOptions = {}): Tiny
   metadata.float32(`${arch}.rope.freq_base`, 10000);
   metadata.float32(`${arch}.attention.layer_norm_rms_epsilon`, 1e-5);
   metadata.string("tokenizer.ggml.model", "llama");
-  metadata.stringArray("tokenizer.ggml.tokens", vocab.map((t) => t.text));
-  metadata.float32Array("tokenizer.ggml.scores", vocab.map(() => 0));
-  metadata.int32Array("tokenizer.ggml.token_type", vocab.map((t) => t.type));
+  metadata.stringArray(
+    "tokenizer.ggml.tokens",
+    vocab.map((t) => t.text),
+  );
+  metadata.float32Array(
+    "tokenizer.ggml.scores",
+    vocab.map(() => 0),
+  );
+  metadata.int32Array(
+    "tokenizer.ggml.token_type",
+    vocab.map((t) => t.type),
+  );
   const idOf = (text: string) => vocab.findIndex((t) => t.text === text);
   metadata.uint32("tokenizer.ggml.bos_token_id", Math.max(0, idOf("<s>")));
   metadata.uint32("tokenizer.ggml.eos_token_id", Math.max(0, idOf("<|im_end|>")));
@@ -152,11 +161,7 @@ function tinyLlamaTensors(
     return { name, shape: [inputs, outputs], type: weightType, values };
   };
   const norm = (name: string): Tensor => ({ name, shape: [dims.width], type: "F32", values: new Float32Array(dims.width).fill(1) });
-  const tensors: Tensor[] = [
-    matrix("token_embd.weight", dims.width, vocabSize),
-    norm("output_norm.weight"),
-    matrix("output.weight", dims.width, vocabSize),
-  ];
+  const tensors: Tensor[] = [matrix("token_embd.weight", dims.width, vocabSize), norm("output_norm.weight"), matrix("output.weight", dims.width, vocabSize)];
   for (let block = 0; block < dims.blocks; block++) {
     const blk = `blk.${block}`;
     tensors.push(
@@ -244,28 +249,13 @@ function assemble(metadata: MetadataWriter, tensors: Tensor[]): Buffer {
   let offset = 0;
   for (const tensor of tensors) {
     const bytes = tensorBytes(tensor);
-    infos.push(
-      Buffer.concat([
-        ggufString(tensor.name),
-        u32(tensor.shape.length),
-        ...tensor.shape.map(u64),
-        u32(GGML[tensor.type]),
-        u64(offset),
-      ]),
-    );
+    infos.push(Buffer.concat([ggufString(tensor.name), u32(tensor.shape.length), ...tensor.shape.map(u64), u32(GGML[tensor.type]), u64(offset)]));
     const padded = Buffer.alloc(alignUp(bytes.length));
     bytes.copy(padded);
     data.push(padded);
     offset += padded.length;
   }
-  const header = Buffer.concat([
-    Buffer.from("GGUF", "latin1"),
-    u32(3),
-    u64(tensors.length),
-    u64(metadata.count),
-    ...metadata.chunks,
-    ...infos,
-  ]);
+  const header = Buffer.concat([Buffer.from("GGUF", "latin1"), u32(3), u64(tensors.length), u64(metadata.count), ...metadata.chunks, ...infos]);
   const headerPadded = Buffer.alloc(alignUp(header.length));
   header.copy(headerPadded);
   return Buffer.concat([headerPadded, ...data]);
@@ -325,7 +315,6 @@ function u64(value: number): Buffer {
   b.writeBigUInt64LE(BigInt(value));
   return b;
 }
-
 
 /** The config of a llama-cpp model for a file written by writeTinyGguf: one thread, one sequence, greedy. */
 export function tinyModelConfig(file: string, overrides: Partial<LlamaCppModel> = {}): LlamaCppModel {

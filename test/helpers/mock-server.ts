@@ -208,9 +208,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (part && typeof part === "object" && typeof part.text === "string" ? part.text : ""))
-      .join("");
+    return content.map((part) => (part && typeof part === "object" && typeof part.text === "string" ? part.text : "")).join("");
   }
   return "";
 }
@@ -233,7 +231,12 @@ function lastUserText(body: any): string {
 /** All prompt text the model would read, for the default input token count. */
 function promptText(body: any): string {
   const system = textOf(body?.system) + textOf(body?.systemInstruction?.parts);
-  return system + turnsOf(body).map((turn) => turn.text).join("");
+  return (
+    system +
+    turnsOf(body)
+      .map((turn) => turn.text)
+      .join("")
+  );
 }
 
 async function respond(
@@ -363,13 +366,7 @@ async function streamOpenAI(
   res.end(out);
 }
 
-async function streamAnthropic(
-  res: ServerResponse,
-  id: string,
-  model: string,
-  answer: ResolvedAnswer,
-  firstTokenAt: number,
-): Promise<void> {
+async function streamAnthropic(res: ServerResponse, id: string, model: string, answer: ResolvedAnswer, firstTokenAt: number): Promise<void> {
   startEventStream(res);
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   let out =
@@ -453,7 +450,10 @@ async function streamGemini(res: ServerResponse, id: string, model: string, answ
 }
 
 function failStream(res: ServerResponse, api: MockApi, failure: MockStreamFailure): void {
-  if (api === "gemini") return failGeminiStream(res, failure);
+  if (api === "gemini") {
+    failGeminiStream(res, failure);
+    return;
+  }
   startEventStream(res);
   const started =
     api === "openai"
@@ -492,14 +492,14 @@ async function streamEndlessly(res: ServerResponse, api: MockApi, stream: MockEn
     api === "gemini"
       ? geminiEvent(geminiChunk("endless", "mock", "", null, { promptTokenCount: 1, totalTokenCount: 1 }))
       : api === "openai"
-      ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] })}\n\n`
-      : `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_mock_endless", type: "message", role: "assistant", model: "mock", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`;
+        ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] })}\n\n`
+        : `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: "msg_mock_endless", type: "message", role: "assistant", model: "mock", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n`;
   const delta =
     api === "gemini"
       ? geminiEvent(geminiChunk("endless", "mock", piece, null, { promptTokenCount: 1, totalTokenCount: 1 }))
       : api === "openai"
-      ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })}\n\n`
-      : `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } })}\n\n`;
+        ? `data: ${JSON.stringify({ id: "chatcmpl-mock-endless", object: "chat.completion.chunk", created: 0, model: "mock", choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })}\n\n`
+        : `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } })}\n\n`;
   const closed = new Promise<void>((resolve) =>
     res.once("close", () => {
       entry.closed = true;
@@ -571,7 +571,10 @@ const GEMINI_ERRORS: Record<number, { status: string; message: string }> = {
 
 /** Google's error body: { error: { code, message, status, details } }; a 429 may carry its wait as a RetryInfo. */
 function geminiError(status: number, message: string | undefined, retryDelay: string | undefined) {
-  const known = GEMINI_ERRORS[status] ?? { status: "INTERNAL", message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting" };
+  const known = GEMINI_ERRORS[status] ?? {
+    status: "INTERNAL",
+    message: "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  };
   const details = retryDelay === undefined ? [] : [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay }];
   return { error: { code: status, message: message ?? known.message, status: known.status, ...(details.length > 0 ? { details } : {}) } };
 }
@@ -584,15 +587,18 @@ function sendError(
   headers: Record<string, string> = {},
   retryDelay?: string,
 ): void {
-  if (api === "gemini") return sendJson(res, status, geminiError(status, message, retryDelay), headers);
+  sendJson(res, status, errorBody(api, status, message, retryDelay), headers);
+}
+
+/** The error body each API sends. */
+function errorBody(api: MockApi, status: number, message: string | undefined, retryDelay: string | undefined): unknown {
+  if (api === "gemini") return geminiError(status, message, retryDelay);
   if (api === "openai") {
     const known = OPENAI_ERROR_TYPES[status] ?? { type: "server_error", code: null, message: "The server had an error." };
-    const error = { message: message ?? known.message, type: known.type, param: null, code: known.code };
-    return sendJson(res, status, { error }, headers);
+    return { error: { message: message ?? known.message, type: known.type, param: null, code: known.code } };
   }
   const known = ANTHROPIC_ERROR_TYPES[status] ?? { type: "api_error", message: "Internal server error" };
-  const body = { type: "error", error: { type: known.type, message: message ?? known.message }, request_id: "req_mock" };
-  sendJson(res, status, body, headers);
+  return { type: "error", error: { type: known.type, message: message ?? known.message }, request_id: "req_mock" };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -50,7 +50,11 @@ describe("hostile response caches", () => {
   it("a cache directory that is a file: eval, stats and clear exit 2 naming it, before any request", async () => {
     const dir = project();
     writeFileSync(path.join(dir, "cache"), "not a directory");
-    for (const args of [["eval", "--out", "out"], ["cache", "stats"], ["cache", "clear"]]) {
+    for (const args of [
+      ["eval", "--out", "out"],
+      ["cache", "stats"],
+      ["cache", "clear"],
+    ]) {
       const result = await run(dir, [...args, "--cache-dir", "cache"]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/--cache-dir cache: not a directory/);
@@ -69,7 +73,11 @@ describe("hostile response caches", () => {
     symlinkSync(home, path.join(base, "home-link"));
     const dir = project();
     for (const cacheDir of ["/", home, path.join(base, "users"), path.join(base, "home-link")]) {
-      for (const args of [["cache", "clear"], ["cache", "stats"], ["eval", "--out", `out-${path.basename(cacheDir)}`]]) {
+      for (const args of [
+        ["cache", "clear"],
+        ["cache", "stats"],
+        ["eval", "--out", `out-${path.basename(cacheDir)}`],
+      ]) {
         const result = await run(dir, [...args, "--cache-dir", cacheDir], { HOME: home });
         expect(result.code, `${args.join(" ")} --cache-dir ${cacheDir}`).toBe(2);
         expect(result.stderr).toMatch(/refusing to use .* as the response cache/);

@@ -120,7 +120,9 @@ describe("check on a hand-edited routing .ts file", () => {
     const result = await check("injected.ts", injected);
     expectNoCrash(result);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: injected\.ts: items\.extraction: not base64 \(injected\.ts is not a routing table written by modelpick recommend; regenerate it/);
+    expect(result.stderr).toMatch(
+      /^error: injected\.ts: items\.extraction: not base64 \(injected\.ts is not a routing table written by modelpick recommend; regenerate it/,
+    );
     const outcomes = /"data": "([A-Za-z0-9+/=]+)"/.exec(pristine)![1]!;
     const truncated = await check("outcomes.ts", pristine.replace(`"data": "${outcomes}"`, `"data": "${outcomes.slice(0, 4)}"`));
     expect(truncated.code).toBe(2);
@@ -133,12 +135,12 @@ describe("check on a hand-edited routing .ts file", () => {
       .split("\n")
       .map((l) => (l === "" || l.startsWith("export const ") ? l : ` ${l}`))
       .join("\n")
-      .replace("// Model routing table", "// \u001b[2J\u0007Model routing table");
+      .replace("// Model routing table", "// \u001b[2J\u0007Model\u202e routing\u2028table");
     const result = await check("shifted.ts", shifted);
     expectNoCrash(result);
     expect(result.code).toBe(1);
-    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
-    expect(result.stdout).toContain("\\u001b[2J\\u0007Model routing table");
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u2028\u2029\u202a-\u202e]/);
+    expect(result.stdout).toContain("\\x1b[2J\\x07Model\\u202e routing\\u2028table");
     const diffLines = result.stdout.split("\n").filter((l) => /^\s+[-+] \d+: /.test(l));
     expect(diffLines.length).toBeGreaterThan(4);
     expect(diffLines.length).toBeLessThanOrEqual(24);
@@ -167,10 +169,11 @@ describe("check on a routing .ts file with hostile names", () => {
     const category = 'x"; */ globalThis.pwned = 1; //\u2028`${1}`\u001b[2J';
     const model = '*/ "\\" \r\n// \u2029</script>\u0007';
     const hostile = tempDir("modelpick-check-names-");
-    writeResultsDir(path.join(hostile, "run"), [...rowsFor(model, category, ALL, { costUsd: 0.001 }), ...rowsFor("big", category, ALL, { costUsd: 0.01 })], [
-      runModel(model),
-      runModel("big"),
-    ]);
+    writeResultsDir(
+      path.join(hostile, "run"),
+      [...rowsFor(model, category, ALL, { costUsd: 0.001 }), ...rowsFor("big", category, ALL, { costUsd: 0.01 })],
+      [runModel(model), runModel("big")],
+    );
     const made = await runCli(["recommend", "--results", "run", "--format", "ts", "--out", "routing.ts"], { cwd: hostile });
     expect(made.code, made.stderr).toBe(0);
     expect(readFileSync(path.join(hostile, "routing.ts"), "utf8")).toContain("globalThis.pwned");
@@ -194,7 +197,12 @@ describe("check on a routing .ts file it cannot read", () => {
   });
 
   it("garbage, binary and empty files are exit 2", async () => {
-    const garbage: Array<string | Buffer> = ["hello world\n", Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x1b]), "", "export const MODEL_ROUTING = {not json};\n"];
+    const garbage: Array<string | Buffer> = [
+      "hello world\n",
+      Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x1b]),
+      "",
+      "export const MODEL_ROUTING = {not json};\n",
+    ];
     for (const text of garbage) {
       const result = await check("garbage.ts", text);
       expectNoCrash(result);

@@ -48,8 +48,16 @@ describe("config typos are refused with the line and the closest known key", () 
       "dataset: tasks.jsonl\nconcurency: 8\nmodels:\n" + RECORDED,
       "modelpick.yaml:2: concurency: unknown key; `concurrency` is set per model, under each entry of models:",
     ],
-    ["a misspelt model key", "dataset: tasks.jsonl\nmodels:\n  - id: r\n    provider: recorded\n    file: answers.jsonl\n    temprature: 0.2\n", "modelpick.yaml:6: models[0].temprature: unknown key; did you mean `temperature`?"],
-    ["a snake_case model key", "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, max_tokens: 64 }\n", "modelpick.yaml:3: models[0].max_tokens: unknown key; did you mean `maxTokens`?"],
+    [
+      "a misspelt model key",
+      "dataset: tasks.jsonl\nmodels:\n  - id: r\n    provider: recorded\n    file: answers.jsonl\n    temprature: 0.2\n",
+      "modelpick.yaml:6: models[0].temprature: unknown key; did you mean `temperature`?",
+    ],
+    [
+      "a snake_case model key",
+      "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, max_tokens: 64 }\n",
+      "modelpick.yaml:3: models[0].max_tokens: unknown key; did you mean `maxTokens`?",
+    ],
     [
       "a misspelt price key",
       "dataset: tasks.jsonl\nmodels:\n  - id: r\n    provider: recorded\n    file: answers.jsonl\n    price:\n      inputPerMtok: 1\n      outputPerMTok: 2\n",
@@ -65,14 +73,26 @@ describe("config typos are refused with the line and the closest known key", () 
       "dataset: tasks.jsonl\nmodels:\n  - id: r\n    provider: recorded\n    hosting: self-hosted\n    file: answers.jsonl\n    selfHosted:\n      gpu: h100\n      gpu_hourly_usd: 2\n",
       "modelpick.yaml:9: models[0].selfHosted.gpu_hourly_usd: unknown key; did you mean `gpuHourlyUsd`?",
     ],
-    ["a key with nothing close", "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, endpoint: x }\n", /models\[0\]\.endpoint: unknown key\n/],
-    ["a misspelt provider", "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: opneai, model: m }\n", 'modelpick.yaml:3: models[0].provider: unknown provider "opneai"; did you mean "openai"?'],
+    [
+      "a key with nothing close",
+      "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, endpoint: x }\n",
+      /models\[0\]\.endpoint: unknown key\n/,
+    ],
+    [
+      "a misspelt provider",
+      "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: opneai, model: m }\n",
+      'modelpick.yaml:3: models[0].provider: unknown provider "opneai"; did you mean "openai"?',
+    ],
     [
       "an unknown provider",
       "dataset: tasks.jsonl\nmodels:\n  - { id: g, provider: cohere, model: m }\n",
       'models[0].provider: unknown provider "cohere"; known: anthropic, openai, openai-compatible, gemini, recorded, llama-cpp',
     ],
-    ["a misspelt hosting", "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, hosting: self_hosted }\n", 'models[0].hosting: unknown hosting "self_hosted"; did you mean "self-hosted"?'],
+    [
+      "a misspelt hosting",
+      "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, hosting: self_hosted }\n",
+      'models[0].hosting: unknown hosting "self_hosted"; did you mean "self-hosted"?',
+    ],
     ["a misspelt judge", "dataset: tasks.jsonl\njudge: rr\nmodels:\n" + RECORDED, 'modelpick.yaml:2: judge: unknown model id "rr"; did you mean "r"?'],
   ])("%s", async (_name, config, message) => {
     expectRefused(await evalIn(project(config)), message);
@@ -80,7 +100,8 @@ describe("config typos are refused with the line and the closest known key", () 
 });
 
 describe("values out of range are refused with the allowed range", () => {
-  const model = (extra: string) => `dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: openai-compatible, model: x, hosting: self-hosted, baseURL: "http://127.0.0.1:9/v1", ${extra} }\n`;
+  const model = (extra: string) =>
+    `dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: openai-compatible, model: x, hosting: self-hosted, baseURL: "http://127.0.0.1:9/v1", ${extra} }\n`;
   it.each([
     ["timeoutMs: 3000000000", "models[0].timeoutMs: expected a whole number from 1 to 3600000"],
     ["timeoutMs: 0.5", "models[0].timeoutMs: expected a whole number from 1 to 3600000"],
@@ -121,7 +142,9 @@ describe("a vendor's cloud API is never self-hosted", () => {
     ["openai", "with no baseURL, openai requests go to api.openai.com"],
     ["anthropic", "with no baseURL, anthropic requests go to api.anthropic.com"],
   ])("%s with hosting: self-hosted and no baseURL", async (provider, why) => {
-    const dir = project(`dataset: tasks.jsonl\nmodels:\n  - id: m\n    provider: ${provider}\n    model: x\n    hosting: self-hosted\n`, { "tasks.jsonl": sensitive });
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n  - id: m\n    provider: ${provider}\n    model: x\n    hosting: self-hosted\n`, {
+      "tasks.jsonl": sensitive,
+    });
     const result = await evalIn(dir);
     expectRefused(result, `modelpick.yaml:6: models[0].hosting: self-hosted, but ${why}`);
     expect(result.stderr).toMatch(/Set baseURL to your own server, or hosting: cloud/);
@@ -133,15 +156,16 @@ describe("a vendor's cloud API is never self-hosted", () => {
     ["openai-compatible", "https://API.Together.xyz./v1"],
     ["anthropic", "https://api.anthropic.com"],
   ])("%s with hosting: self-hosted and baseURL %s", async (provider, url) => {
-    const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: ${provider}, model: x, hosting: self-hosted, baseURL: "${url}" }\n`, { "tasks.jsonl": sensitive });
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: ${provider}, model: x, hosting: self-hosted, baseURL: "${url}" }\n`, {
+      "tasks.jsonl": sensitive,
+    });
     expectRefused(await evalIn(dir), /modelpick.yaml:3: models\[0\]\.hosting: self-hosted, but [a-z.]+ is a vendor's cloud API/);
   });
 
   it("your own server may be self-hosted, and gets the sensitive items", async () => {
-    const dir = project(
-      `dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: openai, model: x, hosting: self-hosted, baseURL: "${mock.openaiBaseURL}" }\n`,
-      { "tasks.jsonl": sensitive },
-    );
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: openai, model: x, hosting: self-hosted, baseURL: "${mock.openaiBaseURL}" }\n`, {
+      "tasks.jsonl": sensitive,
+    });
     const result = await evalIn(dir);
     expect(result.stderr).not.toMatch(/internal error/);
     expect(result.code).toBe(0);
@@ -183,12 +207,18 @@ describe("token counts a provider reports are used only when plausible", () => {
 describe("dataset items: unknown keys and yes/no values are refused, never read as 'not sensitive'", () => {
   it("a misspelt sensitive key in JSONL", async () => {
     const dataset = `${ITEM}{"id":"b","category":"c","input":"patient","expected":"y","sensitve":true}\n`;
-    expectRefused(await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })), "tasks.jsonl:2: sensitve: unknown key; did you mean `sensitive`?");
+    expectRefused(
+      await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })),
+      "tasks.jsonl:2: sensitve: unknown key; did you mean `sensitive`?",
+    );
   });
 
   it("a free-form key outside metadata", async () => {
     const dataset = '{"id":"a","category":"c","input":"x","expected":"y","ticket":"T-1"}\n';
-    expectRefused(await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })), "tasks.jsonl:1: ticket: unknown key; put free-form fields under metadata");
+    expectRefused(
+      await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })),
+      "tasks.jsonl:1: ticket: unknown key; put free-form fields under metadata",
+    );
   });
 
   it.each(["Y", "on", "true.", "sensitive", "2"])("CSV sensitive %j", async (value) => {
@@ -203,18 +233,26 @@ describe("dataset items: unknown keys and yes/no values are refused, never read 
     writeFileSync(path.join(dir, "answers.jsonl"), ["a", "b", "c", "d", "e", "f"].map((id) => `{"itemId":"${id}","output":"y"}\n`).join(""));
     const result = await evalIn(dir);
     expect(result.code).toBe(0);
-    const skipped = readRows(path.join(dir, "out")).filter((row) => row.skipped === "sensitive").map((row) => row.itemId);
+    const skipped = readRows(path.join(dir, "out"))
+      .filter((row) => row.skipped === "sensitive")
+      .map((row) => row.itemId);
     expect(skipped.sort()).toEqual(["a", "b", "c"]);
   });
 
   it("an unknown CSV column is refused at the header", async () => {
     const csv = "id,category,input,expected,sensitve\na,c,x,y,\n";
-    expectRefused(await evalIn(project("dataset: tasks.csv\nmodels:\n" + RECORDED, { "tasks.csv": csv })), 'tasks.csv:1: column "sensitve": unknown; did you mean `sensitive`?');
+    expectRefused(
+      await evalIn(project("dataset: tasks.csv\nmodels:\n" + RECORDED, { "tasks.csv": csv })),
+      'tasks.csv:1: column "sensitve": unknown; did you mean `sensitive`?',
+    );
   });
 
   it("a misspelt scorer", async () => {
     const dataset = '{"id":"a","category":"c","input":"x","expected":"y","scorer":"exatc"}\n';
-    expectRefused(await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })), 'tasks.jsonl:1: scorer: unknown scorer type "exatc"; did you mean "exact"?');
+    expectRefused(
+      await evalIn(project("dataset: tasks.jsonl\nmodels:\n" + RECORDED, { "tasks.jsonl": dataset })),
+      'tasks.jsonl:1: scorer: unknown scorer type "exatc"; did you mean "exact"?',
+    );
   });
 
   it("import long: a sensitive value that is not yes/no", async () => {
@@ -225,7 +263,8 @@ describe("dataset items: unknown keys and yes/no values are refused, never read 
 });
 
 describe("flags that name models and categories", () => {
-  const config = "dataset: tasks.jsonl\nmodels:\n  - { id: openai-model, provider: recorded, file: answers.jsonl }\n  - { id: claude-model, provider: recorded, file: answers.jsonl }\n";
+  const config =
+    "dataset: tasks.jsonl\nmodels:\n  - { id: openai-model, provider: recorded, file: answers.jsonl }\n  - { id: claude-model, provider: recorded, file: answers.jsonl }\n";
 
   it("--models with a misspelt id", async () => {
     expectRefused(await evalIn(project(config), "--models", "opneai-model"), '--models: unknown model id "opneai-model"; did you mean "openai-model"?');

@@ -4,19 +4,7 @@
  * Each must end with a plain message and exit 2 (or quietly, for a closed stdout), never a stack trace or a hang.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -70,18 +58,29 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 function rowCount(file: string): number {
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.endsWith("}")).length : 0;
+  return existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.endsWith("}")).length
+    : 0;
 }
 
 function writeLock(dir: string, holder: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, LOCK), JSON.stringify({ hostname: hostname(), startedAt: new Date().toISOString(), command: "modelpick eval", args: [], ...holder }));
+  writeFileSync(
+    path.join(dir, LOCK),
+    JSON.stringify({ hostname: hostname(), startedAt: new Date().toISOString(), command: "modelpick eval", args: [], ...holder }),
+  );
 }
 
 /** A results directory recommend and check can read, and a routing file made from it. */
 async function routedProject(format = "json"): Promise<string> {
   const dir = tempDir("modelpick-fs-");
-  writeResultsDir(path.join(dir, "res"), [...rowsFor("big", "extraction", "1".repeat(12), { costUsd: 0.01 }), ...rowsFor("small", "extraction", "1".repeat(12), { costUsd: 0.001 })], [runModel("big"), runModel("small")]);
+  writeResultsDir(
+    path.join(dir, "res"),
+    [...rowsFor("big", "extraction", "1".repeat(12), { costUsd: 0.01 }), ...rowsFor("small", "extraction", "1".repeat(12), { costUsd: 0.001 })],
+    [runModel("big"), runModel("small")],
+  );
   const made = await runCli(["recommend", "--results", "res", "--out", `routing.${format}`], { cwd: dir });
   expect(made.code).toBe(0);
   return dir;
@@ -100,7 +99,12 @@ describe("item 5: one command at a time per output directory", () => {
       expect(results.map((r) => r.code).sort()).toEqual([0, 2]);
       const loser = results[1 - winner]!;
       const winnerPid = [a, b][winner]!.child.pid;
-      expectPlainError(loser, new RegExp(`out is in use by modelpick eval \\(pid ${winnerPid}, started \\d\\d:\\d\\d:\\d\\d UTC\\); wait for it, or remove out/${LOCK} if that process is gone`));
+      expectPlainError(
+        loser,
+        new RegExp(
+          `out is in use by modelpick eval \\(pid ${winnerPid}, started \\d\\d:\\d\\d:\\d\\d UTC\\); wait for it, or remove out/${LOCK} if that process is gone`,
+        ),
+      );
       expect(readRows(path.join(dir, "out"))).toHaveLength(60);
       expect(slow.requests).toHaveLength(60);
       expect(existsSync(path.join(dir, "out", LOCK))).toBe(false);
@@ -143,7 +147,9 @@ describe("item 5: one command at a time per output directory", () => {
       const resumed = await runCli(["eval", "--resume", "out", "--no-cache"], { cwd: dir });
       expect(resumed.stderr).not.toMatch(/internal error/);
       expect(resumed.code).toBe(0);
-      expect(resumed.stderr).toMatch(new RegExp(`note: took over out/\\${LOCK}, left by modelpick eval \\(pid ${run.child.pid}, started [^)]+\\), which is no longer running`));
+      expect(resumed.stderr).toMatch(
+        new RegExp(`note: took over out/\\${LOCK}, left by modelpick eval \\(pid ${run.child.pid}, started [^)]+\\), which is no longer running`),
+      );
       expect(new Set(readRows(path.join(dir, "out")).map((r) => r.itemId)).size).toBe(40);
       expect(existsSync(path.join(dir, "out", LOCK))).toBe(false);
     } finally {
@@ -184,7 +190,10 @@ describe("item 5: one command at a time per output directory", () => {
     const dir = recordedProject();
     writeLock(path.join(dir, "out"), { pid: 1, hostname: "build-agent-7" });
     const result = await runCli(["eval", "--out", "out"], { cwd: dir });
-    expectPlainError(result, new RegExp(`out is in use by modelpick eval \\(pid 1, started [^)]+\\) on host build-agent-7; .*remove out/\\${LOCK} if that run is over`));
+    expectPlainError(
+      result,
+      new RegExp(`out is in use by modelpick eval \\(pid 1, started [^)]+\\) on host build-agent-7; .*remove out/\\${LOCK} if that run is over`),
+    );
   });
 
   it("import takes the lock too, and a stale one is taken over with a note", async () => {
@@ -214,7 +223,10 @@ describe("item 6: files torn by an interrupted write", () => {
     const summary = path.join(dir, "res", "summary.json");
     writeFileSync(summary, readFileSync(summary, "utf8").slice(0, 200));
     const result = await runCli(["recommend", "--results", "res"], { cwd: dir });
-    expectPlainError(result, /res\/summary\.json is not valid JSON \(torn by an interrupted write\?\): .*; rerun the command that wrote it, or delete it: results\.jsonl alone is enough/);
+    expectPlainError(
+      result,
+      /res\/summary\.json is not valid JSON \(torn by an interrupted write\?\): .*; rerun the command that wrote it, or delete it: results\.jsonl alone is enough/,
+    );
     rmSync(summary);
     expect((await runCli(["recommend", "--results", "res"], { cwd: dir })).code).toBe(0);
   });
@@ -248,7 +260,12 @@ describe("item 6: files torn by an interrupted write", () => {
     const file = path.join(dir, `routing.${format}`);
     writeFileSync(file, format === "json" ? readFileSync(file, "utf8").slice(0, 100) : "routes: [\n");
     const result = await runCli(["check", `routing.${format}`, "--results", "res"], { cwd: dir });
-    expectPlainError(result, format === "json" ? /routing\.json is not valid JSON \(torn by an interrupted write\?\): .*; regenerate it with modelpick recommend --out/ : /routing\.yaml/);
+    expectPlainError(
+      result,
+      format === "json"
+        ? /routing\.json is not valid JSON \(torn by an interrupted write\?\): .*; regenerate it with modelpick recommend --out/
+        : /routing\.yaml/,
+    );
   });
 
   it("a damaged prices file and a damaged throughput profile: exit 2 naming the file", async () => {
@@ -308,7 +325,10 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
     expectPlainError(await runCli(["eval", "--config", "conf.yaml"], { cwd: dir }), /^error: cannot read conf\.yaml: it is a directory$/m);
   });
 
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdef"[i]}`).join(", ")}]`)].join("\n");
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x]",
+    ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdef"[i]}`).join(", ")}]`),
+  ].join("\n");
 
   it("a YAML alias bomb in the config", async () => {
     const dir = recordedProject();
@@ -324,7 +344,16 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
 
   it.each([
     ["not gzip at all", Buffer.from("this is not gzip")],
-    ["cut short", gzipSync(Buffer.from(numberedItems(50).map((i) => JSON.stringify(i)).join("\n"))).subarray(0, 60)],
+    [
+      "cut short",
+      gzipSync(
+        Buffer.from(
+          numberedItems(50)
+            .map((i) => JSON.stringify(i))
+            .join("\n"),
+        ),
+      ).subarray(0, 60),
+    ],
   ])("a corrupt .jsonl.gz dataset (%s)", async (_name, bytes) => {
     const dir = recordedProject(4, { dataset: "tasks.jsonl.gz" });
     writeFileSync(path.join(dir, "tasks.jsonl.gz"), bytes);
@@ -365,11 +394,17 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
   it("recommend --out under a file, or in a directory it may not write", async () => {
     const dir = await routedProject();
     writeFileSync(path.join(dir, "afile"), "x");
-    expectPlainError(await runCli(["recommend", "--results", "res", "--out", "afile/routing.ts"], { cwd: dir }), /cannot write afile\/routing\.ts: a part of the path is not a directory/);
+    expectPlainError(
+      await runCli(["recommend", "--results", "res", "--out", "afile/routing.ts"], { cwd: dir }),
+      /cannot write afile\/routing\.ts: a part of the path is not a directory/,
+    );
     if (isRoot) return; // root writes anywhere
     mkdirSync(path.join(dir, "ro"));
     chmodSync(path.join(dir, "ro"), 0o555);
-    expectPlainError(await runCli(["recommend", "--results", "res", "--out", "ro/routing.ts"], { cwd: dir }), /cannot write ro\/routing\.ts: permission denied/);
+    expectPlainError(
+      await runCli(["recommend", "--results", "res", "--out", "ro/routing.ts"], { cwd: dir }),
+      /cannot write ro\/routing\.ts: permission denied/,
+    );
   });
 
   it("check --junit pointing at a directory", async () => {
@@ -391,7 +426,10 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
     const dir = recordedProject();
     writeFileSync(path.join(dir, "afile"), "x");
     writeFileSync(path.join(dir, "long.csv"), "itemId,category,model,score\nq1,c,m,1\n");
-    expectPlainError(await runCli(["import", "long.csv", "--format", "long", "--out", "afile"], { cwd: dir }), /cannot create directory afile: a file with that name is already there/);
+    expectPlainError(
+      await runCli(["import", "long.csv", "--format", "long", "--out", "afile"], { cwd: dir }),
+      /cannot create directory afile: a file with that name is already there/,
+    );
   });
 
   it.each([
@@ -412,7 +450,10 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
     rmSync(results);
     symlinkSync("/dev/full", results);
     const full = await runCli(["eval", "--resume", "out"], { cwd: dir });
-    expectPlainError(full, /^error: cannot write out\/results\.jsonl: no space left on device; the rows written so far are kept in out: fix that, then continue with modelpick eval --resume out$/m);
+    expectPlainError(
+      full,
+      /^error: cannot write out\/results\.jsonl: no space left on device; the rows written so far are kept in out: fix that, then continue with modelpick eval --resume out$/m,
+    );
     expect(existsSync(path.join(dir, "out", "run.json"))).toBe(true);
     expect(existsSync(path.join(dir, "out", LOCK))).toBe(false);
 
@@ -423,7 +464,12 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
   });
 
   it.each([
-    ["a filesystem error", "Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: 'late.log' })", 2, /^error: cannot write late\.log: no space left on device\n$/],
+    [
+      "a filesystem error",
+      "Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: 'late.log' })",
+      2,
+      /^error: cannot write late\.log: no space left on device\n$/,
+    ],
     ["a bug", "new TypeError('x is not a function')", 3, /^internal error \(please report it\): TypeError: x is not a function\n\s+at /],
   ])("an error thrown in a callback, where no caller can catch it (%s), still reaches the exit-code boundary", async (_what, error, code, message) => {
     const main = pathToFileURL(path.join(ROOT, "dist", "main.js")).href;

@@ -179,7 +179,10 @@ describe("import --format lm-eval (CLI)", () => {
 
   it("exits 2 on a directory with no lm_eval results, and on a file", async () => {
     const dir = tempDir();
-    refused(await runCli(["import", ".", "--format", "lm-eval", "--out", "run"], { cwd: dir }), /no results_<date>\.json here or in its subdirectories; run lm_eval with --output_path/);
+    refused(
+      await runCli(["import", ".", "--format", "lm-eval", "--out", "run"], { cwd: dir }),
+      /no results_<date>\.json here or in its subdirectories; run lm_eval with --output_path/,
+    );
     writeFileSync(path.join(dir, "x.json"), "{}");
     refused(await runCli(["import", "x.json", "--format", "lm-eval", "--out", "run"], { cwd: dir }), /--format lm-eval reads a directory/);
   });

@@ -16,7 +16,10 @@ function project(): string {
 function resultsOnly(dir: string, name: string): string {
   const run = path.join(dir, name);
   mkdirSync(run);
-  writeFileSync(path.join(run, "results.jsonl"), JSON.stringify({ itemId: "q0", model: "m", category: "even", score: 1, error: null, skipped: null, inputTokens: 3, outputTokens: 2 }) + "\n");
+  writeFileSync(
+    path.join(run, "results.jsonl"),
+    JSON.stringify({ itemId: "q0", model: "m", category: "even", score: 1, error: null, skipped: null, inputTokens: 3, outputTokens: 2 }) + "\n",
+  );
   return run;
 }
 
@@ -50,7 +53,9 @@ describe("reports/latest and the results line, on hostile ground", () => {
     for (const name of ["garbage", "fifo", "folder"]) {
       const cost = await runCli(["cost", "--requests-per-day", "1k", "--results", name, "--models", "gpt-6-luna"], { cwd: dir, timeoutMs: 15_000 });
       expect(cost.code, name).toBe(0);
-      expect(cost.stderr, name).toMatch(new RegExp(`^Results: ${name} \\(summary\\.json unreadable: an unfinished or hand-made run; results\\.jsonl last written `, "m"));
+      expect(cost.stderr, name).toMatch(
+        new RegExp(`^Results: ${name} \\(summary\\.json unreadable: an unfinished or hand-made run; results\\.jsonl last written `, "m"),
+      );
     }
   });
 });

@@ -65,9 +65,7 @@ describe("a dataset-supplied regular expression that backtracks catastrophically
     for (const model of ["main", "threaded"]) {
       const row = (itemId: string) => rows.find((r) => r.itemId === itemId && r.model === model)!;
       expect(row("regex").score).toBeNull();
-      expect(row("regex").error).toContain(
-        "regex /^(a+)+$/ took longer than 1000 ms on this answer (catastrophic backtracking?); simplify the pattern",
-      );
+      expect(row("regex").error).toContain("regex /^(a+)+$/ took longer than 1000 ms on this answer (catastrophic backtracking?); simplify the pattern");
       expect(row("schema").score).toBeNull();
       expect(row("schema").error).toContain("regex /^(a+)+$/ took longer than 1000 ms on this answer");
       expect(row("fine")).toMatchObject({ score: 1, error: null });
@@ -153,7 +151,10 @@ describe("an answer past maxAnswerChars: a stream that never ends, a long record
       { id: "long", category: "c", input: "x", scorer: { type: "contains", values: ["abc"] } },
       { id: "short", category: "c", input: "x", expected: "ok" },
     ]);
-    const recorded = [{ itemId: "long", output: "abc".repeat(10_000) }, { itemId: "short", output: "ok" }];
+    const recorded = [
+      { itemId: "long", output: "abc".repeat(10_000) },
+      { itemId: "short", output: "ok" },
+    ];
     writeFileSync(path.join(dir, "recorded.jsonl"), recorded.map((r) => JSON.stringify(r)).join("\n"));
     const result = await evalIn(dir);
     expect(result.code).toBe(0);

@@ -80,7 +80,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 }
 
 function fail(res: ServerResponse, api: string, status: number, message: string, headers: Record<string, string>, key: string): void {
-  const body = api === "openai" ? { error: { message, type: "invalid_request_error", param: key, code: null } } : { type: "error", error: { type: "invalid_request_error", message } };
+  const body =
+    api === "openai"
+      ? { error: { message, type: "invalid_request_error", param: key, code: null } }
+      : { type: "error", error: { type: "invalid_request_error", message } };
   res.writeHead(status, `Denied ${key}`, { ...headers, "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }
@@ -90,14 +93,26 @@ function answer(res: ServerResponse, api: string, text: string, headers: Record<
   res.writeHead(200, { ...headers, "content-type": "text/event-stream" });
   const pieces = [text.slice(0, 20), text.slice(20, 31), text.slice(31)];
   if (api === "openai") {
-    const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const chunk = (delta: object, finish: string | null) =>
+      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     const usage = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices: [], usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 } })}\n\n`;
     res.end(pieces.map((p) => chunk({ content: p }, null)).join("") + chunk({}, "stop") + usage + "data: [DONE]\n\n");
     return;
   }
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   res.end(
-    event("message_start", { message: { id: "m", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } }) +
+    event("message_start", {
+      message: {
+        id: "m",
+        type: "message",
+        role: "assistant",
+        model: "m",
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 1 },
+      },
+    }) +
       pieces.map((p) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: p } })).join("") +
       event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 9 } }) +
       event("message_stop", {}),

@@ -19,9 +19,24 @@ const MODEL = "gpt\u001b]0;pwned\u0007\u009b31m\u202e";
 
 function hostileProject(): string {
   const config = {
-    models: [{ id: MODEL, provider: "openai-compatible", model: "m", hosting: "self-hosted", baseURL: mock.openaiBaseURL, maxRetries: 0, price: { inputPerMTok: 1, outputPerMTok: 1 } }],
+    models: [
+      {
+        id: MODEL,
+        provider: "openai-compatible",
+        model: "m",
+        hosting: "self-hosted",
+        baseURL: mock.openaiBaseURL,
+        maxRetries: 0,
+        price: { inputPerMTok: 1, outputPerMTok: 1 },
+      },
+    ],
   };
-  const items = Array.from({ length: 12 }, (_, i) => ({ id: `q${i}`, category: i < 10 ? CATEGORY : "plain", input: `question ${i}`, expected: i === 0 ? "not the answer" : `echo: question ${i}` }));
+  const items = Array.from({ length: 12 }, (_, i) => ({
+    id: `q${i}`,
+    category: i < 10 ? CATEGORY : "plain",
+    input: `question ${i}`,
+    expected: i === 0 ? "not the answer" : `echo: question ${i}`,
+  }));
   return makeProject(config, items);
 }
 

@@ -7,9 +7,13 @@ export const FIXTURES = fileURLToPath(new URL("../fixtures/routing/", import.met
 
 /** Imports a fixture into a fresh directory and reads the directory back as recommend would. */
 export async function importFixture(name: string, request: Partial<ImportRequest> & Pick<ImportRequest, "format">) {
+  return importInto({ file: `${FIXTURES}${name}`, ...request });
+}
+
+/** Imports a file or directory into a fresh directory (the request's defaults: no options) and reads it back. */
+export async function importInto(request: Partial<ImportRequest> & Pick<ImportRequest, "file" | "format">) {
   const outDir = tempDir("modelpick-import-");
   const outcome = await importResults({
-    file: `${FIXTURES}${name}`,
     outDir,
     columns: {},
     scoreScale: 1,

@@ -5,20 +5,16 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/results/store.js";
+import type { ImportRequest } from "../../src/import/index.js";
 import type { ResultRow } from "../../src/results/row.js";
-import { tempDir } from "../routing/fixtures.js";
+import { importInto } from "./helpers.js";
 
 const OUTPUT = fileURLToPath(new URL("../fixtures/lm-eval/output/", import.meta.url));
 const PYTHIA = "EleutherAI/pythia-160m";
 const LLAMA = "meta-llama/Llama-3.2-1B-Instruct";
 
-async function importDir(dir: string, request: Partial<ImportRequest> = {}) {
-  const outDir = tempDir("modelpick-lm-eval-");
-  const outcome = await importResults({ file: dir, outDir, format: "lm-eval", columns: {}, scoreScale: 1, selfHosted: [], sensitiveCategories: [], force: false, ...request });
-  const { rows, summary } = await readResultsDir(outDir);
-  return { outcome, rows, summary: summary! };
+function importDir(dir: string, request: Partial<ImportRequest> = {}) {
+  return importInto({ file: dir, format: "lm-eval", ...request });
 }
 
 function mean(rows: ResultRow[], model: string, task: string): number {
@@ -34,7 +30,12 @@ describe("import --format lm-eval", () => {
       ["gpt-4o-mini", "openai-chat-completions", "cloud"],
       [LLAMA, "vllm", "self-hosted"],
     ]);
-    expect(rows.filter((r) => r.model === PYTHIA).map((r) => r.itemId).filter((id) => id.endsWith("/0"))).toEqual(["arc_easy/0", "gsm8k/0", "hellaswag/0"]);
+    expect(
+      rows
+        .filter((r) => r.model === PYTHIA)
+        .map((r) => r.itemId)
+        .filter((id) => id.endsWith("/0")),
+    ).toEqual(["arc_easy/0", "gsm8k/0", "hellaswag/0"]);
     expect(outcome.summary.run.endedAt).toBe("2026-11-25T12:05:33.118802");
   });
 

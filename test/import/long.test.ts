@@ -12,7 +12,17 @@ describe("import --format long", () => {
   it("reads a long CSV with mapped column names", async () => {
     const { rows, summary, outcome } = await importFixture("long.csv", { format: "long", columns: MAP, selfHosted: ["local"] });
     expect(rows).toHaveLength(8);
-    expect(rows[0]).toMatchObject({ itemId: "q1", category: "extraction", model: "big", score: 1, output: '{"total": 101}', inputTokens: 120, outputTokens: 12, costUsd: 0.00054, latencyMs: 800 });
+    expect(rows[0]).toMatchObject({
+      itemId: "q1",
+      category: "extraction",
+      model: "big",
+      score: 1,
+      output: '{"total": 101}',
+      inputTokens: 120,
+      outputTokens: 12,
+      costUsd: 0.00054,
+      latencyMs: 800,
+    });
     // A quoted answer spanning two lines stays one field.
     expect(rows.find((r) => r.itemId === "q2" && r.model === "small")).toMatchObject({ score: 0, output: "The total is\nprobably 120, see line 3" });
     // No score: an error row, not a 0.
@@ -29,7 +39,17 @@ describe("import --format long", () => {
     const file = path.join(tempDir(), "scores.jsonl");
     writeFileSync(file, ['{"itemId":"a","model":"m1","score":80}', '{"itemId":"a","model":"m2","score":40}', ""].join("\n"));
     const outDir = tempDir();
-    const outcome = await importResults({ file, outDir, format: "long", columns: {}, defaultCategory: "general", scoreScale: 100, selfHosted: [], sensitiveCategories: [], force: false });
+    const outcome = await importResults({
+      file,
+      outDir,
+      format: "long",
+      columns: {},
+      defaultCategory: "general",
+      scoreScale: 100,
+      selfHosted: [],
+      sensitiveCategories: [],
+      force: false,
+    });
     expect(outcome.summary.cells.map((c) => [c.category, c.model, c.mean])).toEqual([
       ["general", "m1", 0.8],
       ["general", "m2", 0.4],

@@ -7,31 +7,18 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { importResults, type ImportRequest } from "../../src/import/index.js";
-import { readResultsDir } from "../../src/results/store.js";
+import type { ImportRequest } from "../../src/import/index.js";
 import type { ResultRow } from "../../src/results/row.js";
 import { tempDir } from "../routing/fixtures.js";
+import { importInto } from "./helpers.js";
 
 const PROMPTFOO = fileURLToPath(new URL("../fixtures/promptfoo/", import.meta.url));
 const GPT = "openai:gpt-4o-mini";
 const HTTP = "llama-local";
 const PYTHON = "file://providers/rag_pipeline.py";
 
-async function importFile(file: string, request: Partial<ImportRequest> = {}) {
-  const outDir = tempDir("modelpick-promptfoo-");
-  const outcome = await importResults({
-    file: file.includes("/") ? file : path.join(PROMPTFOO, file),
-    outDir,
-    format: "promptfoo",
-    columns: {},
-    scoreScale: 1,
-    selfHosted: [],
-    sensitiveCategories: [],
-    force: false,
-    ...request,
-  });
-  const { rows, summary } = await readResultsDir(outDir);
-  return { outcome, rows, summary: summary! };
+function importFile(file: string, request: Partial<ImportRequest> = {}) {
+  return importInto({ file: file.includes("/") ? file : path.join(PROMPTFOO, file), format: "promptfoo", ...request });
 }
 
 function row(rows: ResultRow[], model: string, itemId: string): ResultRow {
@@ -82,9 +69,18 @@ describe("promptfoo version 3 with several providers", () => {
 
   it("lets --map itemId=description name items by the tests' descriptions", async () => {
     const { rows } = await importFile("v3-three-providers.json", { columns: { itemId: "description" } });
-    expect([...new Set(rows.map((r) => r.itemId))].sort()).toEqual(
-      ["extraction 1", "extraction 2", "extraction 3", "extraction 4", "extraction 5", "summary 10", "summary 6", "summary 7", "summary 8", "summary 9"],
-    );
+    expect([...new Set(rows.map((r) => r.itemId))].sort()).toEqual([
+      "extraction 1",
+      "extraction 2",
+      "extraction 3",
+      "extraction 4",
+      "extraction 5",
+      "summary 10",
+      "summary 6",
+      "summary 7",
+      "summary 8",
+      "summary 9",
+    ]);
   });
 
   it("refuses an item id that names two different tests", async () => {
@@ -98,7 +94,9 @@ describe("promptfoo version 3 with several providers", () => {
     for (const r of data.results.results) if (r.provider.label === HTTP) r.provider = { id: GPT, label: "" };
     const file = path.join(tempDir(), "same-id.json");
     writeFileSync(file, JSON.stringify(data));
-    await expect(importFile(file)).rejects.toThrow(/two providers are both named "openai:gpt-4o-mini" \(promptfoo columns 0 and 1\); give each a distinct label/);
+    await expect(importFile(file)).rejects.toThrow(
+      /two providers are both named "openai:gpt-4o-mini" \(promptfoo columns 0 and 1\); give each a distinct label/,
+    );
   });
 });
 

@@ -26,6 +26,8 @@ describe("import --format wide", () => {
   });
 
   it("asks for a category when the table has none", async () => {
-    await expect(importFixture("wide.csv", { format: "wide" })).rejects.toThrow(/no category column; name it with --map category=COLUMN or give every item one with --category NAME/);
+    await expect(importFixture("wide.csv", { format: "wide" })).rejects.toThrow(
+      /no category column; name it with --map category=COLUMN or give every item one with --category NAME/,
+    );
   });
 });

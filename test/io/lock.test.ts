@@ -41,9 +41,14 @@ it("does not remove a lock that is no longer its own", () => {
 
 it("takes over a lock whose process is gone, and says so", () => {
   const dir = fresh();
-  writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 17, hostname: hostname(), startedAt: "2026-01-02T03:04:05.000Z", command: "modelpick eval", args: [] }));
+  writeFileSync(
+    path.join(dir, LOCK_FILE),
+    JSON.stringify({ pid: 2 ** 22 + 17, hostname: hostname(), startedAt: "2026-01-02T03:04:05.000Z", command: "modelpick eval", args: [] }),
+  );
   const lock = lockDir(dir, "modelpick eval");
-  expect(lock.note).toMatch(/took over .*\.modelpick\.lock, left by modelpick eval \(pid 4194321, started 2026-01-02 03:04:05 UTC\), which is no longer running/);
+  expect(lock.note).toMatch(
+    /took over .*\.modelpick\.lock, left by modelpick eval \(pid 4194321, started 2026-01-02 03:04:05 UTC\), which is no longer running/,
+  );
   expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), "utf8")).pid).toBe(process.pid);
   lock.release();
 });

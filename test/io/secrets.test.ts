@@ -66,7 +66,7 @@ describe("secret redaction", () => {
     // A small alphabet makes windows that almost match, and runs broken by characters no secret has (" ", ".").
     const alphabet = "ab12 .";
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const randomText = (length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
     const secrets = [randomText(20).replaceAll(" ", "a").replaceAll(".", "b"), randomText(12).replaceAll(" ", "1").replaceAll(".", "2")];
     registerSecrets(secrets);
@@ -79,7 +79,11 @@ describe("secret redaction", () => {
       return text.replace(/[\s\S]/g, (char, i: number) => (covered[i] ? "\u0000" : char)).replace(/\u0000+/g, "***");
     };
     for (let round = 0; round < 300; round++) {
-      const text = Array.from({ length: 6 }, () => (random() < 0.5 ? randomText(Math.floor(random() * 12)) : secrets[Math.floor(random() * 2)]!.slice(Math.floor(random() * 6), 8 + Math.floor(random() * 12)))).join("");
+      const text = Array.from({ length: 6 }, () =>
+        random() < 0.5
+          ? randomText(Math.floor(random() * 12))
+          : secrets[Math.floor(random() * 2)]!.slice(Math.floor(random() * 6), 8 + Math.floor(random() * 12)),
+      ).join("");
       expect(redactSecrets(text), JSON.stringify(text)).toBe(naive(text));
     }
   });

@@ -8,6 +8,10 @@ describe("terminalSafe", () => {
     expect(terminalSafe("line one\n\tline two")).toBe("line one\n\tline two");
   });
 
+  it("escapes the line and paragraph separators, so one line of data is never shown as two", () => {
+    expect(terminalSafe("one\u2028two\u2029three")).toBe("one\\u2028two\\u2029three");
+  });
+
   it("leaves ordinary text alone, accents, CJK, emoji and right-to-left scripts included", () => {
     const text = "café 東京 🌍 مرحبا — “quoted” · 50 %";
     expect(terminalSafe(text)).toBe(text);
@@ -16,9 +20,9 @@ describe("terminalSafe", () => {
 
 describe("terminalSafeJson", () => {
   it("is JSON for the same value, with no control character left raw", () => {
-    const value = { name: "a\u001b[31mb\u0000c\u007fd\u009be\u202ef", n: 1 };
+    const value = { name: "a\u001b[31mb\u0000c\u007fd\u009be\u202ef\u2028g", n: 1 };
     const text = terminalSafeJson(value, 2);
-    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -69,7 +69,9 @@ describe("modelpick init", () => {
 
     const evaluated = await runCli(["eval"], { cwd: dir, env: NO_KEYS });
     expect(evaluated.code).toBe(2);
-    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/);
+    expect(evaluated.stderr).toMatch(
+      /^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/,
+    );
     expect(mock.requests).toHaveLength(0);
   });
 

@@ -132,7 +132,9 @@ describe("installed into a new project with npm install --offline", () => {
     expect(init.stdout).toMatch(/^Wrote modelpick\.yaml \(models: claude, gpt, gemini\) and datasets\/starter\.yaml/);
     const evaluated = await modelpick(["eval"], project);
     expect(evaluated.code).toBe(2);
-    expect(evaluated.stderr).toMatch(/^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/);
+    expect(evaluated.stderr).toMatch(
+      /^error: missing API key: set ANTHROPIC_API_KEY \(model "claude"\), OPENAI_API_KEY \(model "gpt"\), GEMINI_API_KEY \(model "gemini"\)/,
+    );
     const again = await modelpick(["init"], project);
     expect(again.code).toBe(2);
   });
@@ -161,12 +163,13 @@ describe("installed into a new project with npm install --offline", () => {
     needsInstall(ctx);
     const gguf = path.join(app, "tiny.gguf");
     writeTinyGguf(gguf);
-    writeFileSync(
-      path.join(app, "local.yaml"),
-      "dataset: items.jsonl\nmodels:\n  - { id: tiny, provider: llama-cpp, path: tiny.gguf }\n",
-    );
+    writeFileSync(path.join(app, "local.yaml"), "dataset: items.jsonl\nmodels:\n  - { id: tiny, provider: llama-cpp, path: tiny.gguf }\n");
     writeFileSync(path.join(app, "items.jsonl"), JSON.stringify({ id: "q1", category: "c", input: "hi", expected: "hi" }) + "\n");
-    for (const args of [["models", "--local", "tiny.gguf"], ["bench-local", "tiny.gguf"], ["eval", "--config", "local.yaml", "--out", "local-run"]]) {
+    for (const args of [
+      ["models", "--local", "tiny.gguf"],
+      ["bench-local", "tiny.gguf"],
+      ["eval", "--config", "local.yaml", "--out", "local-run"],
+    ]) {
       const result = await modelpick(args);
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 2, stderr: NOT_INSTALLED });
     }

@@ -129,9 +129,7 @@ interface LockEntry {
 }
 
 function restrictionOf(manifest: LockEntry): Record<string, string[]> | undefined {
-  const found = Object.fromEntries(
-    (["os", "cpu", "libc"] as const).filter((key) => (manifest[key]?.length ?? 0) > 0).map((key) => [key, manifest[key]!]),
-  );
+  const found = Object.fromEntries((["os", "cpu", "libc"] as const).filter((key) => (manifest[key]?.length ?? 0) > 0).map((key) => [key, manifest[key]!]));
   return Object.keys(found).length > 0 ? found : undefined;
 }
 

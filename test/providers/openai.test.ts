@@ -24,9 +24,7 @@ describe("openai provider against the mock server", () => {
   it("streams the answer, records the server's usage and measures time to first token", async () => {
     mock.setBehavior(() => ({ text: "Paris is the capital of France.", inputTokens: 17, outputTokens: 9, latencyMs: 40 }));
     const provider = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY);
-    const result = await provider.complete(
-      requestFor([{ role: "user", content: "Capital of France?" }], { system: "Answer briefly.", temperature: 0.3 }),
-    );
+    const result = await provider.complete(requestFor([{ role: "user", content: "Capital of France?" }], { system: "Answer briefly.", temperature: 0.3 }));
     expect(result.output).toBe("Paris is the capital of France.");
     expect(result.inputTokens).toBe(17);
     expect(result.outputTokens).toBe(9);

@@ -22,7 +22,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 const STREAM =
   "\uFEFF: a comment\n" +
-  "event: message_start\ndata: {\"a\":1}\n\n" +
+  'event: message_start\ndata: {"a":1}\n\n' +
   "data: first line\r\ndata:second line\r\n\r\n" +
   "event: ping\rdata: {}\r\r" +
   "data: ünïcödé 🌍\n\n" +
@@ -100,9 +100,7 @@ describe("readServerSentEvents on long and endless lines", () => {
 
   it("stops at a line without end longer than maxEventChars, and stops reading the body", async () => {
     const { response, state } = streamedBody(4000, () => "y".repeat(16 * 1024));
-    await expect(drain(response, 1_000_000)).rejects.toThrow(
-      "the event stream sent an event of more than 1,000,000 characters; stopped reading",
-    );
+    await expect(drain(response, 1_000_000)).rejects.toThrow("the event stream sent an event of more than 1,000,000 characters; stopped reading");
     expect(state.sent).toBeLessThan(100);
     expect(state.cancelled).toBe(true);
   });

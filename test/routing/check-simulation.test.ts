@@ -95,10 +95,16 @@ describe("check when a routed model got worse", () => {
       expect(report.ok).toBe(false);
       const failing = report.routes.filter((r) => r.verdict === "fails");
       expect(failing.map((r) => `${r.category} → ${r.model}`)).toEqual(routedTo("best").map((c) => `${c} → best`));
-      for (const route of failing) expect(route.failures[0]).toMatchObject({ kind: "quality-fell", comparison: { design: "paired", test: "exact-mcnemar", n: ITEMS } });
+      for (const route of failing)
+        expect(route.failures[0]).toMatchObject({ kind: "quality-fell", comparison: { design: "paired", test: "exact-mcnemar", n: ITEMS } });
       const text = renderCheckText(report, "routing.yaml");
       for (const category of routedTo("best")) {
-        expect(text).toMatch(new RegExp(`^✗ ${category} → best: quality fell \\d\\.\\d{3} → \\d\\.\\d{3} \\(−0\\.\\d{3} \\[−0\\.\\d\\d, −0\\.\\d\\d\\], paired on 400 items\\)$`, "m"));
+        expect(text).toMatch(
+          new RegExp(
+            `^✗ ${category} → best: quality fell \\d\\.\\d{3} → \\d\\.\\d{3} \\(−0\\.\\d{3} \\[−0\\.\\d\\d, −0\\.\\d\\d\\], paired on 400 items\\)$`,
+            "m",
+          ),
+        );
       }
     }
   });
@@ -134,7 +140,12 @@ describe("check when a cheaper model became as good", () => {
       const task0 = report.routes.find((r) => r.category === "task0" && !r.sensitive)!;
       expect(task0.verdict).toBe("warns");
       expect(task0.warnings).toEqual([
-        expect.objectContaining({ kind: "cheaper-qualifies", model: "cheap", tokensPerDay: 10_000_000, comparison: expect.objectContaining({ direction: "not-below" }) }),
+        expect.objectContaining({
+          kind: "cheaper-qualifies",
+          model: "cheap",
+          tokensPerDay: 10_000_000,
+          comparison: expect.objectContaining({ direction: "not-below" }),
+        }),
       ]);
       // All of 10m tokens/day at $1 instead of $10 per 1,000 requests of 1,000 tokens.
       const saving = task0.warnings[0]!.kind === "cheaper-qualifies" ? task0.warnings[0]!.monthlySavingUsd! : 0;

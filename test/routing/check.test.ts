@@ -24,11 +24,7 @@ function baseline(): ResultRow[] {
 }
 
 function models(overrides: Record<string, Partial<ModelProfile>> = {}): ModelProfile[] {
-  return [
-    profile("big", overrides.big),
-    profile("small", overrides.small),
-    profile("local", { hosting: "self-hosted", ...overrides.local }),
-  ];
+  return [profile("big", overrides.big), profile("small", overrides.small), profile("local", { hosting: "self-hosted", ...overrides.local })];
 }
 
 function committed(rows = baseline(), extra: Partial<RoutingCriteria> = {}) {
@@ -56,7 +52,9 @@ describe("modelpick check (core)", () => {
         ["pii", true, "holds"],
       ]);
       // Each route against its own outcomes, paired item by item: nothing changed, nothing lost.
-      expect(report.routes.map((r) => r.regression && [r.regression.design, r.regression.test, r.regression.n, r.regression.diff, r.regression.pValue])).toEqual([
+      expect(
+        report.routes.map((r) => r.regression && [r.regression.design, r.regression.test, r.regression.n, r.regression.diff, r.regression.pValue]),
+      ).toEqual([
         ["paired", "exact-mcnemar", 30, 0, 1],
         ["paired", "exact-mcnemar", 30, 0, 1],
         ["paired", "exact-mcnemar", 30, 0, 1],
@@ -83,10 +81,16 @@ describe("modelpick check (core)", () => {
     // Four routes, but pii's route and its sensitive route are one model on one category: one comparison, not two.
     expect(report.routes.filter((r) => r.regression !== null)).toHaveLength(4);
     expect(report.family).toEqual({ regressions: 3, alternatives: 1, cheaper: 0 });
-    expect(text).toMatch(/^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold \(4 comparisons: 3 regressions, 1 against the best now, Holm family-wise α 0\.05; tolerance 0\.02\)$/m);
+    expect(text).toMatch(
+      /^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold \(4 comparisons: 3 regressions, 1 against the best now, Holm family-wise α 0\.05; tolerance 0\.02\)$/m,
+    );
     expect(text).toMatch(/^✗ extraction → small: quality fell 1\.000 → 0\.600 \(−0\.400 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m);
-    expect(text).toMatch(/^ {4}exact McNemar test, 12 right → wrong and 0 wrong → right: p = 0\.00044 \(H0: it fell by at most 0\.02\); Holm-adjusted over 4 comparisons: p = 0\.0018 ≤ α 0\.05$/m);
-    expect(text).toMatch(/^ {4}below today's best: small is −0\.400 \[−0\.\d\d, −0\.\d\d\] from big \(paired on 30 items\), more than the rule's 0\.02 and the tolerance allow$/m);
+    expect(text).toMatch(
+      /^ {4}exact McNemar test, 12 right → wrong and 0 wrong → right: p = 0\.00044 \(H0: it fell by at most 0\.02\); Holm-adjusted over 4 comparisons: p = 0\.0018 ≤ α 0\.05$/m,
+    );
+    expect(text).toMatch(
+      /^ {4}below today's best: small is −0\.400 \[−0\.\d\d, −0\.\d\d\] from big \(paired on 30 items\), more than the rule's 0\.02 and the tolerance allow$/m,
+    );
     expect(text).toMatch(/^ {4}note: recommend would now choose big$/m);
     expect(text).toMatch(/^✓ pii → local/m);
     expect(text).toMatch(/^✓ pii \(sensitive data\) → local/m);
@@ -103,7 +107,9 @@ describe("modelpick check (core)", () => {
     expect(task.alternative === null || task.failures.every((f) => f.kind !== "below-best")).toBe(true);
     expect(task.verdict).toBe("fails");
     expect(task.failures.map((f) => f.kind)).toEqual(["quality-fell"]);
-    expect(renderCheckText(report, "routing.yaml")).toMatch(/^✗ task → big: quality fell 1\.000 → 0\.667 \(−0\.333 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m);
+    expect(renderCheckText(report, "routing.yaml")).toMatch(
+      /^✗ task → big: quality fell 1\.000 → 0\.667 \(−0\.333 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m,
+    );
   });
 
   it("a fall within the tolerance holds; the same fall with no tolerance fails", () => {
@@ -146,13 +152,22 @@ describe("modelpick check (core)", () => {
     expect(report.ok).toBe(true);
     const worse = losing(renamed, "small", "extraction", 20);
     const failing = checkRouting(document, { rows: worse, models: models(), source: SOURCE }, OPTIONS);
-    expect(renderCheckText(failing, "r.yaml")).toMatch(/^✗ extraction → small: quality fell 1\.000 → 0\.333 \(−0\.667 \[−\d\.\d\d, −\d\.\d\d\], 30 items then, 30 now, too few in common to pair\)$/m);
+    expect(renderCheckText(failing, "r.yaml")).toMatch(
+      /^✗ extraction → small: quality fell 1\.000 → 0\.333 \(−0\.667 \[−\d\.\d\d, −\d\.\d\d\], 30 items then, 30 now, too few in common to pair\)$/m,
+    );
   });
 
   it("tests graded scores with the paired t test, on outcomes kept to 0.005", () => {
-    const graded = (model: string, scores: number[]) => scores.map((score, i) => row({ itemId: `g-${i}`, model, category: "summaries", score, costUsd: model === "big" ? 0.01 : 0.001 }));
+    const graded = (model: string, scores: number[]) =>
+      scores.map((score, i) => row({ itemId: `g-${i}`, model, category: "summaries", score, costUsd: model === "big" ? 0.01 : 0.001 }));
     const before = Array.from({ length: 40 }, (_, i) => 0.6 + ((i * 37) % 40) / 100);
-    const rows = [...graded("big", before), ...graded("small", before.map((s) => s - 0.001))];
+    const rows = [
+      ...graded("big", before),
+      ...graded(
+        "small",
+        before.map((s) => s - 0.001),
+      ),
+    ];
     const document = toDocument(recommend({ rows, models: [profile("big"), profile("small")], criteria: criteria(), source: SOURCE }));
     expect(document.routes.summaries?.evidence.outcomes.scale).toBe("graded");
     const same = checkRouting(document, { rows, models: [profile("big"), profile("small")], source: SOURCE }, OPTIONS);
@@ -169,7 +184,9 @@ describe("modelpick check (core)", () => {
     const extraction = report.routes.find((r) => r.category === "extraction")!;
     expect(extraction.verdict).toBe("fails");
     expect(extraction.failures).toEqual([{ kind: "model-missing" }]);
-    expect(renderCheckText(report, "r.yaml")).toMatch(/^✗ extraction → small: small has no scored result in this category \(deprecated, renamed, or every request failed\?\)$/m);
+    expect(renderCheckText(report, "r.yaml")).toMatch(
+      /^✗ extraction → small: small has no scored result in this category \(deprecated, renamed, or every request failed\?\)$/m,
+    );
   });
 
   it("fails when a sensitive route's model is no longer self-hosted", () => {
@@ -216,11 +233,15 @@ describe("modelpick check (core)", () => {
     expect(secret.verdict).toBe("no-route");
     expect(secret.notes).toEqual([{ kind: "now-qualifies", model: "local" }]);
     expect(report.warnings).toEqual([{ kind: "unrouted-category", category: "summaries" }]);
-    expect(renderCheckText(report, "r.yaml")).toMatch(/^warning: category "summaries" is in the results but has no route in the file; run check --update to add it$/m);
+    expect(renderCheckText(report, "r.yaml")).toMatch(
+      /^warning: category "summaries" is in the results but has no route in the file; run check --update to add it$/m,
+    );
   });
 
   it("warns that a response cache can hide a model change when most fresh rows came from it", () => {
-    const cached = baseline().map((r, i) => (i % 4 === 0 ? r : { ...r, cached: true, cachedAt: i === 1 ? "2026-11-17T10:00:00.000Z" : "2026-11-19T10:00:00.000Z" }));
+    const cached = baseline().map((r, i) =>
+      i % 4 === 0 ? r : { ...r, cached: true, cachedAt: i === 1 ? "2026-11-17T10:00:00.000Z" : "2026-11-19T10:00:00.000Z" },
+    );
     const report = checkRouting(committed(), { rows: cached, models: models(), source: SOURCE }, OPTIONS);
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([
@@ -236,14 +257,20 @@ describe("modelpick check (core)", () => {
   it("refuses committed outcomes that were damaged or edited, naming the field", () => {
     const json = JSON.parse(emitRouting(committed(), "json"));
     json.routes.extraction.evidence.outcomes.data = json.routes.extraction.evidence.outcomes.data.replace(/^./, "!");
-    expect(() => parseRouting(JSON.stringify(json), "json", "r.json")).toThrow(/^r\.json: routes\.extraction\.evidence\.outcomes: not base64 \(r\.json is not a routing table written by modelpick recommend/);
+    expect(() => parseRouting(JSON.stringify(json), "json", "r.json")).toThrow(
+      /^r\.json: routes\.extraction\.evidence\.outcomes: not base64 \(r\.json is not a routing table written by modelpick recommend/,
+    );
     const edited = JSON.parse(emitRouting(committed(), "json"));
     edited.routes.extraction.evidence.n = 29;
-    expect(() => parseRouting(JSON.stringify(edited), "json", "r.json")).toThrow(/^r\.json: routes\.extraction\.evidence: n is 29 but its outcomes score 30 item\(s\)/);
+    expect(() => parseRouting(JSON.stringify(edited), "json", "r.json")).toThrow(
+      /^r\.json: routes\.extraction\.evidence: n is 29 but its outcomes score 30 item\(s\)/,
+    );
     // A pass turned into a fail (or the evidence's mean edited) no longer agrees with the evidence's mean.
     const flipped = JSON.parse(emitRouting(committed(), "json"));
     flipped.routes.extraction.evidence.mean = 0.9;
-    expect(() => parseRouting(JSON.stringify(flipped), "json", "r.json")).toThrow(/^r\.json: routes\.extraction\.evidence: mean is 0\.9 but its outcomes average 1\.0000/);
+    expect(() => parseRouting(JSON.stringify(flipped), "json", "r.json")).toThrow(
+      /^r\.json: routes\.extraction\.evidence: mean is 0\.9 but its outcomes average 1\.0000/,
+    );
     const lost = JSON.parse(emitRouting(committed(), "json"));
     delete lost.items.pii;
     expect(() => parseRouting(JSON.stringify(lost), "json", "r.json")).toThrow(/^r\.json: items: no item ids for "pii", which has a route/);
@@ -252,7 +279,7 @@ describe("modelpick check (core)", () => {
 
 describe("check reports", () => {
   it("writes JUnit XML with one case per route, escaped, and the family in its properties", () => {
-    const hostile = 'ex<"&\'>\u0001';
+    const hostile = "ex<\"&'>\u0001";
     const rows = [...rowsFor("big", hostile, ALL, { costUsd: 0.01 }), ...rowsFor("small", hostile, ALL, { costUsd: 0.001 })];
     const document = toDocument(recommend({ rows, models: [], criteria: criteria(), source: SOURCE }));
     const worse = rows.map((r) => (r.model === "small" ? { ...r, score: 0 } : r));
@@ -282,7 +309,9 @@ describe("check reports", () => {
       checkRouting(document, { rows: rows.map((r) => ({ ...r, score: 0 })), models: [], source: SOURCE }, OPTIONS),
       "routing.yaml",
     );
-    expect(failing).toMatch(/^\| ❌ \| a\\\|b # heading \| m\\\|1 \| .* \| quality fell 1\.000 → 0\.000 .*; exact McNemar test, 30 right → wrong and 0 wrong → right: p &lt; 0\.0001/m);
+    expect(failing).toMatch(
+      /^\| ❌ \| a\\\|b # heading \| m\\\|1 \| .* \| quality fell 1\.000 → 0\.000 .*; exact McNemar test, 30 right → wrong and 0 wrong → right: p &lt; 0\.0001/m,
+    );
   });
 
   it("gives JSON with each route's verdict and reasons as data, with no English and no fresh recommendation", () => {
@@ -304,7 +333,15 @@ describe("check reports", () => {
     const extraction = json.routes[0];
     expect(extraction).toMatchObject({ category: "extraction", sensitive: false, model: "small", verdict: "fails" });
     expect(extraction.failures.map((f: { kind: string }) => f.kind)).toEqual(["quality-fell", "below-best"]);
-    expect(extraction.failures[0].comparison).toMatchObject({ design: "paired", test: "exact-mcnemar", direction: "below", n: 30, losses: 12, gains: 0, margin: 0.02 });
+    expect(extraction.failures[0].comparison).toMatchObject({
+      design: "paired",
+      test: "exact-mcnemar",
+      direction: "below",
+      n: 30,
+      losses: 12,
+      gains: 0,
+      margin: 0.02,
+    });
     expect(extraction.failures[0].comparison.low).toBeLessThan(extraction.failures[0].comparison.high);
     expect(extraction.failures[1]).toMatchObject({ kind: "below-best", reference: "big", within: 0.02, comparison: { margin: 0.04 } });
     expect(JSON.stringify(json.routes)).not.toMatch(/quality fell|below today|paired on|significantly/);

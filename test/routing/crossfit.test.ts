@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/report/stats.js";
+import { seededRandom } from "../../src/stats/random.js";
 import { crossValidate } from "../../src/routing/crossfit.js";
 import { gatherEvidence, type CategoryData } from "../../src/routing/evidence.js";
 import { recommend } from "../../src/routing/select.js";

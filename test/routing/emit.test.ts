@@ -58,12 +58,21 @@ function compile(moduleText: string, appText: string): { diagnostics: string[]; 
     lib: ["lib.es2022.d.ts"],
     outDir: dir,
   });
-  const diagnostics = ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   program.emit();
   return { diagnostics, dir };
 }
+
+/** The sample document's route for extraction (and so for a plain request), as every format writes it. */
+const GPT_SMALL_ROUTE = {
+  id: "gpt-small",
+  model: "gpt-small-2026-01",
+  provider: "openai",
+  hosting: "cloud",
+  maxTokens: 512,
+  temperature: 0,
+  humanReview: false,
+};
 
 describe("emitted TypeScript", () => {
   it("compiles under tsc --strict, runs, and routes sensitive data to its category's self-hosted model", async () => {
@@ -81,7 +90,7 @@ describe("emitted TypeScript", () => {
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const { out } = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { out: Record<string, Record<string, unknown>> };
-    expect(out.plain).toEqual({ id: "gpt-small", model: "gpt-small-2026-01", provider: "openai", hosting: "cloud", maxTokens: 512, temperature: 0, humanReview: false });
+    expect(out.plain).toEqual(GPT_SMALL_ROUTE);
     const llama = {
       id: "llama-local",
       model: "llama-local",
@@ -146,7 +155,8 @@ describe("emitted TypeScript", () => {
       ],
     });
     const text = emitRouting(document, "ts");
-    const app = 'import { routeRequest } from "./routing.js";\nexport function attempt(task: "chat" | "faq"): string { try { return routeRequest(task, true).id; } catch (e) { return String(e); } }\nexport const plain = routeRequest("chat", false).id;\n';
+    const app =
+      'import { routeRequest } from "./routing.js";\nexport function attempt(task: "chat" | "faq"): string { try { return routeRequest(task, true).id; } catch (e) { return String(e); } }\nexport const plain = routeRequest("chat", false).id;\n';
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as { attempt(task: string): string; plain: string };
@@ -155,7 +165,9 @@ describe("emitted TypeScript", () => {
     expect(mod.attempt("chat")).toBe(
       'Error: no self-hosted model qualified for sensitive data of task category "chat", and sensitive data is never sent to a cloud model',
     );
-    expect(text).toMatch(/\/\/ no sensitive route for "chat": no self-hosted model qualifies for sensitive data \(local: quality at the lower end of its 95 % interval 0\.1[0-9]{2}, below --sensitive-min-quality 0\.7\)/);
+    expect(text).toMatch(
+      /\/\/ no sensitive route for "chat": no self-hosted model qualifies for sensitive data \(local: quality at the lower end of its 95 % interval 0\.1[0-9]{2}, below --sensitive-min-quality 0\.7\)/,
+    );
   });
 
   it("stays safe and exact whatever the model and category names contain", async () => {
@@ -166,7 +178,8 @@ describe("emitted TypeScript", () => {
     const models = [profile(HOSTILE_MODEL, { model: HOSTILE_MODEL, provider: HOSTILE_MODEL, hosting: "self-hosted", baseURL: `http://x/${HOSTILE_MODEL}` })];
     const document = toDocument(recommend({ rows, models, criteria: criteria(), source: { ...SOURCE, runId: HOSTILE_CATEGORY } }));
     const text = emitRouting(document, "ts");
-    const app = 'import { MODEL_ROUTING, SENSITIVE_ROUTING } from "./routing.js";\nexport const routes = MODEL_ROUTING;\nexport const sensitive = SENSITIVE_ROUTING;\nexport const pwned = (globalThis as { pwned?: number }).pwned;\n';
+    const app =
+      'import { MODEL_ROUTING, SENSITIVE_ROUTING } from "./routing.js";\nexport const routes = MODEL_ROUTING;\nexport const sensitive = SENSITIVE_ROUTING;\nexport const pwned = (globalThis as { pwned?: number }).pwned;\n';
     const { diagnostics, dir } = compile(text, app);
     expect(diagnostics).toEqual([]);
     const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as {
@@ -214,14 +227,16 @@ describe("YAML and JSON routing tables", () => {
       "A model can take a category's route when its quality is at least 0.5 with 95 % confidence (the lower end of its own 95 % interval is ≥ 0.5), on at least 10 items; the cheapest such model gets it, ties go to the faster.",
     );
     expect(json.routes.extraction).toMatchObject({
-      id: "gpt-small",
-      model: "gpt-small-2026-01",
-      provider: "openai",
-      hosting: "cloud",
-      maxTokens: 512,
-      temperature: 0,
-      humanReview: false,
-      evidence: { mean: 1, n: 20, costPer1kUsd: 1, costEstimated: false, ciLow: 0.8389, ciHigh: 1, outcomes: { scale: "pass-fail", data: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) } },
+      ...GPT_SMALL_ROUTE,
+      evidence: {
+        mean: 1,
+        n: 20,
+        costPer1kUsd: 1,
+        costEstimated: false,
+        ciLow: 0.8389,
+        ciHigh: 1,
+        outcomes: { scale: "pass-fail", data: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) },
+      },
     });
     // Every category with a route (or a sensitive route) has its item ids, once; "secret" has a sensitive route only.
     expect(Object.keys(json.items).sort()).toEqual(["extraction", "hard", "pii", "secret"]);

@@ -30,12 +30,7 @@ export function row(fields: Pick<ResultRow, "itemId" | "model" | "category"> & P
  * One row per character of `pattern` ("1" right, "0" wrong, "s" skipped as sensitive, "e" errored), on items
  * `<category>-0`, `<category>-1`, … so that models are paired on the same items.
  */
-export function rowsFor(
-  model: string,
-  category: string,
-  pattern: string,
-  extra: Partial<ResultRow> = {},
-): ResultRow[] {
+export function rowsFor(model: string, category: string, pattern: string, extra: Partial<ResultRow> = {}): ResultRow[] {
   return [...pattern].map((mark, i) =>
     row({
       itemId: `${category}-${i}`,
@@ -74,12 +69,7 @@ export function tempDir(prefix = "modelpick-routing-"): string {
 }
 
 /** Writes results.jsonl (and summary.json unless told not to), as eval does. */
-export function writeResultsDir(
-  dir: string,
-  rows: ResultRow[],
-  models: ModelRunInfo[],
-  options: { summary?: boolean; runId?: string } = {},
-): string {
+export function writeResultsDir(dir: string, rows: ResultRow[], models: ModelRunInfo[], options: { summary?: boolean; runId?: string } = {}): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "results.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   if (options.summary !== false) {

@@ -28,7 +28,10 @@ describe("routing decisions do not hang on English", () => {
     const decision = result.decisions[0]!;
     expect(decision.chosen?.model).toBe("llama");
     expect(decision.candidates.find((c) => c.model === "tiny")?.exclusions).toEqual([{ kind: "too-few-items", pairedN: 5, minItems: 10 }]);
-    expect(decision.runnerUp).toEqual({ model: "api", reason: { kind: "costs-more", loserPer1kUsd: expect.closeTo(10, 9), winnerPer1kUsd: expect.closeTo(0.1, 9) } });
+    expect(decision.runnerUp).toEqual({
+      model: "api",
+      reason: { kind: "costs-more", loserPer1kUsd: expect.closeTo(10, 9), winnerPer1kUsd: expect.closeTo(0.1, 9) },
+    });
   });
 
   it("fails a route in check on a licence exclusion, though its message now reads like one check used to skip", () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { SelfHostedOption } from "../../src/cost/project.js";
 import { describeExclusion, describeLoss } from "../../src/routing/explain.js";
 import { recommend } from "../../src/routing/select.js";
-import type { ResultRow } from "../../src/results/row.js";
 import { SOURCE, criteria, profile, rowsFor } from "./fixtures.js";
 
 function bits(n: number, wrongAt: number[]): string {
@@ -11,11 +10,6 @@ function bits(n: number, wrongAt: number[]): string {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
-}
-
-function mean(rows: ResultRow[]): number {
-  const scored = rows.filter((r) => r.score !== null);
-  return scored.reduce((s, r) => s + r.score!, 0) / scored.length;
 }
 
 describe("recommend: non-inferiority", () => {
@@ -88,10 +82,7 @@ describe("recommend: non-inferiority", () => {
   });
 
   it("gives the same answer every time (seeded bootstrap)", () => {
-    const rows = [
-      ...rowsFor("a", "c", bits(25, [1, 7, 9]), { costUsd: 0.003 }),
-      ...rowsFor("b", "c", bits(25, [2, 3, 4, 5, 11]), { costUsd: 0.001 }),
-    ];
+    const rows = [...rowsFor("a", "c", bits(25, [1, 7, 9]), { costUsd: 0.003 }), ...rowsFor("b", "c", bits(25, [2, 3, 4, 5, 11]), { costUsd: 0.001 })];
     const run = () => recommend({ rows, models: [], criteria: criteria({ folds: 5 }), source: SOURCE });
     expect(run().decisions[0]!.candidates).toEqual(run().decisions[0]!.candidates);
     expect(run().evaluation).toEqual(run().evaluation);
@@ -226,10 +217,7 @@ describe("recommend: constraints", () => {
   });
 
   it("still reports a constraint-excluded candidate's paired interval and full reasons when something reads them", () => {
-    const rows = [
-      ...rowsFor("fast", "c", bits(40, []), { latencyMs: 100 }),
-      ...rowsFor("slow", "c", bits(40, range(0, 20)), { latencyMs: 5000 }),
-    ];
+    const rows = [...rowsFor("fast", "c", bits(40, []), { latencyMs: 100 }), ...rowsFor("slow", "c", bits(40, range(0, 20)), { latencyMs: 5000 })];
     const result = recommend({ rows, models: [], criteria: criteria({ maxP95Ms: 1000 }), source: SOURCE });
     const slow = result.decisions[0]!.candidates.find((c) => c.model === "slow")!;
     expect(slow.qualifies).toBe(false);
@@ -250,10 +238,7 @@ describe("recommend: sensitive data, per category", () => {
   it("routes a category's ordinary traffic on all its items, though one of them is sensitive", () => {
     // The case: 10 items, 1 sensitive (the cloud model never saw it). The cloud model is right on all 9 it
     // saw; the self-hosted one on 7 of 10. Once, the whole category went self-hosted.
-    const rows = [
-      ...rowsFor("cloud", "contracts", "s111111111", { inputTokens: 100, outputTokens: 10 }),
-      ...rowsFor("local-a", "contracts", "1110111011"),
-    ];
+    const rows = [...rowsFor("cloud", "contracts", "s111111111", { inputTokens: 100, outputTokens: 10 }), ...rowsFor("local-a", "contracts", "1110111011")];
     const result = recommend({ rows, models, criteria: criteria({ minItems: 5 }), source: SOURCE });
     const route = result.decisions[0]!;
     expect(route.sensitiveItems).toBe(1);
@@ -295,7 +280,9 @@ describe("recommend: sensitive data, per category", () => {
     const sensitive = result.sensitiveDecisions[0]!;
     expect(sensitive.chosen?.model).toBe("local-a");
     expect(sensitive.vsRoute).toMatchObject({ model: "cloud", diff: -0.5, pairedN: 100, large: true });
-    expect(result.notes.join("\n")).toMatch(/Sensitive data gets markedly worse answers \(more than 0\.1 below the category's route\) in: chat local-a −0\.500 vs cloud/);
+    expect(result.notes.join("\n")).toMatch(
+      /Sensitive data gets markedly worse answers \(more than 0\.1 below the category's route\) in: chat local-a −0\.500 vs cloud/,
+    );
   });
 
   it("has no sensitive route, with the reason as data, where no self-hosted model reaches --sensitive-min-quality", () => {
@@ -396,13 +383,24 @@ describe("recommend: self-hosted fleets", () => {
     expect(a!.chosen?.model).toBe("api");
     const local = a!.candidates.find((c) => c.model === "local")!;
     expect(local.costPer1kUsd).toBeCloseTo(2.88, 10);
-    expect(local.costBasis).toMatch(/^self-hosted fleet: 3× h100 \(3 replicas of 1\) for 50m tokens\/day, its 50% share of 100m tokens\/day, utilisation target 50%/);
+    expect(local.costBasis).toMatch(
+      /^self-hosted fleet: 3× h100 \(3 replicas of 1\) for 50m tokens\/day, its 50% share of 100m tokens\/day, utilisation target 50%/,
+    );
     expect(local.costBasis).toMatch(/GPU \$2\/h from test GPU price \(2026-11-01\); throughput from test throughput \(2026-10-01\)$/);
     expect(a!.runnerUp).toEqual({ model: "local", reason: { kind: "costs-more", loserPer1kUsd: local.costPer1kUsd, winnerPer1kUsd: expect.closeTo(2.5, 12) } });
     expect(b!.chosen?.model).toBe("local");
     // The bill: the fleet serves b's 50m and, on standby capacity, the sensitive data of a and b: one fleet of 3.
     expect(result.bill?.fleets).toEqual([
-      expect.objectContaining({ model: "local", replicas: 3, gpus: 3, monthlyUsd: 4380, tokensPerDay: 50_000_000, categories: ["b"], sensitiveCategories: ["a", "b"], standby: false }),
+      expect.objectContaining({
+        model: "local",
+        replicas: 3,
+        gpus: 3,
+        monthlyUsd: 4380,
+        tokensPerDay: 50_000_000,
+        categories: ["b"],
+        sensitiveCategories: ["a", "b"],
+        standby: false,
+      }),
     ]);
     expect(result.bill?.totalUsd).toBeCloseTo(4380 + 50e6 * (730 / 24) * 2.5e-6, 6);
     expect(result.evaluation.inSample.table.costPer1kUsd).not.toBeNull();
@@ -420,9 +418,16 @@ describe("recommend: self-hosted fleets", () => {
     expect(result.decisions.map((d) => d.chosen?.model)).toEqual(["local", "local"]);
     expect(result.decisions[0]!.chosen?.costBasis).toMatch(/1 replica of 1\) for 5m tokens\/day/);
     expect(result.bill?.fleets).toEqual([
-      expect.objectContaining({ model: "local", replicas: 1, monthlyUsd: 1460, tokensPerDay: 10_000_000, categories: ["extraction"], sensitiveCategories: ["extraction", "redaction"] }),
+      expect.objectContaining({
+        model: "local",
+        replicas: 1,
+        monthlyUsd: 1460,
+        tokensPerDay: 10_000_000,
+        categories: ["extraction"],
+        sensitiveCategories: ["extraction", "redaction"],
+      }),
     ]);
-    expect(result.bill?.fleets[0]!.utilisation).toBeCloseTo(10 / 86.4, 10); // of its raw throughput, 86.4m tokens/day
+    expect(result.bill!.fleets[0]!.utilisation).toBeCloseTo(10 / 86.4, 10); // of its raw throughput, 86.4m tokens/day
     expect(result.bill?.totalUsd).toBe(1460);
     // Each route's part of the bill: the fleet split by tokens (extraction's sensitive data, no traffic here, none).
     expect(result.decisions.map((d) => d.monthlyUsd)).toEqual([730, 730]);
@@ -437,17 +442,18 @@ describe("recommend: self-hosted fleets", () => {
     expect(sensitive.chosen?.model).toBe("local");
     expect(sensitive.trafficShare).toBe(0);
     expect(sensitive.monthlyUsd).toBe(1460);
-    expect(result.bill?.fleets).toEqual([expect.objectContaining({ model: "local", replicas: 1, monthlyUsd: 1460, tokensPerDay: 0, standby: true, sensitiveCategories: ["a"] })]);
+    expect(result.bill?.fleets).toEqual([
+      expect.objectContaining({ model: "local", replicas: 1, monthlyUsd: 1460, tokensPerDay: 0, standby: true, sensitiveCategories: ["a"] }),
+    ]);
     expect(result.bill?.totalUsd).toBeCloseTo(1460 + 1e6 * (730 / 24) * 2.5e-6, 6);
-    expect(result.notes.join("\n")).toMatch(/No item is marked sensitive, so the sensitive routes carry no traffic in this projection; local \(\$1,460\/month\) still runs at minimum size/);
+    expect(result.notes.join("\n")).toMatch(
+      /No item is marked sensitive, so the sensitive routes carry no traffic in this projection; local \(\$1,460\/month\) still runs at minimum size/,
+    );
   });
 
   it("costs sensitive traffic as the category's share × its share of sensitive items", () => {
     // a: 40 items, 10 sensitive (the API skipped them); 40m tokens/day → 30m ordinary to the API, 10m sensitive to local.
-    const rows = [
-      ...rowsFor("local", "a", bits(40, []), tokens),
-      ...rowsFor("api", "a", "s".repeat(10) + bits(30, []), { ...tokens, costUsd: 0.0025 }),
-    ];
+    const rows = [...rowsFor("local", "a", bits(40, []), tokens), ...rowsFor("api", "a", "s".repeat(10) + bits(30, []), { ...tokens, costUsd: 0.0025 })];
     const result = recommend({ rows, models, criteria: criteria({ tokensPerDay: 40_000_000 }), source: SOURCE });
     expect(result.decisions[0]!.chosen?.model).toBe("api");
     expect(result.decisions[0]!.trafficShare).toBeCloseTo(0.75, 12);

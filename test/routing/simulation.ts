@@ -1,4 +1,5 @@
-import { normalCdf, seededRandom, seedFrom } from "../../src/report/stats.js";
+import { normalCdf } from "../../src/stats/distributions.js";
+import { seededRandom, seedFrom } from "../../src/stats/random.js";
 import type { ResultRow } from "../../src/results/row.js";
 import { row } from "./fixtures.js";
 
@@ -28,7 +29,18 @@ export function simulatedRows(models: readonly SimulatedModel[], items: number, 
       const random = seededRandom(seedFrom(`draw-${draw}/${model.id}/task${c}`));
       difficulty.forEach((z, i) => {
         const right = random() < normalCdf(shift + z);
-        rows.push(row({ itemId: `task${c}-${i}`, model: model.id, category: `task${c}`, score: right ? 1 : 0, passed: right, costUsd: model.costUsd, inputTokens: model.inputTokens ?? null, outputTokens: model.outputTokens ?? null }));
+        rows.push(
+          row({
+            itemId: `task${c}-${i}`,
+            model: model.id,
+            category: `task${c}`,
+            score: right ? 1 : 0,
+            passed: right,
+            costUsd: model.costUsd,
+            inputTokens: model.inputTokens ?? null,
+            outputTokens: model.outputTokens ?? null,
+          }),
+        );
       });
     }
   }

@@ -22,7 +22,14 @@ function items(count: number): DatasetItem[] {
   }));
 }
 
-const model = modelSchema.parse({ id: "m", provider: "openai-compatible", model: "x", hosting: "self-hosted", baseURL: "http://127.0.0.1:1/v1", concurrency: 4 }) as ResolvedModel;
+const model = modelSchema.parse({
+  id: "m",
+  provider: "openai-compatible",
+  model: "x",
+  hosting: "self-hosted",
+  baseURL: "http://127.0.0.1:1/v1",
+  concurrency: 4,
+}) as ResolvedModel;
 
 /** A provider whose answers `answer` delays or fails; it counts the attempts per item. */
 function fakeProvider(answer: (request: CompletionRequest, attempt: number) => Promise<void>) {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { exact } from "../../src/scoring/exact.js";
 import { normalizeAnswer } from "../../src/scoring/normalize.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
+import { item } from "./item.js";
 
 const score = (output: string, expected: unknown, options: Record<string, unknown> = {}) =>
   exact(output, item({ type: "exact", ...options }, expected), options);

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { f1, f1Tokens, tokenF1 } from "../../src/scoring/f1.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
+import { item } from "./item.js";
 
 describe("f1Tokens", () => {
   it("lower-cases and drops punctuation and articles", () => {

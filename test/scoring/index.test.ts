@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { needsJudge, SCORER_NAMES, scoreOutput, validateScorer } from "../../src/scoring/index.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
+import { item } from "./item.js";
 
 describe("scoreOutput", () => {
   it("dispatches on the item's scorer type with its options", async () => {
     expect(await scoreOutput("The answer is (C).", item({ type: "choice" }, "C"))).toEqual({ score: 1 });
-    expect((await scoreOutput("3.14", item({ type: "number", tolerance: 0.01 }, 3.14159))).score).toBe(1);
-    expect((await scoreOutput("3.14", item({ type: "number" }, 3.14159))).score).toBe(0);
+    expect((await scoreOutput("3.14", item({ type: "number", tolerance: 0.01 }, Math.PI))).score).toBe(1);
+    expect((await scoreOutput("3.14", item({ type: "number" }, Math.PI))).score).toBe(0);
     expect((await scoreOutput("paris", item({ type: "exact" }, "Paris"))).score).toBe(1);
   });
 
@@ -56,7 +50,11 @@ describe("validateScorer", () => {
     ["bad list", item({ type: "json", required: "a" }), "json option required must be a list of non-empty strings"],
     ["bad threshold", item({ type: "f1", threshold: 2 }, "x"), "f1 option threshold must be a number from 0 to 1"],
     ["misspelt option", item({ type: "number", tolerence: 0.1 }, 1), 'unknown option "tolerence" for scorer number; did you mean "tolerance"?'],
-    ["snake_case option", item({ type: "exact", case_sensitive: true }, "x"), 'unknown option "case_sensitive" for scorer exact; did you mean "caseSensitive"?'],
+    [
+      "snake_case option",
+      item({ type: "exact", case_sensitive: true }, "x"),
+      'unknown option "case_sensitive" for scorer exact; did you mean "caseSensitive"?',
+    ],
     ["unknown option", item({ type: "number", margin: 0.1 }, 1), 'unknown option "margin" for scorer number; known: tolerance, relTolerance, threshold'],
   ])("%s", (_, badItem, message) => {
     expect(validateScorer(badItem)).toBe(message);

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { compileSchema, extractJson, getPath, json } from "../../src/scoring/json.js";
+import { item } from "./item.js";
 
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
-
-const score = (output: string, options: Record<string, unknown>, expected?: unknown) =>
-  json(output, item({ type: "json", ...options }, expected), options);
+const score = (output: string, options: Record<string, unknown>, expected?: unknown) => json(output, item({ type: "json", ...options }, expected), options);
 
 describe("extractJson", () => {
   it("reads an answer of many fence openings on one line in linear time", () => {

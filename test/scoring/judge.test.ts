@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import type { JudgeContext } from "../../src/scoring/types.js";
 import { buildJudgePrompt, judge, JUDGE_SYSTEM, parseJudgeScore } from "../../src/scoring/judge.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
+import { item } from "./item.js";
 
 /** A judge that records what it was asked and replies with a fixed text (or a function of the prompt). */
 function fakeJudge(reply: string | ((prompt: string) => string)) {
@@ -66,9 +59,7 @@ describe("judge", () => {
 
   it("throws when the judge reply has no SCORE line", async () => {
     const { context } = fakeJudge("I think this answer is pretty good overall.");
-    await expect(judge("x", rubricItem, {}, context)).rejects.toThrow(
-      'judge reply had no SCORE line: "I think this answer is pretty good overall."',
-    );
+    await expect(judge("x", rubricItem, {}, context)).rejects.toThrow('judge reply had no SCORE line: "I think this answer is pretty good overall."');
   });
 
   it("hides the judge's reasoning for sensitive items", async () => {

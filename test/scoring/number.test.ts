@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { extractNumber, numberScorer, parseExpectedNumber } from "../../src/scoring/number.js";
-
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
+import { item } from "./item.js";
 
 const score = (output: string, expected: unknown, options: Record<string, unknown> = {}) =>
   numberScorer(output, item({ type: "number", ...options }, expected), options);

@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetItem, ScorerSpec } from "../../src/dataset/types.js";
 import { regex } from "../../src/scoring/regex.js";
+import { item } from "./item.js";
 
-function item(scorer: ScorerSpec, expected?: unknown, extra: Partial<DatasetItem> = {}): DatasetItem {
-  return {
-    id: "q1", category: "test", messages: [{ role: "user", content: "question?" }], expected, scorer,
-    sensitive: false, tags: [], source: { file: "data.jsonl", line: 1 }, ...extra,
-  };
-}
-
-const score = (output: string, options: Record<string, unknown>, expected?: unknown) =>
-  regex(output, item({ type: "regex", ...options }, expected), options);
+const score = (output: string, options: Record<string, unknown>, expected?: unknown) => regex(output, item({ type: "regex", ...options }, expected), options);
 
 describe("regex", () => {
   it("matches pattern case-insensitively by default", () => {

@@ -7,19 +7,16 @@ import type { ApiPriceEntry, LongContextTier } from "./types.js";
  */
 
 const ANTHROPIC_PRICING = "platform.claude.com/docs/en/about-claude/pricing [official]";
-const ANTHROPIC_BATCH =
-  "Batch API 50% off input and output: Opus 5 / Sonnet 5 / Sonnet 5.5 / Opus 5.5 model pages [official] (n.d.)";
+const ANTHROPIC_BATCH = "Batch API 50% off input and output: Opus 5 / Sonnet 5 / Sonnet 5.5 / Opus 5.5 model pages [official] (n.d.)";
 const OPENAI_BATCH = "Batch 50% of Standard: gpt-6-sol, gpt-6.2-sol model pages [official] (n.d.)";
 const OPENAI_LONG_CONTEXT = "over 272K input the whole request costs 2× input and cache (reads and writes) and 1.5× output [official]";
 const GEMINI_BATCH = "Gemini Batch API 50% reduction: deepmind-plans-pricing.yml (2026-10-07)";
 const LITELLM = "LiteLLM model_prices_and_context_window.json, stored commit 00035b69f4";
 const LITELLM_DATE = "≈2026-07";
 const API_EVANGELIST_OPENAI = "raw.githubusercontent.com/api-evangelist/openai/.../openai-plans-pricing.yml";
-const DEEPMIND_YML =
-  "raw.githubusercontent.com/api-evangelist/deepmind/.../deepmind-plans-pricing.yml (from ai.google.dev/gemini-api/docs/pricing)";
+const DEEPMIND_YML = "raw.githubusercontent.com/api-evangelist/deepmind/.../deepmind-plans-pricing.yml (from ai.google.dev/gemini-api/docs/pricing)";
 
-const GEMINI_1_5_PRICES =
-  "nech-ai/proxed docs/google-pricing-update.md citing ai.google.dev/gemini-api/docs/pricing; several 2025 price tables";
+const GEMINI_1_5_PRICES = "nech-ai/proxed docs/google-pricing-update.md citing ai.google.dev/gemini-api/docs/pricing; several 2025 price tables";
 const GEMINI_1_5_TIER = "prompts over 128K tokens are billed at the higher tier";
 
 type Prices = Omit<ApiPriceEntry, "id" | "provider" | "kind" | "model">;
@@ -109,8 +106,7 @@ export const ANTHROPIC_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 20,
     ...anthropicCache(5, 8, 0.2),
     contextWindow: 1_000_000,
-    source:
-      "platform.claude.com/docs/zh-CN/models/opus-5-5/overview [official]; github.com/TheKrush/PromptFuel/releases/tag/v1.0.21 (2026-09-23)",
+    source: "platform.claude.com/docs/zh-CN/models/opus-5-5/overview [official]; github.com/TheKrush/PromptFuel/releases/tag/v1.0.21 (2026-09-23)",
     date: "2026-09-22",
     note: "prices effective 2026-09-22",
   }),
@@ -119,8 +115,7 @@ export const ANTHROPIC_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 10,
     ...anthropicCache(2.5, 4, 0.1),
     contextWindow: 1_000_000,
-    source:
-      "platform.claude.com/docs/zh-CN/models/sonnet-5-5/overview [official] (n.d., shows cache read 0.20); cache-read cut to 0.10: github.com/kurofune/claudit/releases/tag/v1.9.2 (2026-10-25), PromptFuel v1.0.23 (2026-10-16)",
+    source: "platform.claude.com/docs/zh-CN/models/sonnet-5-5/overview [official] (n.d., shows cache read 0.20); cache-read cut to 0.10: github.com/kurofune/claudit/releases/tag/v1.9.2 (2026-10-25), PromptFuel v1.0.23 (2026-10-16)",
     date: "2026-10-07",
     note: "cache read $0.20 at launch, $0.10 from 2026-10-07",
   }),
@@ -130,8 +125,7 @@ export const ANTHROPIC_PRICES: ApiPriceEntry[] = [
     ...anthropicCache(0.125, 0.2, 0.01),
     longContext: { aboveInputTokens: 100_000, inputPerMTok: 0.5, outputPerMTok: 2.5, cacheWritePerMTok: 0.625, cacheReadPerMTok: 0.05 },
     contextWindow: 1_000_000,
-    source:
-      "platform.claude.com/docs/en/models/haiku-5-5/overview.md [official] (2026-10-07); cache and >100K rates: claudit v1.9.2 (2026-10-25), apidog.com/blog/how-to-use-claude-haiku-5-5-api (2026-10-08)",
+    source: "platform.claude.com/docs/en/models/haiku-5-5/overview.md [official] (2026-10-07); cache and >100K rates: claudit v1.9.2 (2026-10-25), apidog.com/blog/how-to-use-claude-haiku-5-5-api (2026-10-08)",
     date: "2026-10-07",
     note: "prompts over 100K tokens cost 0.50/2.50 for the whole request; its tokenizer counts ~30% more tokens than Haiku 4.5",
   }),
@@ -293,8 +287,7 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     outputPerMTok: 40,
     cacheReadPerMTok: 0.4,
     contextWindow: 1_050_000,
-    source:
-      "apidog.com/es/blog/gpt-6-2-astra-api (2026-11-18); github.com/BerriAI/litellm/discussions/52347; docs.apiyi.com/en/news/gpt-6-2-astra-sol-launch.md",
+    source: "apidog.com/es/blog/gpt-6-2-astra-api (2026-11-18); github.com/BerriAI/litellm/discussions/52347; docs.apiyi.com/en/news/gpt-6-2-astra-sol-launch.md",
     date: "2026-11-17",
     unconfirmed: true,
     note: "cached-input price derived from a third-party statement; cache write unconfirmed",
@@ -325,8 +318,7 @@ export const OPENAI_PRICES: ApiPriceEntry[] = [
     cacheReadPerMTok: 1,
     cacheWritePerMTok: 12.5,
     contextWindow: 1_050_000,
-    source:
-      "github.com/BerriAI/litellm/discussions/39633; prefect12/codex-token-meter v0.2.22 (2026-09-05); developers.openai.com/api/docs/models [official]",
+    source: "github.com/BerriAI/litellm/discussions/39633; prefect12/codex-token-meter v0.2.22 (2026-09-05); developers.openai.com/api/docs/models [official]",
     date: "2026-09-03",
   }),
   openai("gpt-6-sol", {

@@ -191,7 +191,7 @@ export const HOSTED_OPEN_WEIGHT_PRICES: ApiPriceEntry[] = [
     cacheRead: 0.28,
     source: FIREWORKS_OFFICIAL,
     date: "n.d.",
-    note: "\"DeepSeek V3 family\"; an older LiteLLM-derived listing says 0.90/0.90",
+    note: '"DeepSeek V3 family"; an older LiteLLM-derived listing says 0.90/0.90',
   }),
   hosted({ provider: "deepinfra", name: "deepseek-v3", family: "deepseek-v3", input: 0.38, output: 0.89 }),
   hosted({ provider: "deepinfra", name: "deepseek-v3-0324", family: "deepseek-v3", input: 0.25, output: 0.88 }),

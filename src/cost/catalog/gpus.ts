@@ -6,9 +6,9 @@ import type { GpuOfferEntry, GpuPowerEntry } from "./types.js";
  * `selfHosted.gpuHourlyUsd` to your own contract price, or `gpu: <offer id>` to pick another offer.
  */
 
-const GPUAUDIT = "github.com/gpuaudit/cli internal/pricing/gpu_specs.go (\"as of Q1 2026\")";
+const GPUAUDIT = 'github.com/gpuaudit/cli internal/pricing/gpu_specs.go ("as of Q1 2026")';
 const TECHBYTES = "techbytes.app/posts/serverless-gpu-pricing-matrix-modal-replicate-lambda-2026 (verified 2026-05-07)";
-const LILLYTECH = "lillytechsystems.com/.../gpu-cost-optimization.html (\"2025 prices\")";
+const LILLYTECH = 'lillytechsystems.com/.../gpu-cost-optimization.html ("2025 prices")';
 
 export const GPU_OFFERS: GpuOfferEntry[] = [
   // H100 80GB

@@ -11,12 +11,7 @@ export { GPU_OFFERS, GPU_POWER, THROUGHPUT_PROFILES };
 export const CATALOG_COMPILED = "2026-11-23";
 export const CATALOG_NAME = `modelpick built-in catalog (facts compiled ${CATALOG_COMPILED})`;
 
-export const API_PRICES: ApiPriceEntry[] = [
-  ...ANTHROPIC_PRICES,
-  ...OPENAI_PRICES,
-  ...OTHER_CLOSED_PRICES,
-  ...HOSTED_OPEN_WEIGHT_PRICES,
-];
+export const API_PRICES: ApiPriceEntry[] = [...ANTHROPIC_PRICES, ...OPENAI_PRICES, ...OTHER_CLOSED_PRICES, ...HOSTED_OPEN_WEIGHT_PRICES];
 
 /** Every name a catalog API entry answers to, lower-cased: its id, its name without provider, model id, aliases. */
 export function namesOf(entry: ApiPriceEntry): string[] {
@@ -48,9 +43,7 @@ export function findApiPrice(name: string, provider?: string): Lookup<ApiPriceEn
 /** The GPU offer for `h100` (its default offer) or for an offer id such as `h100/runpod-secure-sxm`. */
 export function findGpuOffer(nameOrId: string): GpuOfferEntry | undefined {
   const wanted = nameOrId.toLowerCase();
-  return (
-    GPU_OFFERS.find((o) => o.id === wanted) ?? GPU_OFFERS.find((o) => o.gpu === wanted && o.isDefault === true)
-  );
+  return GPU_OFFERS.find((o) => o.id === wanted) ?? GPU_OFFERS.find((o) => o.gpu === wanted && o.isDefault === true);
 }
 
 export function findGpuPower(gpu: string): GpuPowerEntry | undefined {

@@ -1,8 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
-import { InputError, errorMessage } from "../../errors.js";
+import { writeFileAtomic } from "../../io/atomic.js";
 import { explainContextError, loadGgufModel, resolveThreads } from "./load.js";
 import { peakRssMb, round1 } from "./meter.js";
 
@@ -113,12 +112,9 @@ export function toThroughputProfile(result: BenchLocalResult): ThroughputProfile
   };
 }
 
-export async function saveThroughputProfile(file: string, result: BenchLocalResult): Promise<void> {
-  try {
-    await writeFile(file, `${JSON.stringify(toThroughputProfile(result), null, 2)}\n`);
-  } catch (error) {
-    throw new InputError(`${file}: cannot write the throughput profile (${errorMessage(error)})`);
-  }
+/** Written whole or not at all; a filesystem error names the file (io/fs-errors) and is exit 2. */
+export function saveThroughputProfile(file: string, result: BenchLocalResult): void {
+  writeFileAtomic(file, `${JSON.stringify(toThroughputProfile(result), null, 2)}\n`);
 }
 
 export function machineDescription(threads?: number): string {

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { InputError, errorMessage } from "../../errors.js";
-import { MAX_CONTEXT_TOKENS } from "../usage.js";
+import { MAX_CONTEXT_TOKENS } from "../../config/provider-kinds.js";
 import { importLlamaCpp } from "./runtime.js";
 
 /** What a GGUF file says about its model, read from the header without loading the weights. */
@@ -186,9 +186,26 @@ function missingByteTokens(vocabulary: Set<string>): string[] {
 
 /** Bytes per block and elements per block of the common ggml types, to check that every tensor's data is in the file. */
 const TYPE_LAYOUT: Record<string, [elementsPerBlock: number, bytesPerBlock: number]> = {
-  F32: [1, 4], F16: [1, 2], BF16: [1, 2], F64: [1, 8], I8: [1, 1], I16: [1, 2], I32: [1, 4], I64: [1, 8],
-  Q4_0: [32, 18], Q4_1: [32, 20], Q5_0: [32, 22], Q5_1: [32, 24], Q8_0: [32, 34], Q8_1: [32, 36],
-  Q2_K: [256, 84], Q3_K: [256, 110], Q4_K: [256, 144], Q5_K: [256, 176], Q6_K: [256, 210], Q8_K: [256, 292],
+  F32: [1, 4],
+  F16: [1, 2],
+  BF16: [1, 2],
+  F64: [1, 8],
+  I8: [1, 1],
+  I16: [1, 2],
+  I32: [1, 4],
+  I64: [1, 8],
+  Q4_0: [32, 18],
+  Q4_1: [32, 20],
+  Q5_0: [32, 22],
+  Q5_1: [32, 24],
+  Q8_0: [32, 34],
+  Q8_1: [32, 36],
+  Q2_K: [256, 84],
+  Q3_K: [256, 110],
+  Q4_K: [256, 144],
+  Q5_K: [256, 176],
+  Q6_K: [256, 210],
+  Q8_K: [256, 292],
 };
 
 function tensorProblems(tensors: TensorSummary[], size: number): string[] {
@@ -202,9 +219,7 @@ function tensorProblems(tensors: TensorSummary[], size: number): string[] {
     if (end > needed) [needed, neededBy] = [end, tensor.name];
   }
   if (needed > size) {
-    problems.push(
-      `the file is truncated: tensor ${neededBy} ends at byte ${needed} but the file has ${size} bytes (download it again)`,
-    );
+    problems.push(`the file is truncated: tensor ${neededBy} ends at byte ${needed} but the file has ${size} bytes (download it again)`);
   }
   return problems;
 }

@@ -1,15 +1,6 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import type {
-  ChatHistoryItem,
-  ChatWrapper,
-  LlamaContext,
-  LlamaContextSequence,
-  LlamaGrammar,
-  LlamaModel,
-  LlamaText,
-  Token,
-} from "node-llama-cpp";
+import type { ChatHistoryItem, ChatWrapper, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, LlamaText, Token } from "node-llama-cpp";
 import type { ResolvedModel } from "../../config/types.js";
 import type { ChatMessage } from "../../dataset/types.js";
 import { errorMessage } from "../../errors.js";
@@ -123,9 +114,7 @@ class LlamaCppProvider implements Provider {
     const prompt = state.contextText.tokenize(model.tokenizer);
     const room = this.setup.contextSize - prompt.length;
     if (room < 1) {
-      throw new ProviderError(
-        `${this.id}: the prompt has ${prompt.length} tokens but contextSize is ${this.setup.contextSize}; raise contextSize`,
-      );
+      throw new ProviderError(`${this.id}: the prompt has ${prompt.length} tokens but contextSize is ${this.setup.contextSize}; raise contextSize`);
     }
     const grammar = request.jsonSchema ? await this.grammarFor(request) : undefined;
     const llamaCpp = await importLlamaCpp();

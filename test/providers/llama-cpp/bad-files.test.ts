@@ -39,9 +39,7 @@ describe("llama-cpp provider with bad files", () => {
   it("passes llama.cpp's own reason through when it refuses a file validation let by", async () => {
     const target = path.join(dir, "bad-rope.gguf");
     writeTinyGguf(target, { extraMetadata: { "llama.rope.dimension_count": { type: "uint32", value: 7 } } });
-    await expect(createLlamaCppProvider(modelConfig(target))).rejects.toThrow(
-      /bad-rope\.gguf: llama\.cpp could not load the model \(.*n_rot/,
-    );
+    await expect(createLlamaCppProvider(modelConfig(target))).rejects.toThrow(/bad-rope\.gguf: llama\.cpp could not load the model \(.*n_rot/);
   });
 
   it("still loads a good file after all those failures", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapMeanInterval, seededRandom } from "../../src/report/stats.js";
-import { fastBootstrapMeanInterval, nonInferior, pairedDifference, qualityInterval } from "../../src/routing/paired.js";
+import { bootstrapMeanInterval, fastBootstrapMeanInterval, qualityInterval } from "../../src/stats/intervals.js";
+import { seededRandom } from "../../src/stats/random.js";
+import { nonInferior, pairedDifference } from "../../src/stats/paired.js";
 
 const OPTIONS = { seedText: "c/m/bar", confidence: 0.95, resamples: 2000 };
 
@@ -11,7 +12,11 @@ function scores(values: number[], prefix = "i"): Map<string, number> {
 describe("paired bootstrap", () => {
   it("pairs only the items both models were scored on", () => {
     const a = scores([1, 1, 0, 1]);
-    const b = new Map([["i0", 0], ["i2", 1], ["other", 1]]);
+    const b = new Map([
+      ["i0", 0],
+      ["i2", 1],
+      ["other", 1],
+    ]);
     const d = pairedDifference(a, b, OPTIONS)!;
     expect(d.n).toBe(2);
     expect(d.diff).toBe(0); // (1 − 0) and (0 − 1)
@@ -59,7 +64,7 @@ describe("paired bootstrap", () => {
     expect(q.high).toBeCloseTo(0.9638, 3);
   });
 
-  it("computes exactly the intervals of report/stats bootstrapMeanInterval, bit for bit, only faster", () => {
+  it("computes exactly the intervals of bootstrapMeanInterval, bit for bit, only faster", () => {
     const random = seededRandom(42);
     const cases: Array<{ values: number[]; resamples: number; confidence: number }> = [
       // Paired differences of pass/fail scores, a constant bar's non-integer differences, fractional scores, odd sizes

@@ -1,53 +1,61 @@
-import { quantileSorted, seedFrom, wilsonInterval, type Interval } from "../report/stats.js";
+import { seededRandom, seedFrom } from "./random.js";
 
-export interface Difference {
-  /** Items both sides were scored on. */
-  n: number;
-  diff: number;
+export interface Interval {
   low: number;
   high: number;
 }
 
-export interface BootstrapOptions {
-  seedText: string;
-  confidence: number;
-  resamples: number;
+/** The sum, added in index order (the bootstrap's means rely on the order: see fastBootstrapMeanInterval). */
+export function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
 }
 
-/**
- * Paired bootstrap of the mean per-item difference `a − b` over the items both were scored on. Pairing removes the
- * items' difficulty from the comparison, so two models are judged on the same questions, not on different luck.
- * `b` may be a constant (an absolute bar). Seeded: the same inputs always give the same interval.
- */
-export function pairedDifference(
-  a: ReadonlyMap<string, number>,
-  b: ReadonlyMap<string, number> | number,
-  options: BootstrapOptions,
-): Difference | null {
-  return differenceOf(pairedDiffs(a, b), options);
+/** The mean, or null for no values. */
+export function mean(values: ArrayLike<number>): number | null {
+  return values.length === 0 ? null : sum(values) / values.length;
 }
 
-/** The per-item differences `a − b` over the items both were scored on, in `a`'s item order. */
-export function pairedDiffs(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number> | number): Float64Array {
-  const diffs = new Float64Array(a.size);
-  let n = 0;
-  for (const [item, score] of a) {
-    const other = typeof b === "number" ? b : b.get(item);
-    if (other !== undefined) diffs[n++] = score - other;
+/** Wilson score interval for a proportion; well-behaved at small n and at 0 % or 100 %. */
+export function wilsonInterval(successes: number, n: number, z = 1.959964): Interval | null {
+  if (n === 0) return null;
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** Linear-interpolated quantile of already sorted values, q in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Percentile bootstrap interval of the mean (95 % by default). */
+export function bootstrapMeanInterval(values: readonly number[], options: { resamples?: number; seed?: number; confidence?: number } = {}): Interval | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const resamples = options.resamples ?? 2000;
+  const random = seededRandom(options.seed ?? 1);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)]!;
+    means[r] = sum / n;
   }
-  return diffs.subarray(0, n);
-}
-
-/** The mean of `diffs` with its seeded bootstrap interval; null when there are none. */
-export function differenceOf(diffs: Float64Array, options: BootstrapOptions): Difference | null {
-  const centre = meanOf(diffs);
-  const interval = fastBootstrapMeanInterval(diffs, seedFrom(options.seedText), options.confidence, options.resamples);
-  if (centre === null || interval === null) return null;
-  return { n: diffs.length, diff: centre, low: interval.low, high: interval.high };
+  means.sort();
+  const alpha = (1 - (options.confidence ?? 0.95)) / 2;
+  return { low: quantileSorted(means, alpha), high: quantileSorted(means, 1 - alpha) };
 }
 
 /**
- * Exactly `bootstrapMeanInterval` from report/stats, bit for bit: the same mulberry32 stream, the same draws and the
+ * Exactly `bootstrapMeanInterval`, bit for bit: the same mulberry32 stream, the same draws and the
  * same order of additions within each resample. recommend runs hundreds of millions of draws, so this is written for
  * speed: a typed array, the generator inlined, and four resamples computed side by side. Mulberry32's state after k
  * draws is seed + k × 0x6d2b79f5, so resample r starts at seed + r × n × 0x6d2b79f5 and the four run independently.
@@ -123,14 +131,6 @@ function constantMeans(values: Float64Array, resamples: number): Float64Array {
   return new Float64Array(resamples).fill(sum / values.length);
 }
 
-/** As report/stats `mean`, on a typed array: the same additions in the same order. */
-export function meanOf(values: Float64Array): number | null {
-  if (values.length === 0) return null;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return sum / values.length;
-}
-
 function allEqual(values: Float64Array): boolean {
   const first = values[0]!;
   for (let i = 1; i < values.length; i++) if (values[i] !== first) return false;
@@ -140,7 +140,7 @@ function allEqual(values: Float64Array): boolean {
 /** A model's quality on its own scored items, with the interval summary.json uses (Wilson for pass/fail). */
 export function qualityInterval(scores: Iterable<number>, seedText: string): { n: number; mean: number; low: number; high: number } | null {
   const values = Float64Array.from(scores);
-  const centre = meanOf(values);
+  const centre = mean(values);
   if (centre === null) return null;
   let successes = 0;
   let binary = true;
@@ -150,17 +150,4 @@ export function qualityInterval(scores: Iterable<number>, seedText: string): { n
   }
   const interval = binary ? wilsonInterval(successes, values.length) : fastBootstrapMeanInterval(values, seedFrom(seedText), 0.95, 2000);
   return interval && { n: values.length, mean: centre, low: interval.low, high: interval.high };
-}
-
-/**
- * Non-inferiority on a difference already expressed as model − bar: its lower end (and so its centre) is at least 0,
- * i.e. with the interval's confidence the model is not below the bar.
- */
-export function nonInferior(difference: Pick<Difference, "diff" | "low">): boolean {
-  return reachesBar(difference.diff) && reachesBar(difference.low);
-}
-
-/** At least 0, with a tiny epsilon so that a model identical to the reference (interval [0, 0]) is never rejected by rounding. */
-export function reachesBar(value: number): boolean {
-  return value >= -1e-12;
 }

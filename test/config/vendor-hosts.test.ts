@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { vendorCloudHost, vendorOfUrl } from "../../src/providers/vendor-hosts.js";
+import { vendorCloudHost, vendorOfUrl } from "../../src/config/vendor-hosts.js";
 
 describe("vendorCloudHost: where a model's requests really go", () => {
   it.each([

@@ -1,21 +1,24 @@
-import type { ModelKind } from "../config/schema.js";
-import type { Hosting, ResolvedModel } from "../config/types.js";
-import type { Provider } from "./types.js";
+import type { ModelKind } from "./schema.js";
+import type { Hosting, ResolvedModel } from "./types.js";
+
+/**
+ * More tokens than any model's context holds (the largest trained contexts are 10M tokens): the bound for context
+ * sizes in the config and in GGUF metadata, and for the token counts a provider reports for one request.
+ */
+export const MAX_CONTEXT_TOKENS = 2 ** 24;
 
 /** A resolved model of one provider kind. */
 export type ModelOf<Kind extends ModelKind> = Extract<ResolvedModel, { provider: Kind }>;
-
-/** Creates a provider for a model of its kind; `apiKey` is the value of the model's key variable, if it has one. */
-export type ProviderFactory<Kind extends ModelKind> = (model: ModelOf<Kind>, apiKey: string | undefined) => Provider | Promise<Provider>;
 
 /** The field names of a model whose values are strings (candidates for file paths). */
 type StringField<Model> = { [Field in keyof Model]-?: Model[Field] extends string ? Field : never }[keyof Model];
 
 /**
  * Everything modelpick needs to know about one provider kind, besides its config fields (the schema variant in
- * config/schema.ts): the key check, hosting, threads, price lookup and loading all read it. Plain data and a lazy
- * loader, so that this module costs nothing to import: no SDK and no zod (the CLI's start-up and every model thread
- * read it).
+ * config/schema.ts) and its module (loaded by providers/index.ts): the config loader, the key check, threads and the
+ * price lookup read it. Plain data, so that this module costs nothing to import: no SDK and no zod (the CLI's
+ * start-up and every model thread read it). It lives with the config, below the providers, because the config
+ * loader needs it and the providers are built from the config.
  */
 export interface ProviderKindDescriptor<Kind extends ModelKind> {
   /**
@@ -43,13 +46,12 @@ export interface ProviderKindDescriptor<Kind extends ModelKind> {
   catalogProvider: string | "vendor of baseURL" | null;
   /** Config fields that name files, resolved against the config file's folder. */
   pathFields: ReadonlyArray<StringField<ModelOf<Kind>>>;
-  /** Imports the provider's module, and so its SDK, only for the kinds a run uses; gives its factory. */
-  load(): Promise<ProviderFactory<Kind>>;
 }
 
 /**
- * The provider kinds. Adding one takes its provider module, its schema variant in config/schema.ts and one entry here;
- * the compiler refuses an entry without a schema variant, a variant without an entry, and an entry without a field.
+ * The provider kinds. Adding one takes its provider module with its loader in providers/index.ts, its schema variant in
+ * config/schema.ts and one entry here; the compiler refuses an entry without a schema variant, a variant without an
+ * entry or a loader, and an entry without a field.
  */
 export const PROVIDER_KINDS = {
   anthropic: {
@@ -59,7 +61,6 @@ export const PROVIDER_KINDS = {
     thread: "own",
     catalogProvider: "anthropic",
     pathFields: [],
-    load: () => import("./anthropic.js").then(({ createAnthropicProvider }) => createAnthropicProvider),
   },
   openai: {
     apiKeyEnv: "OPENAI_API_KEY",
@@ -68,7 +69,6 @@ export const PROVIDER_KINDS = {
     thread: "own",
     catalogProvider: "openai",
     pathFields: [],
-    load: () => import("./openai.js").then(({ createOpenAIProvider }) => createOpenAIProvider),
   },
   "openai-compatible": {
     apiKeyEnv: null,
@@ -77,7 +77,6 @@ export const PROVIDER_KINDS = {
     thread: "own",
     catalogProvider: "vendor of baseURL",
     pathFields: [],
-    load: () => import("./openai.js").then(({ createOpenAIProvider }) => createOpenAIProvider),
   },
   gemini: {
     apiKeyEnv: "GEMINI_API_KEY",
@@ -86,7 +85,6 @@ export const PROVIDER_KINDS = {
     thread: "own",
     catalogProvider: "google",
     pathFields: [],
-    load: () => import("./gemini.js").then(({ createGeminiProvider }) => createGeminiProvider),
   },
   recorded: {
     apiKeyEnv: null,
@@ -95,7 +93,6 @@ export const PROVIDER_KINDS = {
     thread: "main",
     catalogProvider: null,
     pathFields: ["file"],
-    load: () => import("./recorded.js").then(({ createRecordedProvider }) => createRecordedProvider),
   },
   "llama-cpp": {
     apiKeyEnv: null,
@@ -104,12 +101,11 @@ export const PROVIDER_KINDS = {
     thread: "main-only",
     catalogProvider: null,
     pathFields: ["path"],
-    load: () => import("./llama-cpp/index.js").then(({ createLlamaCppProvider }) => createLlamaCppProvider),
   },
 } satisfies { [Kind in ModelKind]: ProviderKindDescriptor<Kind> };
 
 /**
- * The descriptor of a model's kind, typed for any model: the kind's fields and factory are the model's own, which the
+ * The descriptor of a model's kind, typed for any model: the kind's fields are the model's own, which the
  * compiler cannot follow through a lookup by the model's `provider`.
  */
 export function kindOf<Model extends { provider: ModelKind }>(model: Model): ProviderKindDescriptor<Model["provider"]> {

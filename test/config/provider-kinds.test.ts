@@ -12,13 +12,13 @@ import { PROVIDERS, modelSchema, type ModelKind } from "../../src/config/schema.
 import type { ResolvedModel } from "../../src/config/types.js";
 import { providerHint } from "../../src/cost/prices.js";
 import { InputError } from "../../src/errors.js";
-import { apiKeyEnvOf, collectApiKeys } from "../../src/providers/index.js";
-import { PROVIDER_KINDS, type ProviderKindDescriptor } from "../../src/providers/registry.js";
-import { vendorCloudHost, vendorOfUrl } from "../../src/providers/vendor-hosts.js";
+import { PROVIDER_KINDS, type ProviderKindDescriptor } from "../../src/config/provider-kinds.js";
+import { PROVIDER_MODULES, apiKeyEnvOf, collectApiKeys } from "../../src/providers/index.js";
+import { vendorCloudHost, vendorOfUrl } from "../../src/config/vendor-hosts.js";
 import { threadedModels } from "../../src/runner/lane.js";
 
 /** The fields of a descriptor (the compiler checks them too; this holds what the module really exports). */
-const DESCRIPTOR_FIELDS = ["apiKeyEnv", "catalogProvider", "defaultHosting", "load", "pathFields", "thread", "vendorHost"];
+const DESCRIPTOR_FIELDS = ["apiKeyEnv", "catalogProvider", "defaultHosting", "pathFields", "thread", "vendorHost"];
 
 /** The least config each kind accepts: a new kind without one here fails the tests below, which is the point. */
 const MINIMAL: Record<string, Record<string, unknown>> = {
@@ -55,7 +55,7 @@ function loadError(models: Array<Record<string, unknown>>): string {
 }
 
 describe("the provider registry", () => {
-  it.each(KINDS)("%s has every descriptor field, each of its type", async (_kind, descriptor) => {
+  it.each(KINDS)("%s has every descriptor field, each of its type, and a module that gives its factory", async (kind, descriptor) => {
     expect(Object.keys(descriptor).sort()).toEqual(DESCRIPTOR_FIELDS);
     expect(descriptor.apiKeyEnv === null || /^[A-Z][A-Z0-9_]*$/.test(descriptor.apiKeyEnv)).toBe(true);
     expect([null, "cloud", "self-hosted"]).toContain(descriptor.defaultHosting);
@@ -64,11 +64,12 @@ describe("the provider registry", () => {
     expect(Array.isArray(descriptor.pathFields)).toBe(true);
     // A vendor host is one the vendor list knows, so a baseURL on it is refused as self-hosted too.
     if (descriptor.vendorHost !== null) expect(vendorOfUrl(`https://${descriptor.vendorHost}/`)).toBeDefined();
-    expect(typeof (await descriptor.load())).toBe("function");
+    expect(typeof (await PROVIDER_MODULES[kind]())).toBe("function");
   });
 
-  it("the config schema takes exactly the registry's kinds, in its order", () => {
+  it("the config schema and the provider modules take exactly the registry's kinds, in its order", () => {
     expect(PROVIDERS).toEqual(Object.keys(PROVIDER_KINDS));
+    expect(Object.keys(PROVIDER_MODULES)).toEqual(Object.keys(PROVIDER_KINDS));
     for (const [kind] of KINDS) expect(modelSchema.parse(minimalModel(kind)).provider).toBe(kind);
   });
 

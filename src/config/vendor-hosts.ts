@@ -1,4 +1,4 @@
-import { kindNamed } from "./registry.js";
+import { kindNamed } from "./provider-kinds.js";
 
 /**
  * Hosts of vendors' cloud APIs (a host is theirs when it is the domain or one of its subdomains), with the name the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapMeanInterval, quantileSorted, wilsonInterval } from "../../src/report/stats.js";
+import { bootstrapMeanInterval, quantileSorted, wilsonInterval } from "../../src/stats/intervals.js";
 
 describe("stats", () => {
   it("Wilson interval matches the textbook values", () => {
