@@ -10,7 +10,7 @@ const only = process.argv[2];
 
 async function main(): Promise<void> {
   console.log(`modelpick benchmarks — node ${process.version}, ${(await import("node:os")).availableParallelism()} cores`);
-  console.log(`machine speed: a fixed CPU workload took ${cpuCalibrationMs().toFixed(0)} ms (2,050–2,550 ms when the README figures were taken)\n`);
+  console.log(`machine speed: a fixed CPU workload took ${cpuCalibrationMs().toFixed(0)} ms (1,410–1,670 ms when the README figures were taken)\n`);
   if (!only || only === "startup") await startup();
   if (!only || only === "replay") await replayDefault();
   if (!only || only === "mock") await againstMock();
