@@ -11,6 +11,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ROOT } from "../helpers/cli.js";
 import { writeTinyGguf } from "../helpers/gguf-writer.js";
+import { readRows } from "../helpers/project.js";
+import { useMockServer } from "../helpers/use-mock-server.js";
 import { rowsFor, runModel, writeResultsDir } from "../routing/fixtures.js";
 import { npmErrorCode, privateOfflineNpmEnv, run, unconditionalRestricted, writeProjectWithTarball, type RunResult } from "./npm.js";
 
@@ -91,12 +93,57 @@ describe("the packed tarball", () => {
 });
 
 describe("installed into a new project with npm install --offline", () => {
+  const mock = useMockServer();
+
   it("installs no package that carries an os, cpu or libc restriction unconditionally, and not node-llama-cpp", (ctx) => {
     needsInstall(ctx);
     const { restricted, checked } = unconditionalRestricted(app);
-    expect(checked).toBeGreaterThan(10);
+    expect(checked).toBeGreaterThanOrEqual(6); // every installed package (see the next test)
     expect(restricted).toEqual([]);
     expect(existsSync(path.join(app, "node_modules", "node-llama-cpp"))).toBe(false);
+  });
+
+  it("installs modelpick and ajv (which the bundle loads at run time) only, with no install script: dist/ carries the SDKs, zod, yaml…", (ctx) => {
+    needsInstall(ctx);
+    const lock = JSON.parse(readFileSync(path.join(app, "node_modules", ".package-lock.json"), "utf8")) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const installed = Object.keys(lock.packages).map((location) => location.replace(/^.*node_modules\//, ""));
+    expect(installed.sort()).toEqual(["ajv", "fast-deep-equal", "fast-uri", "json-schema-traverse", "modelpick", "require-from-string"]);
+    expect(Object.entries(lock.packages).filter(([, entry]) => entry.hasInstallScript)).toEqual([]);
+  });
+
+  it("runs every cloud provider (Anthropic, OpenAI, Gemini) without their SDKs installed", async (ctx) => {
+    needsInstall(ctx);
+    const project = path.join(app, "providers");
+    mkdirSync(project);
+    // The mock server answers "echo: <the prompt>".
+    writeFileSync(path.join(project, "items.jsonl"), JSON.stringify({ id: "q1", category: "c", input: "hi", expected: "echo: hi" }) + "\n");
+    writeFileSync(
+      path.join(project, "modelpick.yaml"),
+      [
+        "dataset: items.jsonl",
+        "models:",
+        `  - { id: claude, provider: anthropic, model: claude-sonnet-4-6, baseURL: "${mock.anthropicBaseURL}" }`,
+        `  - { id: gpt, provider: openai, model: gpt-4.1-mini, baseURL: "${mock.openaiBaseURL}" }`,
+        `  - { id: gemini, provider: gemini, model: gemini-2.5-flash, baseURL: "${mock.geminiBaseURL}" }`,
+        "",
+      ].join("\n"),
+    );
+    const keys = { ANTHROPIC_API_KEY: "test-key", OPENAI_API_KEY: "test-key", GEMINI_API_KEY: "test-key" };
+    const result = await run(process.execPath, [path.join(app, "node_modules", ".bin", "modelpick"), "eval", "--out", "run", "--no-cache", "--json"], {
+      cwd: project,
+      env: { ...NPM_ENV, ...keys },
+    });
+    expect(result.code).toBe(0);
+    expect(readRows(path.join(project, "run")).map((r) => [r.model, r.score, r.error])).toEqual(
+      expect.arrayContaining([
+        ["claude", 1, null],
+        ["gpt", 1, null],
+        ["gemini", 1, null],
+      ]),
+    );
+    expect(mock.requests.map((r) => r.api).sort()).toEqual(["anthropic", "gemini", "openai"]);
   });
 
   it("npx modelpick --help lists the commands (exit 0)", async (ctx) => {
