@@ -79,10 +79,11 @@ export function requirePrice(target: PriceTarget, sources: PriceSources, where: 
   const problem = found.why
     ? `no usable price for "${name}": ${found.why.join("; ")}`
     : `unknown model "${name}": not in ${sources.tables.length > 0 ? "your prices file or " : ""}the built-in catalog`;
+  const elsewhere = sources.tables.length > 0 ? "add it to your prices file" : "pass --prices FILE";
   throw new InputError(
     `${where}: ${problem}` +
       (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
-      "; add price: to the model in modelpick.yaml, pass --prices FILE, or see `modelpick models`",
+      `; add price: to the model in modelpick.yaml, ${elsewhere}, or see \`modelpick models\``,
   );
 }
 

@@ -92,6 +92,17 @@ describe("modelpick cost", () => {
     expect(model.monthlyCostUsd).toBeCloseTo(22.8125 + 30.416667, 3);
   });
 
+  it("does not tell a user who gave --prices to pass --prices", async () => {
+    const withFile = await runCli(["cost", "--tokens-per-day", "1m", "--models", "gpt-9000", "--prices", LITELLM_SAMPLE], { cwd: project() });
+    expect(withFile.code).toBe(2);
+    expect(withFile.stderr).toMatch(
+      /not in your prices file or the built-in catalog.*; add price: to the model in modelpick\.yaml, add it to your prices file,/,
+    );
+    expect(withFile.stderr).not.toMatch(/pass --prices/);
+    const without = await runCli(["cost", "--tokens-per-day", "1m", "--models", "gpt-9000"], { cwd: project() });
+    expect(without.stderr).toMatch(/pass --prices FILE/);
+  });
+
   it.each([
     ["a negative volume", ["--tokens-per-day", "-5m", "--models", "gpt-4o"], /--tokens-per-day: "-5m" is not a positive volume/],
     ["no volume", ["--models", "gpt-4o"], /exactly one of --tokens-per-day/],

@@ -72,7 +72,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the packed tarball", () => {
   it("holds what runs and what it reads, and nothing else: bin, dist (no source maps), datasets, the default config, README and the docs it links, LICENSE", () => {
-    const allowed = /^package\/(bin\/|dist\/|datasets\/|docs\/[\w-]+\.md$|package\.json$|README\.md$|LICENSE$|modelpick\.yaml$)/;
+    const allowed = /^package\/(bin\/|dist\/|datasets\/|docs\/[\w-]+\.md$|package\.json$|README\.md$|ARCHITECTURE\.md$|LICENSE$|modelpick\.yaml$)/;
     expect(tarballFiles.filter((file) => !allowed.test(file))).toEqual([]);
     for (const needed of [
       "package/bin/modelpick.js",
@@ -89,6 +89,14 @@ describe("the packed tarball", () => {
     }
     expect(tarballFiles.filter((file) => file.endsWith(".map") || file.endsWith(".ts"))).toEqual([]);
     expect(readFileSync(path.join(ROOT, "LICENSE"), "utf8")).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  });
+  it("has every file that the packaged README and docs link to", () => {
+    const linked = (file: string) =>
+      [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => path.posix.join(path.posix.dirname(file), m[1]!));
+    const documents = tarballFiles.filter((f) => f.endsWith(".md")).map((f) => f.slice("package/".length));
+    const links = documents.flatMap(linked);
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((link) => !tarballFiles.includes(`package/${link}`))).toEqual([]);
   });
 });
 
