@@ -72,6 +72,13 @@ function dollars(value: number, decimals: number): string {
   return `${value < 0 ? "-" : ""}$${text}`;
 }
 
+/** A difference with its sign ("+0.022", "−0.180", "+∞"); one that rounds to zero is "+0.000", never "−0.000". */
+export function formatSigned(value: number, decimals = 3): string {
+  if (!Number.isFinite(value)) return value > 0 ? "+∞" : "−∞";
+  const text = Math.abs(value).toFixed(decimals);
+  return `${value < 0 && Number(text) !== 0 ? "−" : "+"}${text}`;
+}
+
 export function formatPercent(share: number): string {
   if (share > 0 && share < 0.001) return "<0.1%";
   return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
