@@ -67,6 +67,11 @@ export function formatPerMTok(value: number): string {
   return dollars(value, Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 3 : 4);
 }
 
+/** A rate as its source states it ($3.78, $2.4984 per GPU-hour): separators, every digit, no floating-point noise. */
+export function formatUsdRate(value: number): string {
+  return `${value < 0 ? "-" : ""}$${formatNumber(Math.abs(value))}`;
+}
+
 function dollars(value: number, decimals: number): string {
   const text = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   return `${value < 0 ? "-" : ""}$${text}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { formatPerMTok, formatSigned, formatUsd, formatUsdSmall, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
+import { formatPerMTok, formatSigned, formatUsd, formatUsdRate, formatUsdSmall, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
 
 describe("parseVolume", () => {
   it.each([
@@ -78,5 +78,16 @@ describe("formatSigned: the one signed difference of every report", () => {
     [Number.NEGATIVE_INFINITY, 3, "−∞"],
   ])("%d to %d places is %s", (value, decimals, expected) => {
     expect(formatSigned(value, decimals)).toBe(expected);
+  });
+});
+
+describe("formatUsdRate: a rate as its source states it", () => {
+  it.each([
+    [3.78, "$3.78"],
+    [2.4984, "$2.4984"],
+    [1234.5, "$1,234.5"],
+    [0.1 + 0.2, "$0.3"],
+  ])("%d is %s", (value, expected) => {
+    expect(formatUsdRate(value)).toBe(expected);
   });
 });
