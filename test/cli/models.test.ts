@@ -20,7 +20,10 @@ describe("modelpick models", () => {
   });
 
   it("--provider takes a config provider kind too: gemini lists the catalog's google prices", async () => {
-    const [byKind, byCatalogName] = await Promise.all([runCli(["models", "--provider", "gemini", "--json"]), runCli(["models", "--provider", "google", "--json"])]);
+    const [byKind, byCatalogName] = await Promise.all([
+      runCli(["models", "--provider", "gemini", "--json"]),
+      runCli(["models", "--provider", "google", "--json"]),
+    ]);
     expect(byKind.code).toBe(0);
     const entries = JSON.parse(byKind.stdout) as Array<{ id: string; provider: string }>;
     expect(entries.length).toBeGreaterThan(0);
