@@ -13,7 +13,8 @@ interface ClearFlags {
   olderThan?: number;
 }
 
-const CACHE_DIR_HELP = "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)";
+/** Where the cache is when --cache-dir is not given, as defaultCacheDir (runner/cache.ts) chooses it. */
+export const CACHE_DIR_HELP = "response cache directory (default: $MODELPICK_CACHE_DIR, else $XDG_CACHE_HOME/modelpick or ~/.cache/modelpick)";
 
 export function cacheCommand(): Command {
   const stats = new Command("stats")

@@ -6,7 +6,7 @@ import type { DatasetItem } from "../dataset/types.js";
 import type { EvalOutcome } from "../runner/run.js";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
-import { cacheDirOf } from "./cache.js";
+import { CACHE_DIR_HELP, cacheDirOf } from "./cache.js";
 import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { duration, list, positiveInt, unit } from "./flags.js";
@@ -39,7 +39,7 @@ export function evalCommand(): Command {
     .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
     .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
     .option("--no-cache", "do not read or write the response cache")
-    .option("--cache-dir <dir>", "response cache directory (default: $MODELPICK_CACHE_DIR or ~/.cache/modelpick)")
+    .option("--cache-dir <dir>", CACHE_DIR_HELP)
     .addOption(
       new Option(
         "--max-cache-age <duration>",

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { kindNamed } from "../config/provider-kinds.js";
 import { InputError } from "../errors.js";
 import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
@@ -16,7 +17,7 @@ export function modelsCommand(): Command {
   return new Command("models")
     .description("list the built-in price catalog (every entry with its source and date), or inspect a local GGUF file")
     .argument("[search]", "show only entries whose id or model name contains this text")
-    .option("--provider <name>", "API prices from one provider only (anthropic, openai, google, together, groq, …)")
+    .option("--provider <name>", "API prices from one provider only (anthropic, openai, google — or gemini, as in the config —, together, groq, …)")
     .addOption(new Option("--kind <kind>", "which catalog to list").choices(KINDS).default("api"))
     .option("--json", "print JSON instead of a table")
     .option("--local <file.gguf>", "describe a local GGUF model (architecture, parameters, quantisation, context, licence)")
@@ -65,7 +66,7 @@ async function listCatalog(search: string | undefined, flags: ModelsFlags): Prom
       return emit(flags, rows, ["GPU", "Watts", "Source", "Date"], (p) => [p.gpu, formatNumber(p.watts), flagged(p.source, p.unconfirmed), p.date]);
     }
     default: {
-      const provider = flags.provider?.toLowerCase();
+      const provider = catalogProviderNamed(flags.provider?.toLowerCase());
       const rows = catalog.API_PRICES.filter((e) => (!provider || e.provider === provider) && matches(...catalog.namesOf(e)));
       if (rows.length === 0 && provider && !catalog.API_PRICES.some((e) => e.provider === provider)) {
         const known = [...new Set(catalog.API_PRICES.map((e) => e.provider))].join(", ");
@@ -127,4 +128,10 @@ async function describeLocal(file: string, json: boolean): Promise<string> {
   table.push(...Object.entries(shown).map(([k, v]) => ({ [k]: terminalSafe(v) })));
   const notes = info.notes.map((note) => `note: ${terminalSafe(note)}\n`).join("");
   return `${table.toString()}\n${notes}`;
+}
+
+/** The catalog's name for a provider given as the catalog names it, or as a config `provider:` kind (gemini → google). */
+function catalogProviderNamed(name: string | undefined): string | undefined {
+  const catalogName = name === undefined ? undefined : kindNamed(name)?.catalogProvider;
+  return catalogName && catalogName !== "vendor of baseURL" ? catalogName : name;
 }

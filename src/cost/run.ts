@@ -19,7 +19,7 @@ import {
 } from "./project.js";
 import { catalogSelfHostedOption, datedByFile, readThroughputProfile, selfHostedOption, type SelfHostedOverrides } from "./self-hosted.js";
 import type { ThroughputProfileFile } from "../providers/llama-cpp/bench.js";
-import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatPerMTok, formatUsd, formatVolume } from "./units.js";
+import { DAYS_PER_MONTH, HOURS_PER_MONTH, formatPercent, formatSigned, formatPerMTok, formatUsd, formatVolume } from "./units.js";
 import { ScoresByItem } from "../results/shared-items.js";
 import { bootstrapMeanInterval, mean } from "../stats/intervals.js";
 import { seedFrom } from "../stats/random.js";
@@ -276,16 +276,12 @@ function qualitySentence(cheapestId: string, quality: CostQuality): string {
     return `It is also the best-scoring costed model on your data (${score(cheapest.mean)} on ${items(cheapest.n)} items).`;
   }
   const gap = quality.gap;
-  const difference = gap ? ` (${signed(gap.difference)}, 95 % CI ${signed(gap.ciLow)} to ${signed(gap.ciHigh)})` : "";
+  const difference = gap ? ` (${formatSigned(gap.difference)}, 95 % CI ${formatSigned(gap.ciLow)} to ${formatSigned(gap.ciHigh)})` : "";
   const basis =
     quality.sharedItems !== null
       ? `on the ${items(quality.sharedItems)} items every costed model answered`
       : `on different items (${items(cheapest.n)} and ${items(best.n)}: no item was answered by every costed model)`;
   return `It scores ${score(cheapest.mean)} against ${score(best.mean!)} for ${best.id}${difference}, the best-scoring costed model, ${basis} in ${quality.results}.`;
-}
-
-function signed(value: number): string {
-  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
 }
 
 /** A few plain sentences: the cheapest option (and, with results, what it gives up), what self-hosting needs, and from which volume it pays. */

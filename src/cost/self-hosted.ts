@@ -80,7 +80,7 @@ export function throughputFromCatalog(entry: ThroughputEntry): Throughput {
 
 /**
  * Builds a self-hosted option from a model's `selfHosted:` block. `where` names the config field for messages;
- * `configDated` labels figures the user wrote; `profiles` are `--throughput-profile` files keyed by model id.
+ * `configDated` dates figures the user wrote (`where` names them); `profiles` are `--throughput-profile` files keyed by model id.
  */
 export function selfHostedOption(input: {
   id: string;
@@ -145,7 +145,7 @@ function findCatalogProfile(id: string, where: string): ThroughputEntry {
 function throughputFor(input: Parameters<typeof selfHostedOption>[0], catalogProfile: ThroughputEntry | undefined): Throughput {
   const { spec, where, configDated } = input;
   if (spec.tokensPerSecond !== undefined) {
-    return { counts: "total", tokensPerSecond: spec.tokensPerSecond, ...configDated, source: `${configDated.source} ${where}.tokensPerSecond` };
+    return { counts: "total", tokensPerSecond: spec.tokensPerSecond, ...configDated, source: `${where}.tokensPerSecond` };
   }
   if (spec.inputTokensPerSecond !== undefined || spec.outputTokensPerSecond !== undefined) {
     if (spec.inputTokensPerSecond === undefined || spec.outputTokensPerSecond === undefined) {
@@ -156,7 +156,7 @@ function throughputFor(input: Parameters<typeof selfHostedOption>[0], catalogPro
       promptTokensPerSecond: spec.inputTokensPerSecond,
       generationTokensPerSecond: spec.outputTokensPerSecond,
       ...configDated,
-      source: `${configDated.source} ${where}.inputTokensPerSecond/outputTokensPerSecond`,
+      source: `${where}.inputTokensPerSecond/outputTokensPerSecond`,
     };
   }
   if (spec.throughputProfile !== undefined) {
@@ -177,7 +177,7 @@ function gpuFor(spec: SelfHostedSpec, where: string, configDated: Dated, catalog
       name: spec.gpu ?? catalogProfile?.gpu ?? "gpu",
       hourlyUsd: spec.gpuHourlyUsd,
       ...configDated,
-      source: `${configDated.source} ${where}.gpuHourlyUsd`,
+      source: `${where}.gpuHourlyUsd`,
     };
   }
   const wanted = spec.gpu ?? catalogProfile?.gpu;
@@ -200,7 +200,7 @@ function gpuFor(spec: SelfHostedSpec, where: string, configDated: Dated, catalog
 
 function electricityFor(spec: SelfHostedSpec, where: string, gpu: string, usdPerKWh: number, configDated: Dated): NonNullable<SelfHostedOption["electricity"]> {
   if (spec.watts !== undefined) {
-    return { wattsPerGpu: spec.watts, usdPerKWh, ...configDated, source: `${configDated.source} ${where}.watts` };
+    return { wattsPerGpu: spec.watts, usdPerKWh, ...configDated, source: `${where}.watts` };
   }
   const power = findGpuPower(gpu);
   if (!power) throw new InputError(`${where}.watts: the catalog has no power draw for "${gpu}"; set watts (per GPU) to charge electricity`);

@@ -67,9 +67,21 @@ export function formatPerMTok(value: number): string {
   return dollars(value, Math.abs(value) >= 1 ? 2 : Math.abs(value) >= 0.01 ? 3 : 4);
 }
 
+/** A rate as its source states it ($3.78, $2.4984 per GPU-hour): separators, every digit, no floating-point noise. */
+export function formatUsdRate(value: number): string {
+  return `${value < 0 ? "-" : ""}$${formatNumber(Math.abs(value))}`;
+}
+
 function dollars(value: number, decimals: number): string {
   const text = Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   return `${value < 0 ? "-" : ""}$${text}`;
+}
+
+/** A difference with its sign ("+0.022", "−0.180", "+∞"); one that rounds to zero is "+0.000", never "−0.000". */
+export function formatSigned(value: number, decimals = 3): string {
+  if (!Number.isFinite(value)) return value > 0 ? "+∞" : "−∞";
+  const text = Math.abs(value).toFixed(decimals);
+  return `${value < 0 && Number(text) !== 0 ? "−" : "+"}${text}`;
 }
 
 export function formatPercent(share: number): string {

@@ -1,6 +1,6 @@
 import type { CostReport } from "../cost/run.js";
 import type { ApiCost, Dated, SelfHostedCost } from "../cost/project.js";
-import { formatPercent, formatPerMTok, formatUsd, formatVolume } from "../cost/units.js";
+import { formatPercent, formatPerMTok, formatUsd, formatUsdRate, formatVolume } from "../cost/units.js";
 import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
 
 /**
@@ -93,7 +93,7 @@ function selfHostedRow(model: SelfHostedCost, refs: string): string[] {
 export function datedSources(model: ApiCost | SelfHostedCost): Array<Dated & { what: string }> {
   if (model.hosting === "cloud") return [{ what: "price", ...model.price }];
   return [
-    { what: `GPU $${model.gpu.hourlyUsd}/h`, ...model.gpu },
+    { what: `GPU ${formatUsdRate(model.gpu.hourlyUsd)}/h`, ...model.gpu },
     { what: "throughput", ...model.throughput },
     ...(model.electricity ? [{ what: `power ${model.electricity.wattsPerGpu} W/GPU`, ...model.electricity }] : []),
   ];

@@ -1,9 +1,9 @@
-import { formatNumber, formatUsd, formatUsdSmall } from "../cost/units.js";
+import { formatNumber, formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { terminalSafe } from "../io/terminal.js";
 import { ageInWords } from "../report/age.js";
 import { describeBar, type CheckReason, type CheckReport, type CheckWarning, type RouteCheck } from "./check.js";
 import type { RoutingDocument } from "./document.js";
-import { count, describeExclusion, signed } from "./explain.js";
+import { count, describeExclusion } from "./explain.js";
 import type { TextDiff } from "./parse.js";
 import type { ComparisonTest, QualityComparison } from "./regression.js";
 
@@ -122,13 +122,7 @@ export function describeReason(reason: CheckReason, route: Pick<RouteCheck, "mod
 
 /** "−0.180 [−0.23, −0.13]": the difference, and its 95 % interval to two places. */
 function difference(c: QualityComparison): string {
-  return `${signed(c.diff)} [${signed2(c.low)}, ${signed2(c.high)}]`;
-}
-
-function signed2(value: number): string {
-  if (!Number.isFinite(value)) return value > 0 ? "+∞" : "−∞";
-  const text = Math.abs(value).toFixed(2);
-  return `${value < 0 && Number(text) !== 0 ? "−" : "+"}${text}`;
+  return `${formatSigned(c.diff)} [${formatSigned(c.low, 2)}, ${formatSigned(c.high, 2)}]`;
 }
 
 function design(c: QualityComparison): string {

@@ -1,6 +1,6 @@
 import { fleetMonthlyCost, type SelfHostedCost, type SelfHostedOption } from "../cost/project.js";
 import { DEFAULT_PEAK_FACTOR } from "../cost/run.js";
-import { DAYS_PER_MONTH, formatPercent, formatUsd, formatUsdSmall, formatVolume } from "../cost/units.js";
+import { DAYS_PER_MONTH, formatPercent, formatUsd, formatUsdRate, formatUsdSmall, formatVolume } from "../cost/units.js";
 import { sum } from "../stats/intervals.js";
 import type { ModelCategoryData } from "./evidence.js";
 import type { CostBasis, ModelProfile } from "./types.js";
@@ -100,7 +100,7 @@ function describeFleet(fleet: SelfHostedCost, served: number, volume: FleetVolum
 /** Where a fleet's figures come from: its GPU price and its throughput, with their dates. */
 export function fleetSources(fleet: Pick<SelfHostedCost, "gpu" | "throughput">): string {
   const { gpu, throughput } = fleet;
-  return `GPU $${gpu.hourlyUsd}/h from ${gpu.source} (${gpu.date ?? "undated"}); throughput from ${throughput.source} (${throughput.date ?? "undated"})`;
+  return `GPU ${formatUsdRate(gpu.hourlyUsd)}/h from ${gpu.source} (${gpu.date ?? "undated"}); throughput from ${throughput.source} (${throughput.date ?? "undated"})`;
 }
 
 export function isFleetBasis(basis: CostBasis): boolean {

@@ -1,7 +1,6 @@
 import { stringify } from "yaml";
-import { formatUsd, formatUsdSmall } from "../cost/units.js";
+import { formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { canonicalDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
-import { signed } from "./explain.js";
 import { commentText, jsonForSource, quotedForComment } from "./safe-text.js";
 
 export type RoutingFormat = "ts" | "yaml" | "json";
@@ -186,7 +185,7 @@ function evidenceComment(category: string, route: DocumentRoute, document: Routi
 function sensitiveComment(category: string, route: SensitiveDocumentRoute, document: RoutingDocument): string {
   const gap = route.evidence.vsRoute;
   const versus = gap
-    ? `; ${signed(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${signed(gap.low)}, ${signed(gap.high)}]` : " (unpaired)"} vs the route ${quotedForComment(gap.model)}${gap.large ? " (a large gap)" : ""}`
+    ? `; ${formatSigned(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${formatSigned(gap.low)}, ${formatSigned(gap.high)}]` : " (unpaired)"} vs the route ${quotedForComment(gap.model)}${gap.large ? " (a large gap)" : ""}`
     : "";
   return `sensitive data: ${evidenceComment(category, route, document)}${versus}`;
 }

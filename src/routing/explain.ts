@@ -1,4 +1,4 @@
-import { formatUsd, formatUsdSmall } from "../cost/units.js";
+import { formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { fleetVolume, isFleetBasis } from "./costs.js";
 import { DEFAULT_WITHIN, LARGE_SENSITIVE_GAP } from "./defaults.js";
 import { compareText } from "./evidence.js";
@@ -17,7 +17,7 @@ export function describeExclusion(exclusion: Exclusion): string {
     case "too-few-items":
       return `only ${count(exclusion.pairedN)} paired item(s), fewer than --min-items ${exclusion.minItems}`;
     case "below-bar":
-      return `lower end below the bar: ${signed(exclusion.diff)} [${signed(exclusion.low)}, ${signed(exclusion.high)}] over ${count(exclusion.pairedN)}${exclusion.bar === "within" ? " paired" : ""} items`;
+      return `lower end below the bar: ${formatSigned(exclusion.diff)} [${formatSigned(exclusion.low)}, ${formatSigned(exclusion.high)}] over ${count(exclusion.pairedN)}${exclusion.bar === "within" ? " paired" : ""} items`;
     case "below-sensitive-min-quality":
       return `quality at the lower end of its 95 % interval ${exclusion.low.toFixed(3)}, below --sensitive-min-quality ${exclusion.minQuality}`;
     case "latency-unknown":
@@ -101,10 +101,6 @@ export function sensitiveWithin(criteria: RoutingCriteria): number {
   return criteria.within ?? DEFAULT_WITHIN;
 }
 
-export function signed(value: number): string {
-  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(3)}`;
-}
-
 /** A count with thousands separators, as all routing output prints numbers. */
 export function count(n: number): string {
   return n.toLocaleString("en-US");
@@ -137,7 +133,7 @@ function sensitiveNotes(decisions: readonly CategoryDecision[], sensitive: reado
   }
   const large = sensitive.filter((d) => d.vsRoute?.large);
   if (large.length > 0) {
-    const gaps = large.map((d) => `${d.category} ${d.chosen!.model} ${signed(d.vsRoute!.diff)} vs ${d.vsRoute!.model}`);
+    const gaps = large.map((d) => `${d.category} ${d.chosen!.model} ${formatSigned(d.vsRoute!.diff)} vs ${d.vsRoute!.model}`);
     notes.push(`Sensitive data gets markedly worse answers (more than ${LARGE_SENSITIVE_GAP} below the category's route) in: ${gaps.join(", ")}.`);
   }
   const none = sensitive.filter((d) => !d.chosen).map((d) => d.category);

@@ -1,6 +1,6 @@
 import { terminalSafe, terminalSafeRow } from "../io/terminal.js";
-import { formatPercent, formatUsd, formatUsdSmall } from "../cost/units.js";
-import { count, describeLoss, describeNoRoute, routeRule, sensitiveRule, signed } from "./explain.js";
+import { formatPercent, formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
+import { count, describeLoss, describeNoRoute, routeRule, sensitiveRule } from "./explain.js";
 import type { Bill, CandidateVerdict, CategoryDecision, Recommendation, SensitiveDecision, StrategyFigures } from "./types.js";
 
 /**
@@ -63,7 +63,7 @@ function sensitiveRow(d: SensitiveDecision): string[] {
     ? "—"
     : gap.model === c.model
       ? "same model as the route"
-      : `${signed(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${signed(gap.low)}, ${signed(gap.high)}]` : " (unpaired)"} vs ${gap.model}${gap.large ? " ⚠" : ""}`;
+      : `${formatSigned(gap.diff)}${gap.low !== null && gap.high !== null ? ` [${formatSigned(gap.low)}, ${formatSigned(gap.high)}]` : " (unpaired)"} vs ${gap.model}${gap.large ? " ⚠" : ""}`;
   return [
     d.category,
     c.model,
@@ -139,7 +139,7 @@ async function evaluationTable(r: Recommendation): Promise<string> {
   if (cv?.vsBestSingle) {
     const v = cv.vsBestSingle;
     lines.push(
-      `Held out, the table is ${signed(v.diff)} [${signed(v.low)}, ${signed(v.high)}] against the best single model on the same ${count(cv.n)} items.`,
+      `Held out, the table is ${formatSigned(v.diff)} [${formatSigned(v.low)}, ${formatSigned(v.high)}] against the best single model on the same ${count(cv.n)} items.`,
     );
   }
   return lines.join("\n");

@@ -179,6 +179,16 @@ describe("modelpick cache stats and clear", () => {
     expect(existsSync(path.join(dir, "cache"))).toBe(false);
   });
 
+  it("without --cache-dir uses $XDG_CACHE_HOME/modelpick when MODELPICK_CACHE_DIR is unset, and every --help says so", async () => {
+    const dir = makeProject({ models: models() }, numberedItems(1));
+    const xdg = { ...env, XDG_CACHE_HOME: path.join(dir, "xdg") };
+    const stats = await runCli(["cache", "stats", "--json"], { cwd: dir, env: xdg });
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout).dir).toBe(path.join(dir, "xdg", "modelpick"));
+    const helps = await Promise.all([["eval"], ["cache", "stats"], ["cache", "clear"]].map((command) => runCli([...command, "--help"])));
+    for (const help of helps) expect(help.stdout.replace(/\s+/g, " ")).toContain("$MODELPICK_CACHE_DIR, else $XDG_CACHE_HOME/modelpick or ~/.cache/modelpick");
+  });
+
   it.each([
     ["stats", "--max-cache-age"],
     ["clear", "--older-than"],

@@ -66,6 +66,26 @@ describe("modelpick cost", () => {
     expect(report.verdict).toMatch(/llama-70b needs 6× h100/);
   });
 
+  it("names a figure written in the config by its file and field once, and prints a GPU price with separators", async () => {
+    const config = CONFIG.replace(
+      "{ gpu: h100,",
+      "{ gpu: h100, gpuHourlyUsd: 1234.5, watts: 700, inputTokensPerSecond: 900, outputTokensPerSecond: 800,",
+    ).replace(" tokensPerSecond: 1700,", "");
+    const cwd = project(config);
+    const args = ["cost", "--tokens-per-day", "100m", "--models", "llama-70b", "--electricity-usd-per-kwh", "0.1"];
+    const json = await runCli([...args, "--format", "json"], { cwd });
+    expect(json.code).toBe(0);
+    const [model] = JSON.parse(json.stdout).models;
+    const field = "modelpick.yaml: models[1] (llama-70b).selfHosted.";
+    expect([model.gpu.source, model.throughput.source, model.electricity.source]).toEqual([
+      `${field}gpuHourlyUsd`,
+      `${field}inputTokensPerSecond/outputTokensPerSecond`,
+      `${field}watts`,
+    ]);
+    const csv = await runCli([...args, "--format", "csv"], { cwd });
+    expect(csv.stdout).toContain(`GPU $1,234.5/h: ${field}gpuHourlyUsd`);
+  });
+
   it("renders a table with numbered dated sources, and CSV and Markdown", async () => {
     const cwd = project();
     const args = ["cost", "--tokens-per-day", "250k", "--models", "gpt-4o,llama-3.1-8b/vllm-0.5.4/1xh100-fp8"];

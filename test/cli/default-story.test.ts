@@ -71,5 +71,8 @@ describe("the built-in default tells the whole cost story", () => {
         `It scores ${mean(cheapest.id)} against ${mean("gpt-4o")} for gpt-4o \\(−0\\.\\d{3}, 95 % CI −0\\.\\d{3} to −0\\.\\d{3}\\), the best-scoring costed model, on the 12,032 items`,
       ),
     );
+    // The figures docs/cost.md quotes for this run.
+    expect(report.verdict).toContain("the cheapest option is gemini-1.5-flash at $543/month");
+    expect(report.verdict).toContain("It scores 0.638 against 0.721 for gpt-4o (−0.083, 95 % CI −0.091 to −0.074)");
   });
 });

@@ -19,6 +19,17 @@ describe("modelpick models", () => {
     expect(entries.map((e) => e.id)).toContain("anthropic/claude-sonnet-4-6");
   });
 
+  it("--provider takes a config provider kind too: gemini lists the catalog's google prices", async () => {
+    const [byKind, byCatalogName] = await Promise.all([
+      runCli(["models", "--provider", "gemini", "--json"]),
+      runCli(["models", "--provider", "google", "--json"]),
+    ]);
+    expect(byKind.code).toBe(0);
+    const entries = JSON.parse(byKind.stdout) as Array<{ id: string; provider: string }>;
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries).toEqual(JSON.parse(byCatalogName.stdout));
+  });
+
   it("prints a table and lists GPUs and throughput profiles", async () => {
     const table = await runCli(["models", "gpt-4o"]);
     expect(table.code).toBe(0);

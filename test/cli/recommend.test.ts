@@ -335,6 +335,10 @@ describe("modelpick recommend on the built-in default", () => {
     const total = figure(story, /the monthly total is (unknown|\$[\d,]+)/, "monthly total")[1]!;
     if (total === "unknown") expect(document.monthly!.totalUsd).toBeNull();
     else expect(Number(total.slice(1).replaceAll(",", ""))).toBe(Math.round(document.monthly!.totalUsd!));
+    // "(gpt-4o $14,297, gemini-1.5-pro $4,701, …)": each API's part of the bill.
+    const apis = figure(story, /the monthly total is [^(]*\(([^)]*)\)/, "each API's part")[1]!;
+    const parts = [...apis.matchAll(/([\w.-]+) \$([\d,]+)/g)].map((m) => [m[1], Number(m[2]!.replaceAll(",", ""))]);
+    expect(parts).toEqual(document.monthly!.apis.map((api) => [api.model, Math.round(api.monthlyUsd)]).sort((a, b) => Number(b[1]) - Number(a[1])));
   });
 
   it("states the same rules in docs/routing.md's recommend section as in its output", () => {

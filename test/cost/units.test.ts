@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { formatPerMTok, formatUsd, formatUsdSmall, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
+import { formatPerMTok, formatSigned, formatUsd, formatUsdRate, formatUsdSmall, formatVolume, parseNumber, parseVolume } from "../../src/cost/units.js";
 
 describe("parseVolume", () => {
   it.each([
@@ -63,5 +63,31 @@ describe("money", () => {
     expect(formatPerMTok(90_727.3)).toBe("$90,727.30");
     expect(formatPerMTok(1.8138)).toBe("$1.81");
     expect(formatPerMTok(0.195)).toBe("$0.195");
+  });
+});
+
+describe("formatSigned: the one signed difference of every report", () => {
+  it.each([
+    [0.0224, 3, "+0.022"],
+    [-0.18, 3, "−0.180"],
+    [0, 3, "+0.000"],
+    [-0.0001, 3, "+0.000"], // rounds to zero: no "−0.000"
+    [-0.004, 2, "+0.00"],
+    [-0.23, 2, "−0.23"],
+    [Number.POSITIVE_INFINITY, 2, "+∞"],
+    [Number.NEGATIVE_INFINITY, 3, "−∞"],
+  ])("%d to %d places is %s", (value, decimals, expected) => {
+    expect(formatSigned(value, decimals)).toBe(expected);
+  });
+});
+
+describe("formatUsdRate: a rate as its source states it", () => {
+  it.each([
+    [3.78, "$3.78"],
+    [2.4984, "$2.4984"],
+    [1234.5, "$1,234.5"],
+    [0.1 + 0.2, "$0.3"],
+  ])("%d is %s", (value, expected) => {
+    expect(formatUsdRate(value)).toBe(expected);
   });
 });
