@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { InputError, errorMessage } from "../../errors.js";
 import { MAX_CONTEXT_TOKENS } from "../../config/provider-kinds.js";
 import { importLlamaCpp } from "./runtime.js";
@@ -53,7 +53,7 @@ export async function readGguf(file: string): Promise<GgufRead> {
   try {
     raw = await llamaCpp.readGgufFileInfo(file, { sourceType: "filesystem", readTensorInfo: true, logWarnings: false });
   } catch (error) {
-    throw new InputError(describeReadError(file, error));
+    throw new InputError(await describeReadError(file, error));
   }
   const metadata = flattenMetadata(raw.metadata as unknown as Record<string, unknown>);
   const tensors = (raw.fullTensorInfo ?? raw.tensorInfo ?? []).map((t) => ({
@@ -257,16 +257,28 @@ async function fileSize(file: string): Promise<number> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new InputError(`${file}: model file not found (check the path in your config)`);
+      throw new InputError(`${file}: model file not found; check the path`);
     }
     throw new InputError(`${file}: cannot read the model file (${errorMessage(error)})`);
   }
 }
 
-function describeReadError(file: string, error: unknown): string {
+/** Decided on the file's first four bytes, not on the wording of node-llama-cpp's error. */
+async function describeReadError(file: string, error: unknown): Promise<string> {
   const message = errorMessage(error);
-  if (/magic/i.test(message)) return `${file}: not a GGUF file (${message}); llama-cpp models must be .gguf files`;
-  return `${file}: cannot read the GGUF header, the file is damaged or not a GGUF model (${message})`;
+  if (!(await startsWithGgufMagic(file))) return `${file}: not a GGUF file (it does not start with "GGUF"); llama-cpp models must be .gguf files`;
+  return `${file}: cannot read the GGUF header, the file is damaged (${message})`;
+}
+
+async function startsWithGgufMagic(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.toString("latin1") === "GGUF";
+  } finally {
+    await handle.close();
+  }
 }
 
 /** node-llama-cpp nests metadata by dotted key ({ llama: { attention: { head_count } } }); flatten it back. */
