@@ -102,19 +102,22 @@ function figures(answers: Answer[]): StrategyFigures {
 }
 
 /**
- * Items answered by a fleet-costed model have no cost of their own: each gets the fleet's $ per token on its
- * category × the item's tokens, so the baselines can compare the table's cost with the best model and the oracle.
+ * Items with no cost of their own get one, so the baselines can compare the table's cost with the best model's and
+ * the oracle's: an item answered by a fleet-costed model, the fleet's $ per token on its category × the item's tokens;
+ * any other item of a model whose cost in the category is known (an empty reply has no tokens and no costUsd), the
+ * model's mean cost per request there — the figure its route shows. A model with no cost at all stays unknown.
  */
-export function priceFleetItems(categories: CategoryData[], decisions: CategoryDecision[]): void {
+export function costItemsWithoutCost(categories: CategoryData[], decisions: CategoryDecision[]): void {
   const byCategory = new Map(decisions.map((d) => [d.category, d]));
   for (const category of categories) {
     const decision = byCategory.get(category.category);
     for (const candidate of decision?.candidates ?? []) {
-      if (!isFleetBasis(candidate.costBasis) || candidate.usdPerToken === null) continue;
       const data = category.byModel.get(candidate.model)!;
-      for (const [item, tokens] of data.itemTokens) {
-        if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
+      if (isFleetBasis(candidate.costBasis) && candidate.usdPerToken !== null) {
+        for (const [item, tokens] of data.itemTokens) if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
       }
+      if (candidate.costPer1kUsd === null) continue;
+      for (const [item, cost] of data.itemCost) if (cost === null) data.itemCost.set(item, candidate.costPer1kUsd / 1000);
     }
   }
 }

@@ -353,6 +353,29 @@ describe("recommend: baselines on the same items", () => {
     expect(b.oracle.costPer1kUsd).toBeCloseTo(((4 * 0.001 + 3 * 0.005 + 0.01) / 8) * 1000, 12);
     expect(result.evaluation.crossValidated).toBeNull(); // no --folds or --holdout in these criteria
   });
+
+  it("costs an answer that has no cost of its own (an empty reply: no tokens, no costUsd) at its model's mean in the category", () => {
+    // The built-in default's gemini-1.5-pro has a dozen such rows among 12,000: they made the table's cost "unknown".
+    const rows = [
+      ...rowsFor("big", "A", "1111", { costUsd: 0.01 }),
+      ...rowsFor("small", "A", "1111", { costUsd: 0.001 }).map((r) => (r.itemId === "A-3" ? { ...r, score: 0, passed: false, costUsd: null } : r)),
+    ];
+    const result = recommend({ rows, models: [], criteria: criteria({ minItems: 2, minQuality: 0.25 }), source: SOURCE });
+    expect(result.decisions[0]!.chosen?.model).toBe("small");
+    expect(result.decisions[0]!.chosen?.costPer1kUsd).toBeCloseTo(1, 12);
+    const b = result.evaluation.inSample;
+    expect(b.table.costPer1kUsd).toBeCloseTo(1, 12);
+    expect(b.bestSingle.costPer1kUsd).toBeCloseTo(10, 12);
+    // Not invented where nothing is known: a model with no cost, tokens or price at all stays unknown.
+    const unknown = recommend({
+      rows: [...rowsFor("big", "A", "0000", { costUsd: 0.01 }), ...rowsFor("stranger", "A", "1111")],
+      models: [],
+      criteria: criteria({ minItems: 2 }),
+      source: SOURCE,
+    });
+    expect(unknown.decisions[0]!.chosen?.model).toBe("stranger");
+    expect(unknown.evaluation.inSample.table.costPer1kUsd).toBeNull();
+  });
 });
 
 describe("recommend: self-hosted fleets", () => {
