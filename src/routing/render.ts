@@ -146,7 +146,7 @@ async function evaluationTable(r: Recommendation): Promise<string> {
 }
 
 function figuresRow(label: string, f: StrategyFigures): string[] {
-  return terminalSafeRow([label, interval(f.quality, null, null), f.costPer1kUsd === null ? "unknown" : formatUsdSmall(f.costPer1kUsd)]);
+  return terminalSafeRow([label, interval(f.quality, null, null), f.costPer1kUsd === null ? "unknown" : `${formatUsdSmall(f.costPer1kUsd)}${f.costEstimated ? " ~" : ""}`]);
 }
 
 function interval(quality: number | null, low: number | null, high: number | null): string {
