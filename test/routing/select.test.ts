@@ -305,6 +305,23 @@ describe("recommend: sensitive data, per category", () => {
     expect(result.notes.join("\n")).toMatch(/No sensitive route for bad: routeRequest\(category, true\) throws/);
   });
 
+  it("leaves a sensitive route null only when no self-hosted model reaches --sensitive-min-quality", () => {
+    // local-a is best on its point estimate but answered only 12 items (the rest errored): 11/12, Wilson lower end
+    // 0.65, below 0.8. local-b answered all 400: 0.9, lower end 0.87. On the 12 shared items the two cannot be told
+    // apart, so local-b is not shown non-inferior to local-a — but local-b reaches the floor, so it takes the route.
+    const rows = [
+      ...rowsFor("cloud", "contracts", bits(400, [])),
+      ...rowsFor("local-a", "contracts", `${bits(12, [11])}${"e".repeat(388)}`),
+      ...rowsFor("local-b", "contracts", bits(400, [0, ...range(100, 139)])),
+    ];
+    const result = recommend({ rows, models, criteria: criteria({ sensitiveMinQuality: 0.8 }), source: SOURCE });
+    const sensitive = result.sensitiveDecisions[0]!;
+    expect(sensitive.chosen?.model).toBe("local-b");
+    expect(sensitive.candidates.find((c) => c.model === "local-a")?.exclusions).toContainEqual(
+      expect.objectContaining({ kind: "below-sensitive-min-quality", minQuality: 0.8 }),
+    );
+  });
+
   it("routes ALL traffic of a declared-sensitive category (--sensitive) to its self-hosted sensitive route", () => {
     const rows = [...rowsFor("cloud", "pii", bits(40, [])), ...rowsFor("local-a", "pii", bits(40, range(0, 4)))];
     const result = recommend({ rows, models, criteria: criteria({ sensitiveCategories: ["pii"] }), source: SOURCE });
