@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { formatUsd, formatUsdSmall } from "../cost/units.js";
 import { canonicalDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
-import { signed } from "./explain.js";
+import { count, signed } from "./explain.js";
 import { commentText, jsonForSource, quotedForComment } from "./safe-text.js";
 
 export type RoutingFormat = "ts" | "yaml" | "json";
@@ -174,7 +174,7 @@ function evidenceComment(category: string, route: DocumentRoute, document: Routi
       : `${e.costEstimated ? "~" : ""}${formatUsdSmall(e.costPer1kUsd)} per 1k requests (${commentText(e.costBasis)})`;
   const prices = document.generatedFrom.prices.find((p) => p.model === route.id);
   const parts = [
-    `${quotedForComment(category)} → ${quotedForComment(route.id)}: quality ${e.mean.toFixed(3)} [${e.ciLow.toFixed(3)}, ${e.ciHigh.toFixed(3)}] n=${e.n}`,
+    `${quotedForComment(category)} → ${quotedForComment(route.id)}: quality ${e.mean.toFixed(3)} [${e.ciLow.toFixed(3)}, ${e.ciHigh.toFixed(3)}] n=${count(e.n)}`,
     cost,
     `run ${quotedForComment(document.generatedFrom.runId)}`,
     prices ? `price ${commentText(prices.source)}${prices.date ? ` ${commentText(prices.date)}` : ""}` : "no price on record",
