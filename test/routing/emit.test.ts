@@ -172,7 +172,10 @@ describe("emitted TypeScript", () => {
 
   it("prints counts in its comments with thousands separators, as the table does", () => {
     const rows = [...rowsFor("cloud", "faq", "1".repeat(1200), { costUsd: 0.001 }), ...rowsFor("local", "faq", "1".repeat(1200))];
-    const text = emitRouting(toDocument(recommend({ rows, models: [profile("local", { hosting: "self-hosted" })], criteria: criteria(), source: SOURCE })), "ts");
+    const text = emitRouting(
+      toDocument(recommend({ rows, models: [profile("local", { hosting: "self-hosted" })], criteria: criteria(), source: SOURCE })),
+      "ts",
+    );
     expect(text).toMatch(/^ {2}\/\/ "faq" → "cloud": quality 1\.000 \[[0-9.]+, 1\.000\] n=1,200, /m);
     expect(text).toMatch(/^ {2}\/\/ sensitive data: "faq" → "local": quality 1\.000 \[[0-9.]+, 1\.000\] n=1,200, /m);
   });
