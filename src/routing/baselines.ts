@@ -6,6 +6,8 @@ interface Answer {
   score: number;
   correct: boolean;
   cost: number | null;
+  /** The cost rests on estimated tokens, a price × tokens or a fleet (its model's figure in the category is marked ~). */
+  costEstimated: boolean;
 }
 
 /**
@@ -15,7 +17,7 @@ interface Answer {
  */
 export function computeBaselines(categories: CategoryData[], decisions: CategoryDecision[]): Baselines {
   const routed = new Map(decisions.filter((d) => d.chosen).map((d) => [d.category, d.chosen!.model]));
-  const answers = answersByItem(categories);
+  const answers = answersByItem(categories, decisions);
   const tableItems: Array<{ item: string; model: string }> = [];
   for (const category of categories) {
     const model = routed.get(category.category);
@@ -35,19 +37,22 @@ export function computeBaselines(categories: CategoryData[], decisions: Category
   };
 }
 
-function answersByItem(categories: CategoryData[]): Map<string, Map<string, Answer>> {
+function answersByItem(categories: CategoryData[], decisions: CategoryDecision[]): Map<string, Map<string, Answer>> {
+  const candidates = new Map(decisions.map((d) => [d.category, new Map(d.candidates.map((c) => [c.model, c]))]));
   const answers = new Map<string, Map<string, Answer>>();
   for (const category of categories) {
-    for (const data of category.byModel.values()) addAnswers(answers, data);
+    for (const data of category.byModel.values()) {
+      addAnswers(answers, data, candidates.get(category.category)?.get(data.model)?.costEstimated ?? false);
+    }
   }
   return answers;
 }
 
-function addAnswers(answers: Map<string, Map<string, Answer>>, data: ModelCategoryData): void {
+function addAnswers(answers: Map<string, Map<string, Answer>>, data: ModelCategoryData, costEstimated: boolean): void {
   for (const [item, score] of data.scores) {
     let byModel = answers.get(item);
     if (!byModel) answers.set(item, (byModel = new Map()));
-    byModel.set(data.model, { score, correct: data.correct.get(item) ?? score >= 0.5, cost: data.itemCost.get(item) ?? null });
+    byModel.set(data.model, { score, correct: data.correct.get(item) ?? score >= 0.5, cost: data.itemCost.get(item) ?? null, costEstimated });
   }
 }
 
@@ -85,36 +90,42 @@ function costOrder(a: number | null, b: number | null): number {
 }
 
 function figures(answers: Answer[]): StrategyFigures {
-  if (answers.length === 0) return { quality: null, costPer1kUsd: null, n: 0 };
+  if (answers.length === 0) return { quality: null, costPer1kUsd: null, costEstimated: false, n: 0 };
   let score = 0;
   let cost = 0;
   let costKnown = true;
+  let costEstimated = false;
   for (const a of answers) {
     score += a.score;
     if (a.cost === null) costKnown = false;
     else cost += a.cost;
+    if (a.costEstimated) costEstimated = true;
   }
   return {
     quality: score / answers.length,
     costPer1kUsd: costKnown ? (cost / answers.length) * 1000 : null,
+    costEstimated: costKnown && costEstimated,
     n: answers.length,
   };
 }
 
 /**
- * Items answered by a fleet-costed model have no cost of their own: each gets the fleet's $ per token on its
- * category × the item's tokens, so the baselines can compare the table's cost with the best model and the oracle.
+ * Items with no cost of their own get one, so the baselines can compare the table's cost with the best model's and
+ * the oracle's: an item answered by a fleet-costed model, the fleet's $ per token on its category × the item's tokens;
+ * any other item of a model whose cost in the category is known (an empty reply has no tokens and no costUsd), the
+ * model's mean cost per request there — the figure its route shows. A model with no cost at all stays unknown.
  */
-export function priceFleetItems(categories: CategoryData[], decisions: CategoryDecision[]): void {
+export function costItemsWithoutCost(categories: CategoryData[], decisions: CategoryDecision[]): void {
   const byCategory = new Map(decisions.map((d) => [d.category, d]));
   for (const category of categories) {
     const decision = byCategory.get(category.category);
     for (const candidate of decision?.candidates ?? []) {
-      if (!isFleetBasis(candidate.costBasis) || candidate.usdPerToken === null) continue;
       const data = category.byModel.get(candidate.model)!;
-      for (const [item, tokens] of data.itemTokens) {
-        if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
+      if (isFleetBasis(candidate.costBasis) && candidate.usdPerToken !== null) {
+        for (const [item, tokens] of data.itemTokens) if (data.itemCost.get(item) === null) data.itemCost.set(item, tokens * candidate.usdPerToken);
       }
+      if (candidate.costPer1kUsd === null) continue;
+      for (const [item, cost] of data.itemCost) if (cost === null) data.itemCost.set(item, candidate.costPer1kUsd / 1000);
     }
   }
 }

@@ -41,8 +41,8 @@ interface Judged {
  * qualify whatever its interval, so its interval is computed only if a runner-up or no-route reason shows it.
  */
 export function judgeCategory(data: CategoryData, profiles: ReadonlyMap<string, ModelProfile>, rule: DecisionRule): Judged {
-  const measured = [...data.byModel.values()].filter((m) => m.scores.size > 0).map((m) => measure(m, profiles.get(m.model)!, rule));
-  const reference = rule.bar.kind === "within" ? bestEligible(measured, rule.criteria.minItems) : null;
+  const measured = [...data.byModel.values()].filter((m) => m.scores.size > 0).map((m) => measure(data.category, m, profiles.get(m.model)!, rule));
+  const reference = rule.bar.kind === "within" ? bestEligible(measured, rule.criteria.minItems, rule.floor) : null;
   const bar: CategoryDecision["bar"] =
     rule.bar.kind === "min-quality"
       ? { kind: "min-quality", value: rule.bar.value, reference: null, level: rule.bar.value }
@@ -91,11 +91,14 @@ interface Measured {
   constraints: Exclusion[];
   p95LatencyMs: number | null;
   cost: CategoryCost;
+  /** The model's own quality interval, computed when first read. */
+  interval: () => { low: number; high: number };
 }
 
-function measure(model: ModelCategoryData, profile: ModelProfile, rule: DecisionRule): Measured {
+function measure(category: string, model: ModelCategoryData, profile: ModelProfile, rule: DecisionRule): Measured {
   const latencies = Float64Array.from(model.latencies).sort();
   const p95LatencyMs = latencies.length ? Math.round(quantileSorted(latencies, 0.95) * 10) / 10 : null;
+  let interval: { low: number; high: number } | undefined;
   return {
     data: model,
     profile,
@@ -103,23 +106,28 @@ function measure(model: ModelCategoryData, profile: ModelProfile, rule: Decision
     constraints: constraintExclusions(profile, { p95LatencyMs }, rule.selfHostedOnly, rule.criteria),
     p95LatencyMs,
     cost: categoryCost(model, profile.price, profile.fleet && { option: profile.fleet, volume: rule.volume }),
+    interval: () => (interval ??= qualityInterval(model.scores.values(), `${category}/${model.model}`)!),
   };
 }
 
-/** The best model that meets the constraints, among those with enough items (all of them when none has). */
-function bestEligible(measured: Measured[], minItems: number): Measured | null {
+/**
+ * The best model that meets the constraints, among those with enough items (all of them when none has) and, under a
+ * floor, among those that reach it when any does: a model that cannot take the route is no bar for one that can.
+ */
+function bestEligible(measured: Measured[], minItems: number, floor: number | undefined): Measured | null {
   const eligible = measured.filter((m) => m.constraints.length === 0);
   const enough = eligible.filter((m) => m.data.scores.size >= minItems);
+  const pool = enough.length > 0 ? enough : eligible;
+  const reaching = floor === undefined ? [] : pool.filter((m) => reachesBar(m.interval().low - floor));
   let best: Measured | null = null;
-  for (const m of enough.length > 0 ? enough : eligible) if (!best || m.mean > best.mean + 1e-12) best = m;
+  for (const m of reaching.length > 0 ? reaching : pool) if (!best || m.mean > best.mean + 1e-12) best = m;
   return best;
 }
 
 function verdict(category: string, m: Measured, reference: Measured | null, rule: DecisionRule): CandidateVerdict {
   const { minItems, confidence, resamples } = rule.criteria;
   const seedText = `${category}/${m.data.model}`;
-  let quality: { low: number; high: number } | undefined;
-  const interval = () => (quality ??= qualityInterval(m.data.scores.values(), seedText)!);
+  const interval = m.interval;
   // The bar, cheap part first: items in common and the point estimate; the bootstrap only when asked for.
   let diffs: Float64Array | undefined;
   let versus: BarDifference | undefined;

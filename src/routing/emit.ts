@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { canonicalDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
+import { count } from "./explain.js";
 import { commentText, jsonForSource, quotedForComment } from "./safe-text.js";
 
 export type RoutingFormat = "ts" | "yaml" | "json";
@@ -30,10 +31,12 @@ function emitYaml(document: RoutingDocument): string {
  */
 function emitTypeScript(document: RoutingDocument): string {
   const categories = Object.keys(document.routes).filter((c) => document.routes[c] !== null);
+  const sensitiveOnly = sensitiveOnlyCategories(document, categories);
   const lines: string[] = [];
   for (const line of headerLines(document)) lines.push(`// ${line}`);
   lines.push("");
   lines.push(...taskCategoryType(categories));
+  lines.push(...sensitiveOnlyType(sensitiveOnly));
   lines.push(...noRouteComments(document));
   lines.push("");
   lines.push(...modelRouteInterface());
@@ -49,21 +52,24 @@ function emitTypeScript(document: RoutingDocument): string {
   lines.push("};");
   lines.push("");
   lines.push("/** Where each task category's sensitive data goes: a self-hosted model, or null when none qualified. */");
-  lines.push("export const SENSITIVE_ROUTING: Record<TaskCategory, ModelRoute | null> = {");
-  categories.forEach((category, i) => {
+  lines.push(
+    `export const SENSITIVE_ROUTING: Record<${sensitiveOnly.length > 0 ? "TaskCategory | SensitiveOnlyCategory" : "TaskCategory"}, ModelRoute | null> = {`,
+  );
+  const sensitiveCategories = [...categories, ...sensitiveOnly];
+  sensitiveCategories.forEach((category, i) => {
     const route = document.sensitiveRoutes[category] ?? null;
     lines.push(
       `  // ${route ? sensitiveComment(category, route, document) : `no sensitive route for ${quotedForComment(category)}: ${commentText(document.noSensitiveRoute[category]?.message ?? "none")}`}`,
     );
     const entry = `${jsonForSource(category)}: ${route ? indentAfterFirst(jsonForSource(modelRouteOnly(route), 2), "  ") : "null"}`;
-    lines.push(`  ${entry}${i < categories.length - 1 ? "," : ""}`);
+    lines.push(`  ${entry}${i < sensitiveCategories.length - 1 ? "," : ""}`);
   });
   lines.push("};");
   lines.push("");
-  lines.push(...routeRequestFunction(categories.length > 0));
+  lines.push(...(sensitiveOnly.length > 0 ? routeRequestWithSensitiveOnly() : routeRequestFunction(categories.length > 0)));
   lines.push("");
   lines.push("/** The evidence behind each route and the criteria it was chosen on, as `modelpick check` reads them. */");
-  lines.push(`export const ROUTING_EVIDENCE = ${jsonForSource(evidenceBlock(document, categories), 2)};`);
+  lines.push(`export const ROUTING_EVIDENCE = ${jsonForSource(evidenceBlock(document, sensitiveCategories), 2)};`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -106,6 +112,20 @@ function taskCategoryType(categories: string[]): string[] {
   const lines = ["/** The task categories that have a route. */"];
   if (categories.length === 0) return [...lines, "export type TaskCategory = never;"];
   lines.push("export type TaskCategory =");
+  categories.forEach((c, i) => lines.push(`  | ${jsonForSource(c)}${i === categories.length - 1 ? ";" : ""}`));
+  return lines;
+}
+
+/** Categories with no route whose sensitive data has a self-hosted route all the same. */
+function sensitiveOnlyCategories(document: RoutingDocument, routed: string[]): string[] {
+  const has = new Set(routed);
+  return Object.keys(document.sensitiveRoutes).filter((c) => !has.has(c) && document.sensitiveRoutes[c] !== null);
+}
+
+function sensitiveOnlyType(categories: string[]): string[] {
+  if (categories.length === 0) return [];
+  const lines = ["/** Task categories with no route whose sensitive data has a self-hosted route: routeRequest(category, true) only. */"];
+  lines.push("export type SensitiveOnlyCategory =");
   categories.forEach((c, i) => lines.push(`  | ${jsonForSource(c)}${i === categories.length - 1 ? ";" : ""}`));
   return lines;
 }
@@ -163,6 +183,32 @@ function routeRequestFunction(hasRoutes: boolean): string[] {
   ];
 }
 
+/** routeRequest when some categories have only a sensitive route: a plain request for one of them throws, naming it. */
+function routeRequestWithSensitiveOnly(): string[] {
+  return [
+    "/**",
+    " * The route for a request, decided by its declared task category and data sensitivity (never by sending the",
+    " * prompt anywhere). Sensitive data goes only to its category's self-hosted model; where none qualified this",
+    " * throws. Anything but `dataSensitive === false` counts as sensitive, and an unknown category throws, also for",
+    " * callers the type system does not check. A SensitiveOnlyCategory has no route for other data: that throws too.",
+    " */",
+    "export function routeRequest(task: TaskCategory, dataSensitive: boolean): ModelRoute;",
+    "export function routeRequest(task: SensitiveOnlyCategory, dataSensitive: true): ModelRoute;",
+    "export function routeRequest(task: TaskCategory | SensitiveOnlyCategory, dataSensitive: boolean): ModelRoute {",
+    '  if (typeof task !== "string" || !Object.prototype.hasOwnProperty.call(SENSITIVE_ROUTING, task)) {',
+    '    throw new Error(`unknown task category ${JSON.stringify(String(task))}; known: ${Object.keys(SENSITIVE_ROUTING).map((c) => JSON.stringify(c)).join(", ")}`);',
+    "  }",
+    "  if (dataSensitive === false) {",
+    "    if (Object.prototype.hasOwnProperty.call(MODEL_ROUTING, task)) return MODEL_ROUTING[task as TaskCategory];",
+    '    throw new Error(`no route for task category ${JSON.stringify(task)} (only its sensitive data has one): see the "No route" comment in this file`);',
+    "  }",
+    "  const route = SENSITIVE_ROUTING[task];",
+    "  if (route !== null) return route;",
+    "  throw new Error(`no self-hosted model qualified for sensitive data of task category ${JSON.stringify(task)}, and sensitive data is never sent to a cloud model`);",
+    "}",
+  ];
+}
+
 function evidenceComment(category: string, route: DocumentRoute, document: RoutingDocument): string {
   const e = route.evidence;
   const cost =
@@ -173,7 +219,7 @@ function evidenceComment(category: string, route: DocumentRoute, document: Routi
       : `${e.costEstimated ? "~" : ""}${formatUsdSmall(e.costPer1kUsd)} per 1k requests (${commentText(e.costBasis)})`;
   const prices = document.generatedFrom.prices.find((p) => p.model === route.id);
   const parts = [
-    `${quotedForComment(category)} → ${quotedForComment(route.id)}: quality ${e.mean.toFixed(3)} [${e.ciLow.toFixed(3)}, ${e.ciHigh.toFixed(3)}] n=${e.n}`,
+    `${quotedForComment(category)} → ${quotedForComment(route.id)}: quality ${e.mean.toFixed(3)} [${e.ciLow.toFixed(3)}, ${e.ciHigh.toFixed(3)}] n=${count(e.n)}`,
     cost,
     `run ${quotedForComment(document.generatedFrom.runId)}`,
     prices ? `price ${commentText(prices.source)}${prices.date ? ` ${commentText(prices.date)}` : ""}` : "no price on record",

@@ -89,11 +89,16 @@ export function routeRule(criteria: RoutingCriteria): string {
 /** The sensitive-data rule in one plain sentence. */
 export function sensitiveRule(criteria: RoutingCriteria): string {
   const confidence = percent(criteria.confidence);
-  const floor =
-    criteria.sensitiveMinQuality === undefined
-      ? ""
-      : `, and whose quality is at least ${criteria.sensitiveMinQuality} with ${confidence} confidence (else the category has no sensitive route and routeRequest throws)`;
-  return `Sensitive data of a category goes to the cheapest self-hosted model that is, with ${confidence} confidence, at most ${sensitiveWithin(criteria)} below the category's best self-hosted model${floor}; never to a cloud model.`;
+  const within = sensitiveWithin(criteria);
+  const floor = criteria.sensitiveMinQuality;
+  if (floor === undefined) {
+    return `Sensitive data of a category goes to the cheapest self-hosted model that is, with ${confidence} confidence, at most ${within} below the category's best self-hosted model; never to a cloud model.`;
+  }
+  return (
+    `Sensitive data of a category goes to the cheapest self-hosted model whose quality is at least ${floor} with ${confidence} confidence and that is, ` +
+    `with ${confidence} confidence, at most ${within} below the category's best such model; where no self-hosted model reaches ${floor}, the category has ` +
+    "no sensitive route and routeRequest throws; never to a cloud model."
+  );
 }
 
 /** The margin of the sensitive routes: --within, or its default when the ordinary routes use --min-quality. */

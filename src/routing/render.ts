@@ -81,7 +81,11 @@ function qualityCell(c: CandidateVerdict): string {
 
 function costCell(c: CandidateVerdict): string {
   if (c.costPer1kUsd === null) return c.usdPerToken === null ? "unknown" : "n/a (price only)";
-  return `${formatUsdSmall(c.costPer1kUsd)}${c.costEstimated ? " ~" : ""}`;
+  return per1k(c.costPer1kUsd, c.costEstimated);
+}
+
+function per1k(costPer1kUsd: number, estimated: boolean): string {
+  return `${formatUsdSmall(costPer1kUsd)}${estimated ? " ~" : ""}`;
 }
 
 function monthlyCell(d: CategoryDecision): string {
@@ -146,7 +150,7 @@ async function evaluationTable(r: Recommendation): Promise<string> {
 }
 
 function figuresRow(label: string, f: StrategyFigures): string[] {
-  return terminalSafeRow([label, interval(f.quality, null, null), f.costPer1kUsd === null ? "unknown" : formatUsdSmall(f.costPer1kUsd)]);
+  return terminalSafeRow([label, interval(f.quality, null, null), f.costPer1kUsd === null ? "unknown" : per1k(f.costPer1kUsd, f.costEstimated)]);
 }
 
 function interval(quality: number | null, low: number | null, high: number | null): string {

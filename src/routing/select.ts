@@ -1,5 +1,5 @@
 import type { ResultRow } from "../results/row.js";
-import { computeBaselines, priceFleetItems } from "./baselines.js";
+import { computeBaselines, costItemsWithoutCost } from "./baselines.js";
 import { computeBill, type TrafficStream } from "./bill.js";
 import { fleetVolume } from "./costs.js";
 import { crossValidate } from "./crossfit.js";
@@ -43,7 +43,7 @@ export function recommend(input: RecommendInput): Recommendation {
     data.declaredSensitive ? asRoute(sensitiveDecisions[i]!) : decideRoute(data, profiles, criteria, shares.get(data.category) ?? 0),
   );
   sensitiveDecisions.forEach((sensitive, i) => (sensitive.vsRoute = routeGap(categories[i]!, sensitive, decisions[i]!, criteria)));
-  priceFleetItems(categories, decisions);
+  costItemsWithoutCost(categories, decisions);
   const bill = criteria.tokensPerDay === undefined ? null : billRoutes(categories, decisions, sensitiveDecisions, profiles, criteria.tokensPerDay);
   const withinBudget = criteria.budgetUsd === undefined || !bill || bill.totalUsd === null ? null : bill.totalUsd <= criteria.budgetUsd + 1e-9;
   const evaluation = {

@@ -146,6 +146,8 @@ export interface SensitiveDecision extends CategoryDecision {
 export interface StrategyFigures {
   quality: number | null;
   costPer1kUsd: number | null;
+  /** Some of the cost rests on estimates (estimated tokens, price × tokens, a fleet): shown with "~". */
+  costEstimated: boolean;
   /** Items the cost covers; cost is null when any item's cost is unknown. */
   n: number;
 }

@@ -170,6 +170,51 @@ describe("emitted TypeScript", () => {
     );
   });
 
+  it("keeps the sensitive route of a category that has no route: sensitive data there still goes to its self-hosted model", async () => {
+    // --min-quality 0.9: nothing reaches it in "legal", so the category has no route; its sensitive route (chosen
+    // among self-hosted models, with no floor) is "local" — as in the YAML and JSON, so in the module too.
+    const rows = [
+      ...rowsFor("cloud", "faq", "1".repeat(100), { costUsd: 0.001 }),
+      ...rowsFor("local", "faq", "1".repeat(100)),
+      ...rowsFor("cloud", "legal", "1".repeat(70) + "0".repeat(30), { costUsd: 0.001 }),
+      ...rowsFor("local", "legal", "1".repeat(60) + "0".repeat(40)),
+    ];
+    const models = [profile("local", { hosting: "self-hosted" })];
+    const document = toDocument(recommend({ rows, models, criteria: criteria({ minQuality: 0.9 }), source: SOURCE }));
+    expect(document.routes.legal).toBeNull();
+    expect(document.sensitiveRoutes.legal?.id).toBe("local");
+    const text = emitRouting(document, "ts");
+    expect(parseRouting(text, "ts", "routing.ts")).toEqual(document);
+    const app = [
+      'import { routeRequest } from "./routing.js";',
+      "function attempt(run: () => string): string { try { return run(); } catch (e) { return String(e); } }",
+      'export const sensitive = routeRequest("legal", true).id;',
+      'export const plain = attempt(() => routeRequest("legal" as never, false).id);',
+      'export const faq = routeRequest("faq", false).id;',
+      'export const unknown = attempt(() => routeRequest("nope" as never, true).id);',
+      "",
+    ].join("\n");
+    const { diagnostics, dir } = compile(text, app);
+    expect(diagnostics).toEqual([]);
+    const mod = (await import(pathToFileURL(path.join(dir, "app.js")).href)) as Record<string, string>;
+    expect(mod.sensitive).toBe("local");
+    expect(mod.faq).toBe("cloud");
+    expect(mod.plain).toMatch(/^Error: no route for task category "legal" \(only its sensitive data has one\): /);
+    expect(mod.unknown).toMatch(/^Error: unknown task category "nope"; known: "faq", "legal"$/);
+    // A plain request for it does not compile.
+    expect(compile(text, 'import { routeRequest } from "./routing.js";\nrouteRequest("legal", false);\n').diagnostics.join("\n")).toMatch(/legal/);
+  });
+
+  it("prints counts in its comments with thousands separators, as the table does", () => {
+    const rows = [...rowsFor("cloud", "faq", "1".repeat(1200), { costUsd: 0.001 }), ...rowsFor("local", "faq", "1".repeat(1200))];
+    const text = emitRouting(
+      toDocument(recommend({ rows, models: [profile("local", { hosting: "self-hosted" })], criteria: criteria(), source: SOURCE })),
+      "ts",
+    );
+    expect(text).toMatch(/^ {2}\/\/ "faq" → "cloud": quality 1\.000 \[[0-9.]+, 1\.000\] n=1,200, /m);
+    expect(text).toMatch(/^ {2}\/\/ sensitive data: "faq" → "local": quality 1\.000 \[[0-9.]+, 1\.000\] n=1,200, /m);
+  });
+
   it("stays safe and exact whatever the model and category names contain", async () => {
     const rows = [
       ...rowsFor(HOSTILE_MODEL, HOSTILE_CATEGORY, "1".repeat(20), { costUsd: 0.001 }),

@@ -305,6 +305,23 @@ describe("recommend: sensitive data, per category", () => {
     expect(result.notes.join("\n")).toMatch(/No sensitive route for bad: routeRequest\(category, true\) throws/);
   });
 
+  it("leaves a sensitive route null only when no self-hosted model reaches --sensitive-min-quality", () => {
+    // local-a is best on its point estimate but answered only 12 items (the rest errored): 11/12, Wilson lower end
+    // 0.65, below 0.8. local-b answered all 400: 0.9, lower end 0.87. On the 12 shared items the two cannot be told
+    // apart, so local-b is not shown non-inferior to local-a — but local-b reaches the floor, so it takes the route.
+    const rows = [
+      ...rowsFor("cloud", "contracts", bits(400, [])),
+      ...rowsFor("local-a", "contracts", `${bits(12, [11])}${"e".repeat(388)}`),
+      ...rowsFor("local-b", "contracts", bits(400, [0, ...range(100, 139)])),
+    ];
+    const result = recommend({ rows, models, criteria: criteria({ sensitiveMinQuality: 0.8 }), source: SOURCE });
+    const sensitive = result.sensitiveDecisions[0]!;
+    expect(sensitive.chosen?.model).toBe("local-b");
+    expect(sensitive.candidates.find((c) => c.model === "local-a")?.exclusions).toContainEqual(
+      expect.objectContaining({ kind: "below-sensitive-min-quality", minQuality: 0.8 }),
+    );
+  });
+
   it("routes ALL traffic of a declared-sensitive category (--sensitive) to its self-hosted sensitive route", () => {
     const rows = [...rowsFor("cloud", "pii", bits(40, [])), ...rowsFor("local-a", "pii", bits(40, range(0, 4)))];
     const result = recommend({ rows, models, criteria: criteria({ sensitiveCategories: ["pii"] }), source: SOURCE });
@@ -352,6 +369,29 @@ describe("recommend: baselines on the same items", () => {
     expect(b.oracle.quality).toBe(1);
     expect(b.oracle.costPer1kUsd).toBeCloseTo(((4 * 0.001 + 3 * 0.005 + 0.01) / 8) * 1000, 12);
     expect(result.evaluation.crossValidated).toBeNull(); // no --folds or --holdout in these criteria
+  });
+
+  it("costs an answer that has no cost of its own (an empty reply: no tokens, no costUsd) at its model's mean in the category", () => {
+    // The built-in default's gemini-1.5-pro has a dozen such rows among 12,000: they made the table's cost "unknown".
+    const rows = [
+      ...rowsFor("big", "A", "1111", { costUsd: 0.01 }),
+      ...rowsFor("small", "A", "1111", { costUsd: 0.001 }).map((r) => (r.itemId === "A-3" ? { ...r, score: 0, passed: false, costUsd: null } : r)),
+    ];
+    const result = recommend({ rows, models: [], criteria: criteria({ minItems: 2, minQuality: 0.25 }), source: SOURCE });
+    expect(result.decisions[0]!.chosen?.model).toBe("small");
+    expect(result.decisions[0]!.chosen?.costPer1kUsd).toBeCloseTo(1, 12);
+    const b = result.evaluation.inSample;
+    expect(b.table.costPer1kUsd).toBeCloseTo(1, 12);
+    expect(b.bestSingle.costPer1kUsd).toBeCloseTo(10, 12);
+    // Not invented where nothing is known: a model with no cost, tokens or price at all stays unknown.
+    const unknown = recommend({
+      rows: [...rowsFor("big", "A", "0000", { costUsd: 0.01 }), ...rowsFor("stranger", "A", "1111")],
+      models: [],
+      criteria: criteria({ minItems: 2 }),
+      source: SOURCE,
+    });
+    expect(unknown.decisions[0]!.chosen?.model).toBe("stranger");
+    expect(unknown.evaluation.inSample.table.costPer1kUsd).toBeNull();
   });
 });
 
