@@ -111,6 +111,33 @@ describe("hostile names never reach the terminal raw", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ name, license: "mit\u009b2J" });
   });
 
+  it("bench-local escapes the GGUF's model name in its table; --json keeps the exact name in JSON escapes", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-gguf-"));
+    const name = "tiny\u001b]0;pwned\u0007\u009b31m\u202eledom";
+    writeTinyGguf(path.join(dir, "evil.gguf"), { name });
+    const quick = ["--threads", "1", "--parallel", "2", "--prompt-tokens", "8", "--gen-tokens", "4"];
+    const table = await runCli(["bench-local", "evil.gguf", ...quick], { cwd: dir });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("tiny\\x1b]0;pwned\\x07\\x9b31m\\u202eledom");
+    expectPrintable(table.stdout + table.stderr, "bench-local");
+    const json = await runCli(["bench-local", "evil.gguf", ...quick, "--json"], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expectPrintable(json.stdout, "bench-local --json");
+    expect(JSON.parse(json.stdout).model).toBe(name);
+  });
+
+  it("cost --format csv and json print a hostile model id escaped; json reads back the exact id", async () => {
+    const dir = makeProject({ models: [{ id: MODEL, provider: "openai", model: "gpt-4o", price: { inputPerMTok: 1, outputPerMTok: 2 } }] }, []);
+    const csv = await runCli(["cost", "--tokens-per-day", "1m", "--format", "csv"], { cwd: dir });
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toContain("gpt\\x1b]0;pwned\\x07\\x9b31m\\u202e,cloud,");
+    expectPrintable(csv.stdout, "cost --format csv");
+    const json = await runCli(["cost", "--tokens-per-day", "1m", "--format", "json"], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expectPrintable(json.stdout, "cost --format json");
+    expect(JSON.parse(json.stdout).models[0].id).toBe(MODEL);
+  });
+
   const hasScript = spawnSync("script", ["--version"]).status === 0;
   it.skipIf(!hasScript)("on a terminal that reports 0 columns, progress is a few plain lines, not a flood", async () => {
     mock.setBehavior(({ userText }) => ({ text: `echo: ${userText}`, latencyMs: 40 }));
