@@ -391,6 +391,21 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it.skipIf(!existsSync("/proc/self"))("eval --cache-dir or MODELPICK_CACHE_DIR under /proc ends at once, exit 2", async () => {
+    const dir = recordedProject();
+    const started = Date.now();
+    const flagged = await runCli(["eval", "--out", "out", "--cache-dir", "/proc/modelpick-x/cache"], { cwd: dir, timeoutMs: 15_000 });
+    expectPlainError(flagged, /--cache-dir \/proc\/modelpick-x\/cache: cannot write the cache directory \(no such file or directory\)/);
+    const fromEnv = await runCli(["eval", "--out", "out2"], { cwd: dir, timeoutMs: 15_000, env: { MODELPICK_CACHE_DIR: "/proc/modelpick-x/cache" } });
+    expectPlainError(fromEnv, /MODELPICK_CACHE_DIR \/proc\/modelpick-x\/cache: cannot write the cache directory/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.skipIf(!existsSync("/proc/self"))("init in a directory under /proc ends at once, exit 2", async () => {
+    const result = await runCli(["init"], { cwd: "/proc/self/fdinfo", timeoutMs: 15_000 });
+    expectPlainError(result, /cannot create directory .*datasets: no such file or directory/);
+  });
+
   it("recommend --out under a file, or in a directory it may not write", async () => {
     const dir = await routedProject();
     writeFileSync(path.join(dir, "afile"), "x");
