@@ -280,6 +280,17 @@ describe("flags that name models and categories", () => {
     expectRefused(result, '--categories: unknown category "extractoin"; did you mean "extraction"?');
   });
 
+  it.each([
+    ["--models", ""],
+    ["--models", " , "],
+    ["--categories", ""],
+    ["--categories", ","],
+  ])("%s %j (an unset shell variable) is refused, never read as 'all'", async (flag, value) => {
+    const result = await evalIn(project(config), `${flag}=${value}`);
+    expectRefused(result, new RegExp(`^error: ${flag}: expected a comma-separated list of`));
+    expect(result.stdout).toBe("");
+  });
+
   it("recommend --sensitive with a misspelt category", async () => {
     const dir = project(config, { "long.csv": "itemId,category,model,score\na,sensitive_data,m,1\nb,chat,m,0\n" });
     expect((await runCli(["import", "long.csv", "--format", "long", "--out", "imported"], { cwd: dir })).code).toBe(0);
