@@ -141,6 +141,7 @@ describe("a vendor's cloud API is never self-hosted", () => {
   it.each([
     ["openai", "with no baseURL, openai requests go to api.openai.com"],
     ["anthropic", "with no baseURL, anthropic requests go to api.anthropic.com"],
+    ["gemini", "with no baseURL, gemini requests go to generativelanguage.googleapis.com"],
   ])("%s with hosting: self-hosted and no baseURL", async (provider, why) => {
     const dir = project(`dataset: tasks.jsonl\nmodels:\n  - id: m\n    provider: ${provider}\n    model: x\n    hosting: self-hosted\n`, {
       "tasks.jsonl": sensitive,
@@ -155,6 +156,9 @@ describe("a vendor's cloud API is never self-hosted", () => {
     ["openai-compatible", "https://api.groq.com/openai/v1"],
     ["openai-compatible", "https://API.Together.xyz./v1"],
     ["anthropic", "https://api.anthropic.com"],
+    ["gemini", "https://Generativelanguage.googleapis.com:443"],
+    ["openai", "https://api.openai.com../v1"],
+    ["openai-compatible", "https://api.deepseek.com.../v1"],
   ])("%s with hosting: self-hosted and baseURL %s", async (provider, url) => {
     const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: ${provider}, model: x, hosting: self-hosted, baseURL: "${url}" }\n`, {
       "tasks.jsonl": sensitive,
