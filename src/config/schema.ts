@@ -110,7 +110,7 @@ const httpUrl = z.string().superRefine((value, ctx) => {
   }
 });
 /** Longest answer kept (characters): past it the answer is cut, the request stopped and the row marked truncated. */
-const maxAnswerChars = z.number().int().min(1_000).max(100_000_000).default(1_000_000);
+const maxAnswerChars = wholeNumber(1_000, 100_000_000).default(1_000_000);
 
 const apiModel = {
   ...common,
