@@ -88,6 +88,24 @@ describe("hostile names never reach the terminal raw", () => {
     expect(readRows(path.join(dir, "imported")).map((r) => r.model)).toEqual([MODEL, MODEL, MODEL]);
   });
 
+  it("the Results: line escapes the run id and date a results directory's summary.json holds", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-import-"));
+    const csv = ["id,category,model,score", ...[1, 2, 3].map((i) => `q${i},math,m,1`)].join("\n");
+    writeFileSync(path.join(dir, "long.csv"), `${csv}\n`);
+    expect((await runCli(["import", "long.csv", "--format", "long", "--out", "imported"], { cwd: dir })).code).toBe(0);
+    const summaryFile = path.join(dir, "imported", "summary.json");
+    const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+    writeFileSync(summaryFile, JSON.stringify({ ...summary, run: { ...summary.run, id: `run${MODEL}`, endedAt: `x${CATEGORY}` } }));
+    for (const command of [
+      ["recommend", "--results", "imported", "--min-items", "2", "--out", "routing.json"],
+      ["check", "routing.json", "--results", "imported"],
+    ]) {
+      const result = await runCli(command, { cwd: dir });
+      expect(result.stderr).toContain("Results: imported (run rungpt\\x1b]0;pwned");
+      expectPrintable(result.stdout + result.stderr, command[0]!);
+    }
+  });
+
   it("the error: line escapes what the user typed or the data held", async () => {
     const dir = hostileProject();
     const result = await runCli(["eval", "--out", "out", "--no-cache", "--models", "x\u001b[2J\u202e"], { cwd: dir });
