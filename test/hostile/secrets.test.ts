@@ -247,3 +247,27 @@ describe("secrets against a server that echoes the key everywhere", () => {
     expect(keyPieces(second.stdout + second.stderr)).toEqual([]);
   });
 });
+
+describe("secrets in a baseURL", () => {
+  it("a password in its userinfo and a key in its query are redacted like API keys (NODE_DEBUG prints the URL)", async () => {
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    const queryKey = `qk-${randomBytes(12).toString("hex")}`;
+    const url = new URL(`${baseURL}/v1`);
+    url.username = "gateway";
+    url.password = password;
+    url.searchParams.set("api-key", queryKey);
+    url.searchParams.set("api-version", "2024-06-01");
+    const config = { models: [{ id: "gw", provider: "openai-compatible", model: "gw-m", hosting: "self-hosted", baseURL: url.href, maxRetries: 0 }] };
+    const dir = makeProject(config, [{ id: "answer", category: "leaks", input: "answer", expected: "key" }]);
+    const result = await runCli(["eval", "--out", "out", "--no-cache"], { cwd: dir, env: { ...ENV, ...DEBUG } });
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    expect(result.stderr).toMatch(/^HTTP \d+: createConnection/m);
+    const secrets = [password, queryKey];
+    const pieces = (text: string) => secrets.flatMap((s) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8)).filter((p) => text.includes(p)));
+    expect(pieces(result.stdout), "stdout").toEqual([]);
+    expect(pieces(result.stderr), "stderr").toEqual([]);
+    for (const { file, text } of allFiles(path.join(dir, "out"))) expect(pieces(text), file).toEqual([]);
+    // What is not a secret stays readable.
+    expect(result.stderr).toContain("2024-06-01");
+  });
+});
