@@ -135,7 +135,10 @@ const MODEL_VARIANTS = withProviderLiterals({
   "openai-compatible": {
     ...apiModel,
     baseURL: httpUrl,
-    hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
+    hosting: z.enum(HOSTING, {
+      error: (issue) =>
+        typeof issue.input === "string" ? unknownName("hosting", issue.input, HOSTING) : "required for openai-compatible: cloud or self-hosted",
+    }),
   },
   gemini: apiModel,
   recorded: { ...common, file: z.string().min(1), maxAnswerChars },

@@ -93,6 +93,11 @@ describe("config typos are refused with the line and the closest known key", () 
       "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, hosting: self_hosted }\n",
       'models[0].hosting: unknown hosting "self_hosted"; did you mean "self-hosted"?',
     ],
+    [
+      "a misspelt hosting on an openai-compatible model (where hosting is required)",
+      'dataset: tasks.jsonl\nmodels:\n  - { id: c, provider: openai-compatible, model: m, baseURL: "http://127.0.0.1:9/v1", hosting: Cloud }\n',
+      'modelpick.yaml:3: models[0].hosting: unknown hosting "Cloud"; did you mean "cloud"?',
+    ],
     ["a misspelt judge", "dataset: tasks.jsonl\njudge: rr\nmodels:\n" + RECORDED, 'modelpick.yaml:2: judge: unknown model id "rr"; did you mean "r"?'],
   ])("%s", async (_name, config, message) => {
     expectRefused(await evalIn(project(config)), message);
