@@ -213,6 +213,17 @@ describe("token counts a provider reports are used only when plausible", () => {
   });
 });
 
+describe("a UTF-8 byte-order mark (as Windows editors and Excel write it) is read past", () => {
+  it("at the start of a JSONL dataset and of a JSON prices file", async () => {
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n${RECORDED}`, { "tasks.jsonl": `\ufeff${ITEM}` });
+    writeFileSync(path.join(dir, "prices.json"), `\ufeff${JSON.stringify({ r: { inputPerMTok: 1, outputPerMTok: 2 } })}`);
+    const result = await evalIn(dir, "--prices", "prices.json");
+    expect(result.stderr).not.toMatch(/^error:/m);
+    expect(result.code).toBe(0);
+    expect(readRows(path.join(dir, "out"))[0]).toMatchObject({ itemId: "a", score: 1 });
+  });
+});
+
 describe("dataset items: unknown keys and yes/no values are refused, never read as 'not sensitive'", () => {
   it("a misspelt sensitive key in JSONL", async () => {
     const dataset = `${ITEM}{"id":"b","category":"c","input":"patient","expected":"y","sensitve":true}\n`;
