@@ -31,11 +31,12 @@ export function benchLocalCommand(): Command {
         genTokens: flags.genTokens,
       });
       if (flags.save) bench.saveThroughputProfile(resolvePath(process.cwd(), flags.save), result);
+      const { terminalSafe, terminalSafeJson } = await import("../io/terminal.js");
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(`${terminalSafeJson(result, 2)}\n`);
         return;
       }
-      process.stdout.write(formatTable(result));
+      process.stdout.write(terminalSafe(formatTable(result)));
       if (flags.save) process.stdout.write(`throughput profile saved to ${flags.save}\n`);
     });
 }

@@ -9,7 +9,7 @@ import { unknownName } from "../suggest.js";
 import { CACHE_DIR_HELP, cacheDirOf } from "./cache.js";
 import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
-import { duration, list, positiveInt, unit } from "./flags.js";
+import { duration, nonEmptyList, positiveInt, unit } from "./flags.js";
 import { startProgress } from "./progress.js";
 
 interface EvalFlags {
@@ -20,8 +20,8 @@ interface EvalFlags {
   cache: boolean;
   cacheDir?: string;
   maxCacheAge?: number;
-  models?: string;
-  categories?: string;
+  models?: string[];
+  categories?: string[];
   limit?: number;
   json?: boolean;
   minScore?: number;
@@ -30,33 +30,38 @@ interface EvalFlags {
 }
 
 export function evalCommand(): Command {
-  return new Command("eval")
-    .description("run the dataset across the configured models, score every answer, report quality per category")
-    .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
-    .addOption(
-      new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports").conflicts("config"),
-    )
-    .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
-    .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
-    .option("--no-cache", "do not read or write the response cache")
-    .option("--cache-dir <dir>", CACHE_DIR_HELP)
-    .addOption(
-      new Option(
-        "--max-cache-age <duration>",
-        "use cached answers received at most this long ago, e.g. 14d, 36h, 90m; 0: ask again, but still cache (default: 14d)",
-      ).argParser(duration("--max-cache-age")),
-    )
-    .option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)")
-    .option("--categories <names>", "comma-separated categories to run (default: all)")
-    .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
-    .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the config's prices: file and the built-in catalog")
-    .option("--json", "print the summary as JSON instead of a table")
-    .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unit("--min-score")))
-    .option("--fail-on-error", "exit 1 when any item errored")
-    .action(async (flags: EvalFlags) => {
-      const code = await runEvalCommand(flags);
-      setExitCode(code);
-    });
+  return (
+    new Command("eval")
+      .description("run the dataset across the configured models, score every answer, report quality per category")
+      .option("-c, --config <file>", "config file (default: ./modelpick.yaml)")
+      .addOption(
+        new Option("--demo", "run the built-in example shipped with modelpick (recorded answers, no API key); results go to ./reports").conflicts("config"),
+      )
+      .option("-o, --out <dir>", "output directory (default: reports/<timestamp>/); reports/latest follows every completed run under ./reports")
+      .option("--resume <dir>", "continue an interrupted run in <dir>: finished rows are not requested again")
+      .option("--no-cache", "do not read or write the response cache")
+      .option("--cache-dir <dir>", CACHE_DIR_HELP)
+      .addOption(
+        new Option(
+          "--max-cache-age <duration>",
+          "use cached answers received at most this long ago, e.g. 14d, 36h, 90m; 0: ask again, but still cache (default: 14d)",
+        ).argParser(duration("--max-cache-age")),
+      )
+      // An empty list (`--models "$UNSET"`) is refused: read as "all", it would run every model in the config.
+      .addOption(
+        new Option("-m, --models <ids>", "comma-separated model ids to run (default: all in the config)").argParser(nonEmptyList("model ids")("--models")),
+      )
+      .addOption(new Option("--categories <names>", "comma-separated categories to run (default: all)").argParser(nonEmptyList("categories")("--categories")))
+      .addOption(new Option("--limit <n>", "run only the first n items (after --categories)").argParser(positiveInt("--limit")))
+      .option("--prices <file>", "your prices (LiteLLM JSON or a modelpick price map), ahead of the config's prices: file and the built-in catalog")
+      .option("--json", "print the summary as JSON instead of a table")
+      .addOption(new Option("--min-score <x>", "exit 1 when any model's overall mean score is below x").argParser(unit("--min-score")))
+      .option("--fail-on-error", "exit 1 when any item errored")
+      .action(async (flags: EvalFlags) => {
+        const code = await runEvalCommand(flags);
+        setExitCode(code);
+      })
+  );
 }
 
 async function runEvalCommand(flags: EvalFlags): Promise<number> {
@@ -75,7 +80,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   const cache = flags.cache ? new ResponseCache(await cacheDirOf(flags.cacheDir, { create: true }), { maxAgeMs: flags.maxCacheAge }) : null;
   const config = loadConfig(flags.demo ? demoConfigFile() : flags.config);
   const prices = (await import("../cost/prices.js")).loadPriceSources(config, flags.prices);
-  const modelIds = flags.models ? list(flags.models) : undefined;
+  const modelIds = flags.models;
   // Model threads warm up (load their SDKs) while the dataset is read.
   const prepared = prepareEval(config, modelIds);
   const named = flags.resume ?? flags.out;
@@ -135,8 +140,7 @@ function latestNote(outDir: string, pointsAt: string | null): string {
 function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {
   let kept = items;
   if (flags.categories) {
-    const wanted = new Set(list(flags.categories));
-    if (wanted.size === 0) throw new InputError("--categories: name at least one category");
+    const wanted = new Set(flags.categories);
     const known = [...new Set(items.map((item) => item.category))];
     for (const category of wanted) {
       if (!known.includes(category)) throw new InputError(`--categories: ${unknownName("category", category, known)} (the categories of the dataset)`);

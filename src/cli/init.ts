@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
@@ -39,7 +39,8 @@ async function runInit(dir: string, force: boolean, env: NodeJS.ProcessEnv): Pro
   const keyed = CLOUD_MODELS.filter((m) => Boolean(env[m.keyEnv]));
   // With no key set, every cloud model stays active so that eval names the variables to set.
   const active = keyed.length > 0 ? keyed : CLOUD_MODELS;
-  mkdirSync(path.join(dir, path.dirname(STARTER_DATASET)), { recursive: true });
+  const { ensureDir } = await import("../io/dirs.js");
+  ensureDir(path.join(dir, path.dirname(STARTER_DATASET)));
   writeFileAtomic(path.join(dir, STARTER_DATASET), STARTER_ITEMS);
   writeFileAtomic(path.join(dir, CONFIG_FILE), starterConfig(active));
 

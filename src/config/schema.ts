@@ -110,7 +110,7 @@ const httpUrl = z.string().superRefine((value, ctx) => {
   }
 });
 /** Longest answer kept (characters): past it the answer is cut, the request stopped and the row marked truncated. */
-const maxAnswerChars = z.number().int().min(1_000).max(100_000_000).default(1_000_000);
+const maxAnswerChars = wholeNumber(1_000, 100_000_000).default(1_000_000);
 
 const apiModel = {
   ...common,
@@ -135,7 +135,10 @@ const MODEL_VARIANTS = withProviderLiterals({
   "openai-compatible": {
     ...apiModel,
     baseURL: httpUrl,
-    hosting: z.enum(HOSTING, { error: "required for openai-compatible: cloud or self-hosted" }),
+    hosting: z.enum(HOSTING, {
+      error: (issue) =>
+        typeof issue.input === "string" ? unknownName("hosting", issue.input, HOSTING) : "required for openai-compatible: cloud or self-hosted",
+    }),
   },
   gemini: apiModel,
   recorded: { ...common, file: z.string().min(1), maxAnswerChars },

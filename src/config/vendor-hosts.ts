@@ -46,8 +46,9 @@ export function vendorCloudHost(model: { provider: string; baseURL?: string }): 
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   try {
-    // Without the trailing dot of a fully qualified name (api.openai.com. is api.openai.com).
-    return new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+    // Without the trailing dots of a fully qualified name (api.openai.com. is api.openai.com; so, to be safe, is
+    // api.openai.com.., which some resolvers accept).
+    return new URL(url).hostname.toLowerCase().replace(/\.+$/, "");
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { LineCounter, isNode, isSeq, parseDocument } from "yaml";
 import { InputError, errorMessage } from "../errors.js";
 import { annotateFsError, isFsError } from "../io/fs-errors.js";
-import { readTextFile } from "../io/json-file.js";
+import { readTextFile, withoutBom } from "../io/json-file.js";
 import { expandYaml } from "../io/yaml.js";
 import { didYouMeanKey } from "../suggest.js";
 import { ITEM_KEYS, toItem, yesNo } from "./item.js";
@@ -98,6 +98,7 @@ async function* readLines(stream: Readable, shown: string): AsyncGenerator<strin
   let head: string[] = [];
   let headChars = 0;
   let lineNo = 0;
+  let first = true;
   const grow = (piece: string) => {
     headChars += piece.length;
     if (headChars > MAX_LINE_CHARS) {
@@ -108,7 +109,9 @@ async function* readLines(stream: Readable, shown: string): AsyncGenerator<strin
     }
     head.push(piece);
   };
-  for await (const chunk of stream as AsyncIterable<string>) {
+  for await (const text of stream as AsyncIterable<string>) {
+    const chunk = first ? withoutBom(text) : text;
+    first = false;
     const lines = chunk.split("\n");
     const rest = lines.pop()!;
     if (lines.length > 0) {

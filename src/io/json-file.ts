@@ -9,9 +9,17 @@ export interface JsonFileKind {
   remedy: string;
 }
 
-/** A file's whole text; a filesystem error names the file (a read of a directory, for one, would not). */
+/**
+ * A file's whole text, without the byte-order mark some editors put first; a filesystem error names the file (a read
+ * of a directory, for one, would not).
+ */
 export function readTextFile(file: string): string {
-  return onFile(file, "read", () => readFileSync(file, "utf8"));
+  return withoutBom(onFile(file, "read", () => readFileSync(file, "utf8")));
+}
+
+/** `text` without a leading U+FEFF (the UTF-8 byte-order mark Windows editors and Excel write), which no parser skips. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Reads and parses a JSON file; invalid JSON is an InputError (exit 2) naming the file and what to do. */

@@ -42,6 +42,32 @@ export function registerSecrets(values: Iterable<string | undefined>): void {
   }
 }
 
+/** Query parameters whose value is a credential (Azure's api-key, ?key=, ?token=, a signature…), by name. */
+const CREDENTIAL_PARAMETER = /key|token|secret|password|passwd|sig|auth|credential/i;
+
+/**
+ * The credentials a URL carries: the password of its userinfo and the values of credential-named query parameters,
+ * as written in the URL and decoded. NODE_DEBUG=http prints a request's whole URL.
+ */
+export function urlSecrets(url: string | undefined): string[] {
+  if (url === undefined || !URL.canParse(url)) return [];
+  const parsed = new URL(url);
+  const found = [parsed.password, safeDecode(parsed.password)];
+  for (const pair of parsed.search.slice(1).split("&")) {
+    const [name = "", value = ""] = pair.split("=");
+    if (CREDENTIAL_PARAMETER.test(safeDecode(name))) found.push(value, safeDecode(value.replaceAll("+", " ")));
+  }
+  return found.filter((value) => value.length > 0);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function addPieces(secret: string): void {
   for (let start = 0; start + SECRET_PIECE_LENGTH <= secret.length; start++) {
     const piece = secret.slice(start, start + SECRET_PIECE_LENGTH);

@@ -28,8 +28,8 @@ export function terminalSafeRow(cells: string[]): string[] {
  * JSON for a terminal: the same value, with the control characters JSON.stringify leaves raw (DEL, C1, the line
  * separators, bidi) written as \u escapes, which JSON reads back as the same characters.
  */
-export function terminalSafeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(
+export function terminalSafeJson(value: unknown, indent?: number, replacer?: (key: string, value: unknown) => unknown): string {
+  return JSON.stringify(value, replacer, indent).replace(
     /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

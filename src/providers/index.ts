@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { registerSecrets } from "../io/secrets.js";
+import { registerSecrets, urlSecrets } from "../io/secrets.js";
 import { kindOf, type ModelOf } from "../config/provider-kinds.js";
 import type { ModelKind } from "../config/schema.js";
 import type { ResolvedModel } from "../config/types.js";
@@ -28,7 +28,8 @@ export function apiKeyEnvOf(model: ResolvedModel): string | undefined {
 
 /**
  * Checks every API key before any provider is created, so a run never starts half-configured, and registers the keys
- * as secrets, so that they are redacted from anything the process writes or prints.
+ * (and any credentials in a model's baseURL) as secrets, so that they are redacted from anything the process writes or
+ * prints.
  */
 export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv = process.env): Map<string, string> {
   const keys = new Map<string, string>();
@@ -41,6 +42,7 @@ export function collectApiKeys(models: ResolvedModel[], env: NodeJS.ProcessEnv =
     else missing.push(`${name} (model "${model.id}")`);
   }
   registerSecrets(keys.values());
+  for (const model of models) registerSecrets(urlSecrets("baseURL" in model ? model.baseURL : undefined));
   if (missing.length > 0) {
     throw new InputError(`missing API key: set ${missing.join(", ")} in the environment, or set apiKeyEnv on the model in modelpick.yaml`);
   }

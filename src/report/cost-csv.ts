@@ -1,4 +1,5 @@
 import type { CostReport } from "../cost/run.js";
+import { terminalSafe } from "../io/terminal.js";
 import { datedSources, datedText } from "./cost-rows.js";
 
 const COLUMNS = [
@@ -48,9 +49,10 @@ export function renderCostCsv(report: CostReport): string {
   return `${[COLUMNS.join(","), ...rows].join("\n")}\n`;
 }
 
+/** A CSV cell; control characters escaped like every table printed (a hostile model id never drives the terminal). */
 function cell(value: string | number | undefined): string {
   if (value === undefined) return "";
-  const text = String(value);
+  const text = terminalSafe(String(value));
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

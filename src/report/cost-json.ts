@@ -1,11 +1,12 @@
 import type { CostReport } from "../cost/run.js";
+import { terminalSafeJson } from "../io/terminal.js";
 
 /**
  * `{ assumptions, priceSource, models: [{ id, hosting, monthlyCostUsd, effectiveCostPerMTokUsd, gpus?, … }],
  * breakEven, verdict }`. Floating-point noise is trimmed to 10 significant digits; "never" is null.
  */
 export function renderCostJson(report: CostReport): string {
-  return `${JSON.stringify(report, (_key, value: unknown) => (typeof value === "number" ? tidy(value) : value), 2)}\n`;
+  return `${terminalSafeJson(report, 2, (_key, value) => (typeof value === "number" ? tidy(value) : value))}\n`;
 }
 
 function tidy(value: number): number | null {

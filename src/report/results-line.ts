@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { terminalSafe } from "../io/terminal.js";
 
 /**
  * One line saying which results a command reads and when that run finished, so that nobody silently reads an older
@@ -8,9 +9,10 @@ import path from "node:path";
  */
 export function resultsLine(dir: string, cwd: string = process.cwd()): string {
   const shown = shownPath(dir, cwd);
-  if (!existsSync(dir)) return `Results: ${shown} (not found)`;
+  if (!existsSync(dir)) return terminalSafe(`Results: ${shown} (not found)`);
   const base = statSync(dir).isFile() ? path.dirname(dir) : dir;
-  return `Results: ${shown} (${describeRun(base)})`;
+  // The run's id and dates come from files anyone may have written: printed escaped, like every name from data.
+  return terminalSafe(`Results: ${shown} (${describeRun(base)})`);
 }
 
 function shownPath(dir: string, cwd: string): string {

@@ -64,6 +64,8 @@ export interface RunSummary {
     datasetHash: string;
     datasetFiles: string[];
     items: number;
+    /** sha256 of the ids of the items the run covers (after --categories and --limit), one per line; absent in older runs. */
+    itemsHash?: string;
     models: ModelRunInfo[];
     judge: string | null;
     startedAt: string;

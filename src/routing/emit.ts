@@ -1,8 +1,8 @@
-import { stringify } from "yaml";
+import { Document, visit } from "yaml";
 import { formatSigned, formatUsd, formatUsdSmall } from "../cost/units.js";
 import { canonicalDocument, type DocumentRoute, type RoutingDocument, type SensitiveDocumentRoute } from "./document.js";
 import { count } from "./explain.js";
-import { commentText, jsonForSource, quotedForComment } from "./safe-text.js";
+import { commentText, escapeInvisible, jsonForSource, quotedForComment } from "./safe-text.js";
 
 export type RoutingFormat = "ts" | "yaml" | "json";
 
@@ -14,13 +14,20 @@ export function emitRouting(document: RoutingDocument, format: RoutingFormat): s
   const canonical = canonicalDocument(document);
   if (format === "ts") return emitTypeScript(canonical);
   if (format === "yaml") return emitYaml(canonical);
-  return `${JSON.stringify(canonical, null, 2)}\n`;
+  return `${jsonForSource(canonical, 2)}\n`;
 }
 
 function emitYaml(document: RoutingDocument): string {
   const header = headerLines(document).map((line) => `# ${line}`);
-  const body = stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
-  return `${header.join("\n")}\n${body}`;
+  // A string holding an invisible character is double-quoted, the one YAML style with \u escapes; the yaml package
+  // escapes C0 controls there but leaves the invisible ones raw, which are then escaped (they occur nowhere else).
+  const yaml = new Document(document, { aliasDuplicateObjects: false });
+  visit(yaml, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && escapeInvisible(node.value) !== node.value) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return `${header.join("\n")}\n${escapeInvisible(yaml.toString({ lineWidth: 0 }))}`;
 }
 
 /**

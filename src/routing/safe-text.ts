@@ -1,11 +1,25 @@
 /**
- * JSON text safe to paste into a TypeScript source file: JSON.stringify escapes quotes, backslashes and newlines, and
- * U+2028 / U+2029 (line terminators in older parsers and in comments) are escaped too.
+ * Characters JSON.stringify leaves raw that change what a reader sees (the "Trojan Source" attack on code review):
+ * C1 controls, the line and paragraph separators (line terminators in older parsers and in comments), and the
+ * bidirectional embeddings, overrides and isolates that reorder the text around them.
+ */
+const INVISIBLE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every invisible character written as a \uXXXX escape: valid in JSON, JS and YAML double-quoted strings. */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, unicodeEscape);
+}
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * JSON text safe to paste into a TypeScript source file, to print or to review: JSON.stringify escapes quotes,
+ * backslashes and C0 controls; the invisible characters above are escaped too (they only ever occur inside strings).
  */
 export function jsonForSource(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  return escapeInvisible(JSON.stringify(value, null, indent));
 }
 
 /**
@@ -13,11 +27,9 @@ export function jsonForSource(value: unknown, indent?: number): string {
  * so a hostile model or category name stays inside the comment.
  */
 export function commentText(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/[\r\n\u2028\u2029\u0085\v\f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
-    .replace(/\*\//g, "*\\/");
+  // Every C0 control but tab, DEL, and the invisible characters.
+  const escaped = text.replace(/\\/g, "\\\\").replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, unicodeEscape);
+  return escapeInvisible(escaped).replace(/\*\//g, "*\\/");
 }
 
 /** A name inside a comment, quoted so that where it starts and ends is unambiguous. */

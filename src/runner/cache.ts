@@ -5,7 +5,6 @@ import {
   constants,
   fstatSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readFileSync,
   realpathSync,
@@ -137,7 +136,7 @@ export function openCacheDir(dir: string, source: string, { create }: { create: 
   }
   if (create) {
     try {
-      mkdirSync(real, { recursive: true });
+      ensureDir(real); // not mkdirSync's recursive mode: it loops forever under /proc
       accessSync(real, constants.W_OK);
     } catch (error) {
       throw new InputError(`${where}: cannot write the cache directory (${osReason(error)}); choose another with --cache-dir, or run with --no-cache`);

@@ -299,6 +299,10 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     if (previous.datasetHash !== datasetHash || previous.configHash !== options.config.hash) {
       throw new InputError(`${file}: the config or dataset changed since this run started; resume with the same files, or start a new run with --out`);
     }
+    const change = selectionChange(previous, options.items, models);
+    if (change) {
+      throw new InputError(`--resume ${shownPath(options.outDir)}: ${change}; resume with the --models, --categories and --limit the run started with`);
+    }
     return previous;
   }
   const record: RunRecord = {
@@ -308,6 +312,7 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     datasetHash,
     datasetFiles: options.config.datasets.map((d) => path.relative(options.config.dir, d)),
     items: options.items.length,
+    itemsHash: itemsHash(options.items),
     models: modelInfos(models, new Map(), price),
     judge: judge?.id ?? null,
     startedAt: new Date().toISOString(),
@@ -315,6 +320,30 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
   };
   writeFileAtomic(file, secretFreeJson(record, 2) + "\n");
   return record;
+}
+
+/**
+ * How the items and models this command selects differ from the run's (a resumed run must be the same run: with
+ * other flags it would silently grow or mix two runs), or undefined. A record from before itemsHash compares counts.
+ */
+function selectionChange(record: RunRecord, items: DatasetItem[], models: ResolvedModel[]): string | undefined {
+  const before = record.models.map((m) => m.id).sort();
+  const now = models.map((m) => m.id).sort();
+  if (before.join("\n") !== now.join("\n")) {
+    return `this run is of the model${before.length === 1 ? "" : "s"} ${before.join(", ")}; this command selects ${now.join(", ")}`;
+  }
+  if (record.items !== items.length) return `this run covers ${record.items} items; this command selects ${items.length}`;
+  if (record.itemsHash !== undefined && record.itemsHash !== itemsHash(items)) {
+    return `this run covers ${record.items} items; this command selects ${items.length} other ones`;
+  }
+  return undefined;
+}
+
+/** The items a run covers, by id (after --categories and --limit). */
+function itemsHash(items: DatasetItem[]): string {
+  const hash = createHash("sha256");
+  for (const item of items) hash.update(`${item.id}\n`);
+  return hash.digest("hex");
 }
 
 function readRunRecord(file: string): RunRecord {

@@ -276,3 +276,34 @@ describe("check on YAML and JSON routing files", () => {
     expect(refused.stderr).toMatch(/sensitiveRoutes\.pii\.hosting: a sensitive route must be self-hosted/);
   });
 });
+
+describe("hostile names in routing files (Trojan Source)", () => {
+  // A bidi override, an isolate, a C1 CSI, ESC and a line separator: each changes what a reviewer sees.
+  const CATEGORY = "pii\u202e\u2066\u009b31m\u001b[2J\u2028x";
+  const MODEL = "small\u202egpt\u0085";
+  const INVISIBLE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+  it.each(["ts", "yaml", "json"])("recommend --format %s writes them as escapes, reads them back exactly, and check passes", async (format) => {
+    const hostileDir = tempDir("modelpick-trojan-");
+    const models = [runModel("big"), runModel(MODEL)];
+    writeResultsDir(
+      path.join(hostileDir, "res"),
+      [...rowsFor("big", CATEGORY, ALL, { costUsd: 0.01 }), ...rowsFor(MODEL, CATEGORY, ALL, { costUsd: 0.001 })],
+      models,
+    );
+    const made = await runCli(["recommend", "--results", "res", "--format", format, "--out", `routing.${format}`], { cwd: hostileDir });
+    expect(made.code, made.stderr).toBe(0);
+    const text = readFileSync(path.join(hostileDir, `routing.${format}`), "utf8");
+    const found = INVISIBLE.exec(text);
+    expect(found && JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 20))).toBeNull();
+    expect(text).toContain("\\u202e");
+    const printed = await runCli(["recommend", "--results", "res", "--format", format], { cwd: hostileDir });
+    expect(printed.stdout).toBe(text);
+
+    const checked = await runCli(["check", `routing.${format}`, "--results", "res", "--format", "json"], { cwd: hostileDir });
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    const report = JSON.parse(checked.stdout);
+    expect(JSON.stringify(report)).toContain(JSON.stringify(CATEGORY).slice(1, -1));
+    expect(JSON.stringify(report)).toContain(JSON.stringify(MODEL).slice(1, -1));
+  });
+});

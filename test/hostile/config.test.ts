@@ -93,6 +93,11 @@ describe("config typos are refused with the line and the closest known key", () 
       "dataset: tasks.jsonl\nmodels:\n  - { id: r, provider: recorded, file: answers.jsonl, hosting: self_hosted }\n",
       'models[0].hosting: unknown hosting "self_hosted"; did you mean "self-hosted"?',
     ],
+    [
+      "a misspelt hosting on an openai-compatible model (where hosting is required)",
+      'dataset: tasks.jsonl\nmodels:\n  - { id: c, provider: openai-compatible, model: m, baseURL: "http://127.0.0.1:9/v1", hosting: Cloud }\n',
+      'modelpick.yaml:3: models[0].hosting: unknown hosting "Cloud"; did you mean "cloud"?',
+    ],
     ["a misspelt judge", "dataset: tasks.jsonl\njudge: rr\nmodels:\n" + RECORDED, 'modelpick.yaml:2: judge: unknown model id "rr"; did you mean "r"?'],
   ])("%s", async (_name, config, message) => {
     expectRefused(await evalIn(project(config)), message);
@@ -141,6 +146,7 @@ describe("a vendor's cloud API is never self-hosted", () => {
   it.each([
     ["openai", "with no baseURL, openai requests go to api.openai.com"],
     ["anthropic", "with no baseURL, anthropic requests go to api.anthropic.com"],
+    ["gemini", "with no baseURL, gemini requests go to generativelanguage.googleapis.com"],
   ])("%s with hosting: self-hosted and no baseURL", async (provider, why) => {
     const dir = project(`dataset: tasks.jsonl\nmodels:\n  - id: m\n    provider: ${provider}\n    model: x\n    hosting: self-hosted\n`, {
       "tasks.jsonl": sensitive,
@@ -155,6 +161,9 @@ describe("a vendor's cloud API is never self-hosted", () => {
     ["openai-compatible", "https://api.groq.com/openai/v1"],
     ["openai-compatible", "https://API.Together.xyz./v1"],
     ["anthropic", "https://api.anthropic.com"],
+    ["gemini", "https://Generativelanguage.googleapis.com:443"],
+    ["openai", "https://api.openai.com../v1"],
+    ["openai-compatible", "https://api.deepseek.com.../v1"],
   ])("%s with hosting: self-hosted and baseURL %s", async (provider, url) => {
     const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: ${provider}, model: x, hosting: self-hosted, baseURL: "${url}" }\n`, {
       "tasks.jsonl": sensitive,
@@ -201,6 +210,17 @@ describe("token counts a provider reports are used only when plausible", () => {
     const dir = project("dataset: tasks.jsonl\nmodels:\n" + RECORDED);
     writeFileSync(path.join(dir, "answers.jsonl"), '{"itemId":"a","output":"y","inputTokens":12}\n{"itemId":"b","output":"y","inputTokens":2.5}\n');
     expectRefused(await evalIn(dir), "answers.jsonl:2: inputTokens: expected a whole number from 0 to 16777216, got 2.5");
+  });
+});
+
+describe("a UTF-8 byte-order mark (as Windows editors and Excel write it) is read past", () => {
+  it("at the start of a JSONL dataset and of a JSON prices file", async () => {
+    const dir = project(`dataset: tasks.jsonl\nmodels:\n${RECORDED}`, { "tasks.jsonl": `\ufeff${ITEM}` });
+    writeFileSync(path.join(dir, "prices.json"), `\ufeff${JSON.stringify({ r: { inputPerMTok: 1, outputPerMTok: 2 } })}`);
+    const result = await evalIn(dir, "--prices", "prices.json");
+    expect(result.stderr).not.toMatch(/^error:/m);
+    expect(result.code).toBe(0);
+    expect(readRows(path.join(dir, "out"))[0]).toMatchObject({ itemId: "a", score: 1 });
   });
 });
 
@@ -278,6 +298,17 @@ describe("flags that name models and categories", () => {
     const dataset = `${ITEM}{"id":"b","category":"summarization","input":"x","expected":"y"}\n`;
     const result = await evalIn(project(config, { "tasks.jsonl": dataset }), "--categories", "summarization,extractoin");
     expectRefused(result, '--categories: unknown category "extractoin"; did you mean "extraction"?');
+  });
+
+  it.each([
+    ["--models", ""],
+    ["--models", " , "],
+    ["--categories", ""],
+    ["--categories", ","],
+  ])("%s %j (an unset shell variable) is refused, never read as 'all'", async (flag, value) => {
+    const result = await evalIn(project(config), `${flag}=${value}`);
+    expectRefused(result, new RegExp(`^error: ${flag}: expected a comma-separated list of`));
+    expect(result.stdout).toBe("");
   });
 
   it("recommend --sensitive with a misspelt category", async () => {

@@ -73,6 +73,24 @@ function writeLock(dir: string, holder: Record<string, unknown>): void {
   );
 }
 
+/**
+ * A run in `out` as if killed after its first `keep` rows: a complete run, its results.jsonl cut back. (A run started
+ * with --limit is not a partial run of more items: --resume continues the items and models a run started with.)
+ */
+async function interruptedRun(dir: string, keep: number, flags: string[] = []): Promise<void> {
+  const started = await runCli(["eval", "--out", "out", ...flags], { cwd: dir });
+  expect(started.code, started.stderr).toBe(0);
+  const results = path.join(dir, "out", "results.jsonl");
+  const rows = readFileSync(results, "utf8").split("\n").filter(Boolean);
+  writeFileSync(
+    results,
+    rows
+      .slice(0, keep)
+      .map((row) => `${row}\n`)
+      .join(""),
+  );
+}
+
 /** A results directory recommend and check can read, and a routing file made from it. */
 async function routedProject(format = "json"): Promise<string> {
   const dir = tempDir("modelpick-fs-");
@@ -117,7 +135,8 @@ describe("item 5: one command at a time per output directory", () => {
     const slow = await startMockServer({ latencyMs: 50 });
     try {
       const dir = makeProject({ models: [{ ...apiModel(), baseURL: slow.openaiBaseURL, concurrency: 2 }] }, numberedItems(60));
-      expect((await runCli(["eval", "--out", "out", "--no-cache", "--limit", "4"], { cwd: dir })).code).toBe(0);
+      await interruptedRun(dir, 4, ["--no-cache"]);
+      slow.requests.length = 0;
       const a = spawnCli(["eval", "--resume", "out", "--no-cache"], dir);
       const b = spawnCli(["eval", "--resume", "out", "--no-cache"], dir);
       const results = await Promise.all([a.done, b.done]);
@@ -126,7 +145,7 @@ describe("item 5: one command at a time per output directory", () => {
       const keys = readRows(path.join(dir, "out")).map((r) => r.itemId);
       expect(keys).toHaveLength(60);
       expect(new Set(keys).size).toBe(60);
-      expect(slow.requests).toHaveLength(60);
+      expect(slow.requests).toHaveLength(56);
     } finally {
       await slow.close();
     }
@@ -310,7 +329,7 @@ describe("item 6: files torn by an interrupted write", () => {
     expect(statSync(routing).ino).not.toBe(checkInode);
 
     const project = recordedProject();
-    expect((await runCli(["eval", "--out", "out", "--limit", "2"], { cwd: project })).code).toBe(0);
+    await interruptedRun(project, 2);
     const summaryInode = statSync(path.join(project, "out", "summary.json")).ino;
     expect((await runCli(["eval", "--resume", "out"], { cwd: project })).code).toBe(0);
     expect(statSync(path.join(project, "out", "summary.json")).ino).not.toBe(summaryInode);
@@ -391,6 +410,21 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it.skipIf(!existsSync("/proc/self"))("eval --cache-dir or MODELPICK_CACHE_DIR under /proc ends at once, exit 2", async () => {
+    const dir = recordedProject();
+    const started = Date.now();
+    const flagged = await runCli(["eval", "--out", "out", "--cache-dir", "/proc/modelpick-x/cache"], { cwd: dir, timeoutMs: 15_000 });
+    expectPlainError(flagged, /--cache-dir \/proc\/modelpick-x\/cache: cannot write the cache directory \(no such file or directory\)/);
+    const fromEnv = await runCli(["eval", "--out", "out2"], { cwd: dir, timeoutMs: 15_000, env: { MODELPICK_CACHE_DIR: "/proc/modelpick-x/cache" } });
+    expectPlainError(fromEnv, /MODELPICK_CACHE_DIR \/proc\/modelpick-x\/cache: cannot write the cache directory/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.skipIf(!existsSync("/proc/self"))("init in a directory under /proc ends at once, exit 2", async () => {
+    const result = await runCli(["init"], { cwd: "/proc/self/fdinfo", timeoutMs: 15_000 });
+    expectPlainError(result, /cannot create directory .*datasets: no such file or directory/);
+  });
+
   it("recommend --out under a file, or in a directory it may not write", async () => {
     const dir = await routedProject();
     writeFileSync(path.join(dir, "afile"), "x");
@@ -445,7 +479,7 @@ describe("item 7: bad paths and a hostile environment are exit 2 with the path a
 
   it("a full disk while writing results (ENOSPC): exit 2, says how to resume, and the resumed run completes", async () => {
     const dir = recordedProject(6);
-    expect((await runCli(["eval", "--out", "out", "--limit", "2"], { cwd: dir })).code).toBe(0);
+    await interruptedRun(dir, 2);
     const results = path.join(dir, "out", "results.jsonl");
     rmSync(results);
     symlinkSync("/dev/full", results);
@@ -534,5 +568,36 @@ describe("item 10: --resume mistakes", () => {
     expectPlainError(result, /--resume continues a run in the directory it names, so --out cannot go with it/);
     expect(existsSync(path.join(dir, "elsewhere"))).toBe(false);
     expect(readRows(path.join(dir, "out"))).toHaveLength(2);
+  });
+});
+
+describe("item 10: --resume continues the same items and models, never another selection", () => {
+  function twoModelProject(): string {
+    const dir = recordedProject(6);
+    const config = readFileSync(path.join(dir, "modelpick.yaml"), "utf8");
+    writeFileSync(
+      path.join(dir, "modelpick.yaml"),
+      config.replace(/file: rec\.jsonl\n/, "file: rec.jsonl\n  - id: rec2\n    provider: recorded\n    file: rec.jsonl\n"),
+    );
+    return dir;
+  }
+
+  it.each([
+    ["--limit 2", ["--limit", "2"], [], /this run covers 2 items; this command selects 6/],
+    ["--categories even", ["--categories", "even"], ["--categories", "odd"], /this run covers 3 items; this command selects 3 other ones/],
+    ["--models rec", ["--models", "rec"], ["--models", "rec2"], /this run is of the model rec; this command selects rec2/],
+    ["--models rec", ["--models", "rec"], [], /this run is of the model rec; this command selects rec, rec2/],
+  ])("a run started with %s, resumed with another selection: exit 2, nothing asked", async (_what, first, resumed, message) => {
+    const dir = twoModelProject();
+    const started = await runCli(["eval", "--out", "out", ...first], { cwd: dir });
+    expect(started.code, started.stderr).toBe(0);
+    const before = readFileSync(path.join(dir, "out", "results.jsonl"), "utf8");
+    const result = await runCli(["eval", "--resume", "out", ...resumed], { cwd: dir });
+    expectPlainError(result, message);
+    expect(result.stderr).toMatch(/resume with the --models, --categories and --limit the run started with/);
+    expect(readFileSync(path.join(dir, "out", "results.jsonl"), "utf8")).toBe(before);
+    // The same selection continues.
+    const same = await runCli(["eval", "--resume", "out", ...first], { cwd: dir });
+    expect(same.code, same.stderr).toBe(0);
   });
 });

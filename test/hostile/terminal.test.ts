@@ -88,6 +88,24 @@ describe("hostile names never reach the terminal raw", () => {
     expect(readRows(path.join(dir, "imported")).map((r) => r.model)).toEqual([MODEL, MODEL, MODEL]);
   });
 
+  it("the Results: line escapes the run id and date a results directory's summary.json holds", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-import-"));
+    const csv = ["id,category,model,score", ...[1, 2, 3].map((i) => `q${i},math,m,1`)].join("\n");
+    writeFileSync(path.join(dir, "long.csv"), `${csv}\n`);
+    expect((await runCli(["import", "long.csv", "--format", "long", "--out", "imported"], { cwd: dir })).code).toBe(0);
+    const summaryFile = path.join(dir, "imported", "summary.json");
+    const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+    writeFileSync(summaryFile, JSON.stringify({ ...summary, run: { ...summary.run, id: `run${MODEL}`, endedAt: `x${CATEGORY}` } }));
+    for (const command of [
+      ["recommend", "--results", "imported", "--min-items", "2", "--out", "routing.json"],
+      ["check", "routing.json", "--results", "imported"],
+    ]) {
+      const result = await runCli(command, { cwd: dir });
+      expect(result.stderr).toContain("Results: imported (run rungpt\\x1b]0;pwned");
+      expectPrintable(result.stdout + result.stderr, command[0]!);
+    }
+  });
+
   it("the error: line escapes what the user typed or the data held", async () => {
     const dir = hostileProject();
     const result = await runCli(["eval", "--out", "out", "--no-cache", "--models", "x\u001b[2J\u202e"], { cwd: dir });
@@ -109,6 +127,33 @@ describe("hostile names never reach the terminal raw", () => {
     expect(json.code).toBe(0);
     expectPrintable(json.stdout, "models --local --json");
     expect(JSON.parse(json.stdout)).toMatchObject({ name, license: "mit\u009b2J" });
+  });
+
+  it("bench-local escapes the GGUF's model name in its table; --json keeps the exact name in JSON escapes", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "modelpick-gguf-"));
+    const name = "tiny\u001b]0;pwned\u0007\u009b31m\u202eledom";
+    writeTinyGguf(path.join(dir, "evil.gguf"), { name });
+    const quick = ["--threads", "1", "--parallel", "2", "--prompt-tokens", "8", "--gen-tokens", "4"];
+    const table = await runCli(["bench-local", "evil.gguf", ...quick], { cwd: dir });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("tiny\\x1b]0;pwned\\x07\\x9b31m\\u202eledom");
+    expectPrintable(table.stdout + table.stderr, "bench-local");
+    const json = await runCli(["bench-local", "evil.gguf", ...quick, "--json"], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expectPrintable(json.stdout, "bench-local --json");
+    expect(JSON.parse(json.stdout).model).toBe(name);
+  });
+
+  it("cost --format csv and json print a hostile model id escaped; json reads back the exact id", async () => {
+    const dir = makeProject({ models: [{ id: MODEL, provider: "openai", model: "gpt-4o", price: { inputPerMTok: 1, outputPerMTok: 2 } }] }, []);
+    const csv = await runCli(["cost", "--tokens-per-day", "1m", "--format", "csv"], { cwd: dir });
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toContain("gpt\\x1b]0;pwned\\x07\\x9b31m\\u202e,cloud,");
+    expectPrintable(csv.stdout, "cost --format csv");
+    const json = await runCli(["cost", "--tokens-per-day", "1m", "--format", "json"], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    expectPrintable(json.stdout, "cost --format json");
+    expect(JSON.parse(json.stdout).models[0].id).toBe(MODEL);
   });
 
   const hasScript = spawnSync("script", ["--version"]).status === 0;
