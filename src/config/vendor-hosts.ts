@@ -21,6 +21,42 @@ export const VENDOR_HOSTS: ReadonlyArray<readonly [domain: string, vendor: strin
   ["lambdalabs.com", "lambda"],
   ["lambda.ai", "lambda"],
   ["hyperbolic.xyz", "hyperbolic"],
+  ["openai.azure.com", "azure"],
+  ["cognitiveservices.azure.com", "azure"],
+  ["services.ai.azure.com", "azure_ai"],
+  ["models.inference.ai.azure.com", "azure_ai"],
+  ["models.github.ai", "github"],
+  ["x.ai", "xai"],
+  ["cohere.com", "cohere"],
+  ["cohere.ai", "cohere"],
+  ["perplexity.ai", "perplexity"],
+  ["ai21.com", "ai21"],
+  ["sambanova.ai", "sambanova"],
+  ["nebius.com", "nebius"],
+  ["nebius.ai", "nebius"],
+  ["novita.ai", "novita"],
+  ["huggingface.co", "huggingface"],
+  ["endpoints.huggingface.cloud", "huggingface"],
+  ["replicate.com", "replicate"],
+  ["baseten.co", "baseten"],
+  ["scaleway.ai", "scaleway"],
+  ["ai-gateway.vercel.sh", "vercel"],
+  ["api.cloudflare.com", "cloudflare"],
+  ["gateway.ai.cloudflare.com", "cloudflare"],
+  ["moonshot.ai", "moonshot"],
+  ["moonshot.cn", "moonshot"],
+  ["dashscope.aliyuncs.com", "dashscope"],
+  ["dashscope-intl.aliyuncs.com", "dashscope"],
+  ["z.ai", "zai"],
+  ["bigmodel.cn", "zai"],
+  ["minimax.io", "minimax"],
+  ["minimaxi.com", "minimax"],
+];
+
+/** Vendor hosts named per region, which a domain suffix cannot express (us-central1-aiplatform.googleapis.com). */
+const VENDOR_HOST_PATTERNS: ReadonlyArray<readonly [host: RegExp, vendor: string]> = [
+  [/(^|[.-])aiplatform\.googleapis\.com$/, "vertex_ai"],
+  [/^bedrock(-runtime|-agent-runtime)?(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, "bedrock"],
 ];
 
 /** The vendor whose cloud serves this URL, or undefined (your own server, or not a URL). */
@@ -30,7 +66,9 @@ export function vendorOfUrl(url: string | undefined): string | undefined {
 }
 
 function vendorOfHost(host: string): string | undefined {
-  return VENDOR_HOSTS.find(([domain]) => host === domain || host.endsWith(`.${domain}`))?.[1];
+  return (
+    VENDOR_HOSTS.find(([domain]) => host === domain || host.endsWith(`.${domain}`))?.[1] ?? VENDOR_HOST_PATTERNS.find(([pattern]) => pattern.test(host))?.[1]
+  );
 }
 
 /**

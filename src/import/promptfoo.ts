@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { InputError, errorMessage } from "../errors.js";
 import { optionalNumber, sensitiveFlag, text, type RowFields } from "./fields.js";
-import { readText } from "./records.js";
+import { readTextFile } from "../io/json-file.js";
 import { mergeRepeats, type Answer } from "./repeats.js";
 import type { ImportedModel, ImportedResults, ImportOptions } from "./types.js";
 
@@ -99,10 +99,10 @@ export async function importPromptfoo(file: string, options: ImportOptions): Pro
 }
 
 function parseJson(file: string): unknown {
+  const text = readTextFile(file);
   try {
-    return JSON.parse(readText(file));
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof InputError) throw error;
     throw new InputError(`${file}: not valid JSON (${errorMessage(error)}); expected the file written by \`promptfoo eval -o out.json\``);
   }
 }

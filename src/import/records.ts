@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { InputError, errorMessage } from "../errors.js";
+import { readTextFile } from "../io/json-file.js";
 
 export interface SourceRecord {
   record: Record<string, unknown>;
@@ -10,18 +10,10 @@ export interface SourceRecord {
 /** Reads a CSV (header row) or JSONL file whole into records with their line numbers. */
 export async function readTableRecords(file: string): Promise<{ columns: string[]; records: SourceRecord[] }> {
   const name = file.toLowerCase();
-  const text = readText(file);
+  const text = readTextFile(file);
   if (name.endsWith(".csv") || name.endsWith(".tsv")) return parseCsv(text, file, name.endsWith(".tsv") ? "\t" : ",");
   if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) return parseJsonl(text, file);
   throw new InputError(`${file}: expected a .csv, .tsv or .jsonl file`);
-}
-
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError(`${file}: cannot read the file (${errorMessage(error)})`);
-  }
 }
 
 async function parseCsv(text: string, file: string, delimiter: string): Promise<{ columns: string[]; records: SourceRecord[] }> {

@@ -234,8 +234,8 @@ export interface ClearResult {
 }
 
 /**
- * Removes cache entries: all of them, or with `olderThanMs` those received longer ago than that (undated and
- * corrupt entries count as old). Only files named as the cache names them are touched, in real directories of the
+ * Removes cache entries: all of them, or with `olderThanMs` those received longer ago than that (undated, corrupt
+ * and future-dated entries count as old). Only files named as the cache names them are touched, in real directories of the
  * cache (never through a symbolic link); emptied fan-out directories are removed.
  */
 export async function clearCache(dir: string, { olderThanMs }: { olderThanMs?: number } = {}): Promise<ClearResult> {
@@ -256,7 +256,7 @@ export async function clearCache(dir: string, { olderThanMs }: { olderThanMs?: n
           result.unreadable++;
           return;
         }
-        if (read.kind === "entry" && now - read.receivedAt <= olderThanMs) return;
+        if (read.kind === "entry" && !isExpired(read.receivedAt, olderThanMs, now)) return;
         bytes = read.bytes;
       }
       if (removeQuietly(file)) {

@@ -170,6 +170,17 @@ describe("modelpick cache stats and clear", () => {
     expect(JSON.parse((await cacheIn(dir, ["stats", "--json"])).stdout)).toMatchObject({ entries: 0, bytes: 0, oldest: null, newest: null });
   });
 
+  it("clear --older-than also removes entries dated in the future, which reads already treat as expired", async () => {
+    const dir = makeProject({ models: models() }, numberedItems(2));
+    expect((await evalIn(dir, "first")).code).toBe(0);
+    const entries = cacheEntries(path.join(dir, "cache"));
+    backdate(entries[0]!, -30 * DAY);
+    expect(JSON.parse((await cacheIn(dir, ["stats", "--json"])).stdout)).toMatchObject({ entries: 4, expired: 1 });
+    const cleared = await cacheIn(dir, ["clear", "--older-than", "7d"]);
+    expect(cleared.stdout).toMatch(/removed 1 /);
+    expect(cacheEntries(path.join(dir, "cache")).sort()).toEqual(entries.slice(1).sort());
+  });
+
   it("stats and clear on a cache directory that does not exist yet report an empty cache", async () => {
     const dir = makeProject({ models: models() }, numberedItems(1));
     const stats = await cacheIn(dir, ["stats", "--json"]);

@@ -66,4 +66,12 @@ describe("modelpick import (CLI)", () => {
     expect(badMap.code).toBe(2);
     expect(badMap.stderr).toMatch(/--map score=nope: no column "nope"/);
   });
+
+  it.each(["promptfoo", "long", "wide"])("--format %s on a directory exits 2 saying it is a directory", async (format) => {
+    const dir = tempDir();
+    const result = await runModelpick(["import", dir, "--format", format, "--out", "x"], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/it is a directory/);
+    expect(result.stderr).not.toMatch(/EISDIR|\n\s+at /);
+  });
 });

@@ -164,11 +164,15 @@ describe("a vendor's cloud API is never self-hosted", () => {
     ["gemini", "https://Generativelanguage.googleapis.com:443"],
     ["openai", "https://api.openai.com../v1"],
     ["openai-compatible", "https://api.deepseek.com.../v1"],
+    ["openai", "https://contoso.openai.azure.com/openai/v1"],
+    ["openai-compatible", "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/endpoints/openapi"],
+    ["openai-compatible", "https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1"],
+    ["openai-compatible", "https://api.x.ai/v1"],
   ])("%s with hosting: self-hosted and baseURL %s", async (provider, url) => {
     const dir = project(`dataset: tasks.jsonl\nmodels:\n  - { id: m, provider: ${provider}, model: x, hosting: self-hosted, baseURL: "${url}" }\n`, {
       "tasks.jsonl": sensitive,
     });
-    expectRefused(await evalIn(dir), /modelpick.yaml:3: models\[0\]\.hosting: self-hosted, but [a-z.]+ is a vendor's cloud API/);
+    expectRefused(await evalIn(dir), /modelpick.yaml:3: models\[0\]\.hosting: self-hosted, but [a-z0-9.-]+ is a vendor's cloud API/);
   });
 
   it("your own server may be self-hosted, and gets the sensitive items", async () => {
