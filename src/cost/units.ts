@@ -52,12 +52,13 @@ export function formatNumber(value: number): string {
 
 /** Whole dollars with thousands separators, cents below $100: the money format of every report. */
 export function formatUsd(value: number): string {
-  return dollars(value, Math.abs(value) >= 100 ? 0 : 2);
+  return dollars(value, Math.abs(value) >= 99.995 ? 0 : 2);
 }
 
 /** formatUsd for amounts that may be fractions of a cent (costs per request or per 1k requests): 4 decimals below $1. */
 export function formatUsdSmall(value: number): string {
-  if (Math.abs(value) >= 1) return formatUsd(value);
+  // From $0.99995 the four decimals would round up to "$1.0000".
+  if (Math.abs(value) >= 0.99995) return formatUsd(value);
   if (value > 0 && value < 0.00005) return "<$0.0001";
   return dollars(value, 4);
 }

@@ -49,7 +49,8 @@ function routesHeadline(report: CheckReport, file: string): string {
   if (report.routesOk) return `modelpick check: every route in ${where} still holds${warnings} (${ruleSummary(report)})`;
   const failing = report.routes.filter((r) => r.verdict === "fails").length;
   const overBudget = report.budget && !report.budget.ok ? ", and the table is over budget" : "";
-  return `modelpick check: ${failing} of ${report.routes.length} route(s) in ${where} no longer hold${overBudget}${warnings} (${ruleSummary(report)})`;
+  const routed = report.routes.filter((r) => r.verdict !== "no-route").length;
+  return `modelpick check: ${failing} of ${routed} route(s) in ${where} no longer hold${overBudget}${warnings} (${ruleSummary(report)})`;
 }
 
 /** A route in one line: its first failure when it fails, else its quality then and now. */

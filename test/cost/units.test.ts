@@ -39,6 +39,8 @@ describe("formatting", () => {
     expect(formatVolume(250_000)).toBe("250k");
     expect(formatUsd(18_250)).toBe("$18,250");
     expect(formatUsd(12.5)).toBe("$12.50");
+    expect(formatUsd(99.996)).toBe("$100");
+    expect(formatUsd(99.994)).toBe("$99.99");
   });
 });
 
@@ -54,6 +56,9 @@ describe("money", () => {
     expect(formatUsdSmall(0.0042)).toBe("$0.0042");
     expect(formatUsdSmall(0.42)).toBe("$0.4200");
     expect(formatUsdSmall(4.38)).toBe("$4.38");
+    // Rounds up to a dollar: printed as dollars, not "$1.0000".
+    expect(formatUsdSmall(0.99999)).toBe("$1.00");
+    expect(formatUsdSmall(0.99994)).toBe("$0.9999");
     expect(formatUsdSmall(5519)).toBe("$5,519");
     expect(formatUsdSmall(0)).toBe("$0.0000");
     expect(formatUsdSmall(0.00001)).toBe("<$0.0001");

@@ -219,7 +219,7 @@ describe("check --update", () => {
     const result = await runCli(["check", "update.ts", "--results", "after", "--update"], { cwd: dir });
     expectNoCrash(result);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/1 of 4 route\(s\) in update\.ts no longer hold/);
+    expect(result.stdout).toMatch(/1 of 3 route\(s\) in update\.ts no longer hold/);
     expect(result.stdout).toMatch(/^update\.ts rewritten: 1 of 4 routes changed \(extraction: small → big\)$/m);
     expect(readFileSync(path.join(dir, "update.ts"), "utf8")).toMatch(/"extraction": \{\n {4}"id": "big"/);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);

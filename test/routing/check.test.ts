@@ -96,6 +96,15 @@ describe("modelpick check (core)", () => {
     expect(text).toMatch(/^✓ pii \(sensitive data\) → local/m);
   });
 
+  it("counts only the routes the file has in its headline, not the categories it leaves without one", () => {
+    const rows = [...baseline(), ...rowsFor("local", "secret", "0".repeat(30)), ...rowsFor("big", "secret", "s".repeat(30))];
+    const document = committed(rows, { minQuality: 0.5 });
+    expect(document.routes.secret).toBeNull();
+    const report = checkRouting(document, { rows: losing(rows, "small", "extraction", 12), models: models(), source: SOURCE }, OPTIONS);
+    expect(report.routes.filter((r) => r.verdict === "no-route").length).toBeGreaterThan(0);
+    expect(renderCheckText(report, "r.yaml")).toMatch(/^modelpick check: 1 of 5 route\(s\) in r\.yaml no longer hold/m);
+  });
+
   it("fails a routed model that fell to the level of a cheaper one, though it is still within the rule of the best now", () => {
     // big holds extraction: small (right on 20 of 30) is not within 0.02 of it. Then big falls to small's level.
     const rows = [...rowsFor("big", "task", ALL, { costUsd: 0.01 }), ...rowsFor("small", "task", "1".repeat(20) + "0".repeat(10), { costUsd: 0.001 })];
