@@ -66,6 +66,8 @@ export interface RunSummary {
     items: number;
     /** sha256 of the ids of the items the run covers (after --categories and --limit), one per line; absent in older runs. */
     itemsHash?: string;
+    /** The response cache's --max-cache-age for this run, null with --no-cache; absent in older runs. */
+    cacheMaxAgeMs?: number | null;
     models: ModelRunInfo[];
     judge: string | null;
     startedAt: string;

@@ -17,6 +17,7 @@ import { collectApiKeys, createProvider } from "../providers/index.js";
 import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../results/summary.js";
 import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
+import { compactDuration } from "../report/age.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
 import { arrayFeed, type ItemFeed } from "./item-feed.js";
@@ -303,6 +304,8 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     if (change) {
       throw new InputError(`--resume ${shownPath(options.outDir)}: ${change}; resume with the --models, --categories and --limit the run started with`);
     }
+    const cacheChange = cachePolicyChange(previous, options.cache);
+    if (cacheChange) throw new InputError(`--resume ${shownPath(options.outDir)}: ${cacheChange}`);
     return previous;
   }
   const record: RunRecord = {
@@ -313,6 +316,7 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     datasetFiles: options.config.datasets.map((d) => path.relative(options.config.dir, d)),
     items: options.items.length,
     itemsHash: itemsHash(options.items),
+    cacheMaxAgeMs: options.cache ? options.cache.maxAgeMs : null,
     models: modelInfos(models, new Map(), price),
     judge: judge?.id ?? null,
     startedAt: new Date().toISOString(),
@@ -337,6 +341,18 @@ function selectionChange(record: RunRecord, items: DatasetItem[], models: Resolv
     return `this run covers ${record.items} items; this command selects ${items.length} other ones`;
   }
   return undefined;
+}
+
+/**
+ * How this command's response cache differs from the run's, or undefined: a run started with --no-cache (or a shorter
+ * --max-cache-age) and resumed without it would take some rows from answers older than the run allows.
+ */
+function cachePolicyChange(record: RunRecord, cache: ResponseCache | null): string | undefined {
+  if (record.cacheMaxAgeMs === undefined) return undefined;
+  const now = cache ? cache.maxAgeMs : null;
+  if (now === record.cacheMaxAgeMs) return undefined;
+  const flags = (maxAgeMs: number | null) => (maxAgeMs === null ? "--no-cache" : `--max-cache-age ${compactDuration(maxAgeMs)}`);
+  return `this run was started with ${flags(record.cacheMaxAgeMs)}, this command has ${flags(now)}; resume with ${flags(record.cacheMaxAgeMs)}`;
 }
 
 /** The items a run covers, by id (after --categories and --limit). */

@@ -600,4 +600,20 @@ describe("item 10: --resume continues the same items and models, never another s
     const same = await runCli(["eval", "--resume", "out", ...first], { cwd: dir });
     expect(same.code, same.stderr).toBe(0);
   });
+
+  it.each([
+    [["--no-cache"], [], /this run was started with --no-cache, this command has --max-cache-age 14d; resume with --no-cache/],
+    [
+      ["--max-cache-age", "0"],
+      ["--max-cache-age", "36h"],
+      /started with --max-cache-age 0, this command has --max-cache-age 36h; resume with --max-cache-age 0/,
+    ],
+    [[], ["--no-cache"], /started with --max-cache-age 14d, this command has --no-cache; resume with --max-cache-age 14d/],
+  ])("a run started with %j, resumed with %j: exit 2, so that no row comes from answers the run did not allow", async (first, resumed, message) => {
+    const dir = twoModelProject();
+    expect((await runCli(["eval", "--out", "out", ...first], { cwd: dir })).code).toBe(0);
+    expectPlainError(await runCli(["eval", "--resume", "out", ...resumed], { cwd: dir }), message);
+    const same = await runCli(["eval", "--resume", "out", ...first], { cwd: dir });
+    expect(same.code, same.stderr).toBe(0);
+  });
 });
