@@ -79,8 +79,9 @@ function detailLines(route: RouteCheck, report: CheckReport): string[] {
 
 /** "23 comparisons: 10 regressions, 9 against the best now, 4 cheaper models". */
 function comparisons(report: CheckReport): string {
-  const { regressions, alternatives, cheaper } = report.family;
+  const { regressions, alternatives, floors, cheaper } = report.family;
   const parts = [plural(regressions, "regression"), `${count(alternatives)} against the best now`];
+  if (floors > 0) parts.push(`${count(floors)} against --sensitive-min-quality`);
   if (cheaper > 0) parts.push(plural(cheaper, "cheaper model"));
   return `${plural(report.comparisons, "comparison")}: ${parts.join(", ")}`;
 }
@@ -99,6 +100,10 @@ export function describeReason(reason: CheckReason, route: Pick<RouteCheck, "mod
     case "below-min-quality": {
       const c = reason.comparison;
       return `below the bar ${reason.minQuality}: quality ${c.after.toFixed(3)}, ${difference(c)} from it over ${count(c.n)} items, more than the tolerance allows`;
+    }
+    case "below-sensitive-min-quality": {
+      const c = reason.comparison;
+      return `below --sensitive-min-quality ${reason.minQuality}: quality ${c.after.toFixed(3)}, ${difference(c)} from it over ${count(c.n)} items, more than the tolerance allows`;
     }
     case "cheaper-qualifies":
       return `${reason.model} now qualifies and costs less: ${per1k(reason.routeCostPer1kUsd)} → ${per1k(reason.costPer1kUsd)} per 1k requests${saving(reason)}; run check --update to take it`;
@@ -172,6 +177,7 @@ function nullHypothesis(reason: CheckReason): string | null {
     case "below-best":
       return `at most ${tidy(reason.comparison.margin)} below ${reason.reference}`;
     case "below-min-quality":
+    case "below-sensitive-min-quality":
       return `at most ${tidy(reason.comparison.margin)} below ${reason.minQuality}`;
     case "cheaper-qualifies":
       return reason.comparison.design === "level"

@@ -43,6 +43,8 @@ export type CheckReason =
   | { kind: "below-best"; reference: string; within: number; comparison: QualityComparison }
   /** Significantly more than the tolerance below the table's absolute bar (--min-quality). */
   | { kind: "below-min-quality"; minQuality: number; comparison: QualityComparison }
+  /** A sensitive route's model, significantly more than the tolerance below the table's --sensitive-min-quality. */
+  | { kind: "below-sensitive-min-quality"; minQuality: number; comparison: QualityComparison }
   /**
    * A model that costs less now qualifies for the route (recommend would choose it, and it is significantly not
    * worse than the route's model by more than the rule's margin, or reaches the absolute bar): a saving the table is
@@ -104,6 +106,8 @@ export interface RouteCheck {
   regression: QualityComparison | null;
   /** The route's model now against the bar now: the best model (within) or the absolute level (min-quality). */
   alternative: QualityComparison | null;
+  /** A sensitive route's model now against the table's --sensitive-min-quality, when it has one. */
+  floor: QualityComparison | null;
   /** The cheaper model recommend would now choose, tested against the route's model (or the bar), with its saving. */
   cheaper: Extract<CheckReason, { kind: "cheaper-qualifies" }> | null;
 }
@@ -123,7 +127,7 @@ export interface CheckReport {
    * model is not itself the best now) and, with failOnCheaper, the cheaper model recommend would now choose for it.
    */
   comparisons: number;
-  family: { regressions: number; alternatives: number; cheaper: number };
+  family: { regressions: number; alternatives: number; floors: number; cheaper: number };
   /** Without failOnCheaper, the cheaper models' comparisons only warn: a Holm family of their own, of this size. */
   cheaperComparisons: number;
   committedRun: { runId: string; runDate: string | null };
@@ -184,7 +188,7 @@ export function checkRouting(document: RoutingDocument, input: CheckInput, optio
     tolerance: options.tolerance,
     alpha: options.alpha,
     failOnCheaper: options.failOnCheaper,
-    comparisons: family.regressions + family.alternatives + family.cheaper,
+    comparisons: family.regressions + family.alternatives + family.floors + family.cheaper,
     family,
     cheaperComparisons,
     committedRun: { runId: document.generatedFrom.runId, runDate: document.generatedFrom.runDate },
@@ -242,6 +246,7 @@ function checkRoute(context: RouteContext, category: string, route: DocumentRout
     bar: decision?.bar ?? null,
     regression: null,
     alternative: null,
+    floor: null,
     cheaper: null,
   };
   if (!route) {
@@ -274,6 +279,7 @@ function checkRoute(context: RouteContext, category: string, route: DocumentRout
   const scores = context.data.get(category)!.byModel.get(route.id)!.scores;
   check.regression = regressionOf(context, category, role, route, scores);
   check.alternative = alternativeOf(context, decision, route, scores);
+  check.floor = role === "sensitive" ? floorOf(context, category, route, scores) : null;
   const chosen = decision.chosen;
   if (chosen && chosen.model !== route.id) {
     if (compareCost(chosen, candidate) < 0) check.cheaper = cheaperQualifies(context, category, role, decision, candidate, chosen);
@@ -318,6 +324,13 @@ function alternativeOf(context: RouteContext, decision: CategoryDecision, route:
   if (bar.reference === null || bar.reference === route.id) return null;
   const best = context.data.get(decision.category)!.byModel.get(bar.reference)!.scores;
   return compareScores(best, scores, { margin: bar.value + context.options.tolerance, minItems, seedText, confidence, resamples });
+}
+
+/** The sensitive route's model now against the table's --sensitive-min-quality (recommend held it to the same floor). */
+function floorOf(context: RouteContext, category: string, route: DocumentRoute, scores: ReadonlyMap<string, number>): QualityComparison | null {
+  const floor = context.document.generatedFrom.criteria.sensitiveMinQuality;
+  if (floor === undefined) return null;
+  return compareWithLevel(scores, floor, { margin: context.options.tolerance, seedText: `${category}/${route.id}/floor/${floor}` });
 }
 
 /**
@@ -373,7 +386,7 @@ function cheaperQualifies(
   };
 }
 
-type Role = "regression" | "alternative" | "cheaper";
+type Role = "regression" | "alternative" | "floor" | "cheaper";
 
 interface Member {
   route: RouteCheck;
@@ -404,6 +417,7 @@ function judgeFamilies(routes: RouteCheck[], options: CheckOptions): Pick<CheckR
     if (route.regression) failing.push(member(route, route.regression, "regression", null));
     if (route.alternative)
       failing.push(member(route, route.alternative, "alternative", route.bar?.kind === "within" ? route.bar.reference : (route.bar?.value ?? null)));
+    if (route.floor) failing.push(member(route, route.floor, "floor", route.floor.before));
     if (route.cheaper) (options.failOnCheaper ? failing : warning).push(member(route, route.cheaper.comparison, "cheaper", route.cheaper.model));
   }
   judge(failing, options);
@@ -411,7 +425,7 @@ function judgeFamilies(routes: RouteCheck[], options: CheckOptions): Pick<CheckR
   for (const route of routes) if (route.verdict !== "no-route") settle(route);
   const count = (role: Role) => new Set(failing.filter((f) => f.role === role).map((f) => f.key)).size;
   return {
-    family: { regressions: count("regression"), alternatives: count("alternative"), cheaper: count("cheaper") },
+    family: { regressions: count("regression"), alternatives: count("alternative"), floors: count("floor"), cheaper: count("cheaper") },
     cheaperComparisons: new Set(warning.map((f) => f.key)).size,
   };
 }
@@ -432,6 +446,8 @@ function judge(family: Member[], options: CheckOptions): void {
       return;
     } else if (role === "regression") {
       route.failures.push({ kind: "quality-fell", comparison });
+    } else if (role === "floor") {
+      route.failures.push({ kind: "below-sensitive-min-quality", minQuality: comparison.before, comparison });
     } else if (route.bar?.kind === "min-quality") {
       route.failures.push({ kind: "below-min-quality", minQuality: route.bar.value, comparison });
     } else {
@@ -454,6 +470,7 @@ const FAILURE_ORDER: CheckReasonKind[] = [
   "quality-fell",
   "below-best",
   "below-min-quality",
+  "below-sensitive-min-quality",
   "excluded",
   "cheaper-qualifies",
 ];

@@ -80,7 +80,7 @@ describe("modelpick check (core)", () => {
     const text = renderCheckText(report, "routing.ts");
     // Four routes, but pii's route and its sensitive route are one model on one category: one comparison, not two.
     expect(report.routes.filter((r) => r.regression !== null)).toHaveLength(4);
-    expect(report.family).toEqual({ regressions: 3, alternatives: 1, cheaper: 0 });
+    expect(report.family).toEqual({ regressions: 3, alternatives: 1, floors: 0, cheaper: 0 });
     expect(text).toMatch(
       /^modelpick check: 1 of 4 route\(s\) in routing\.ts no longer hold \(4 comparisons: 3 regressions, 1 against the best now, Holm family-wise α 0\.05; tolerance 0\.02\)$/m,
     );
@@ -103,6 +103,34 @@ describe("modelpick check (core)", () => {
     const report = checkRouting(document, { rows: losing(rows, "small", "extraction", 12), models: models(), source: SOURCE }, OPTIONS);
     expect(report.routes.filter((r) => r.verdict === "no-route").length).toBeGreaterThan(0);
     expect(renderCheckText(report, "r.yaml")).toMatch(/^modelpick check: 1 of 5 route\(s\) in r\.yaml no longer hold/m);
+  });
+
+  it("holds a sensitive route to the table's --sensitive-min-quality, one more comparison of the family", () => {
+    const costs = { costUsd: 0.0005, inputTokens: 900, outputTokens: 100 };
+    const rows = [
+      ...rowsFor("big", "extraction", "1".repeat(200), { costUsd: 0.01 }),
+      ...rowsFor("big", "pii", "s".repeat(200)),
+      ...rowsFor("local", "pii", "1".repeat(200), costs),
+      ...rowsFor("local", "extraction", "1".repeat(200), costs),
+    ];
+    const document = committed(rows, { sensitiveMinQuality: 0.9 });
+    expect(document.routes.pii?.id).toBe("local");
+    expect(document.sensitiveRoutes.pii?.id).toBe("local");
+    const unchanged = checkRouting(document, { rows, models: models(), source: SOURCE }, OPTIONS);
+    expect(unchanged.ok).toBe(true);
+    expect(unchanged.family.floors).toBe(2);
+    expect(renderCheckText(unchanged, "r.yaml")).toMatch(/2 against --sensitive-min-quality/);
+
+    // local falls to 0.800 on pii: 40 of 200 items lost, well under the floor of 0.9 (minus the tolerance).
+    const report = checkRouting(document, { rows: losing(rows, "local", "pii", 40), models: models(), source: SOURCE }, OPTIONS);
+    const pii = report.routes.find((r) => r.category === "pii" && r.sensitive)!;
+    expect(pii.verdict).toBe("fails");
+    const floor = pii.failures.find((f) => f.kind === "below-sensitive-min-quality");
+    expect(floor).toMatchObject({ minQuality: 0.9, comparison: { design: "level", test: "exact-binomial", n: 200, after: 0.8 } });
+    expect(renderCheckText(report, "r.yaml")).toMatch(
+      /^ {4}below --sensitive-min-quality 0\.9: quality 0\.800, −0\.100 \[.*\] from it over 200 items, more than the tolerance allows$/m,
+    );
+    expect(JSON.stringify(checkJson(report, "r.yaml"))).toContain('"kind":"below-sensitive-min-quality"');
   });
 
   it("fails a routed model that fell to the level of a cheaper one, though it is still within the rule of the best now", () => {
