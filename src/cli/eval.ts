@@ -8,6 +8,7 @@ import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { CACHE_DIR_HELP, cacheDirOf } from "./cache.js";
 import { terminalSafe, terminalSafeJson } from "../io/terminal.js";
+import { shownPath } from "../io/fs-errors.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { duration, nonEmptyList, positiveInt, unit } from "./flags.js";
 import { startProgress } from "./progress.js";
@@ -120,7 +121,7 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
   } else {
     const { renderEvalTable } = await import("../report/eval-table.js");
     process.stdout.write(`${await renderEvalTable(summary)}\n`);
-    process.stdout.write(`Results: ${path.relative(process.cwd(), outDir) || "."}/results.jsonl and summary.json\n`);
+    process.stdout.write(`Results: ${shownPath(outDir)}/results.jsonl and summary.json\n`);
   }
   const { comparableMean } = await import("../results/summary.js");
   return verdict(
@@ -132,9 +133,8 @@ async function runEvalCommand(flags: EvalFlags): Promise<number> {
 
 /** For a run outside ./reports: commands that default to reports/latest will not read it unless told to. */
 function latestNote(outDir: string, pointsAt: string | null): string {
-  const relative = (p: string) => path.relative(process.cwd(), p) || ".";
-  const where = pointsAt ? `still points at ${relative(pointsAt)}` : "does not point at it";
-  return `${relative(outDir)} is outside ./reports, so reports/latest ${where}: pass --results ${relative(outDir)} to recommend, check and cost`;
+  const where = pointsAt ? `still points at ${shownPath(pointsAt)}` : "does not point at it";
+  return `${shownPath(outDir)} is outside ./reports, so reports/latest ${where}: pass --results ${shownPath(outDir)} to recommend, check and cost`;
 }
 
 function filterItems(items: DatasetItem[], flags: EvalFlags): DatasetItem[] {

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { shownPath } from "../io/fs-errors.js";
 import { terminalSafe } from "../io/terminal.js";
 
 /**
@@ -8,21 +9,21 @@ import { terminalSafe } from "../io/terminal.js";
  * `dir` is a results directory (or its results.jsonl); never throws.
  */
 export function resultsLine(dir: string, cwd: string = process.cwd()): string {
-  const shown = shownPath(dir, cwd);
+  const shown = shownDir(dir, cwd);
   if (!existsSync(dir)) return terminalSafe(`Results: ${shown} (not found)`);
   const base = statSync(dir).isFile() ? path.dirname(dir) : dir;
   // The run's id and dates come from files anyone may have written: printed escaped, like every name from data.
   return terminalSafe(`Results: ${shown} (${describeRun(base)})`);
 }
 
-function shownPath(dir: string, cwd: string): string {
-  const relative = (p: string) => path.relative(cwd, path.resolve(cwd, p)) || ".";
+/** Relative to the working directory when under it, else absolute; a symbolic link with where it points. */
+function shownDir(dir: string, cwd: string): string {
   try {
-    if (lstatSync(dir).isSymbolicLink()) return `${relative(dir)} → ${relative(realpathSync(dir))}`;
+    if (lstatSync(dir).isSymbolicLink()) return `${shownPath(dir, cwd)} → ${shownPath(realpathSync(dir), cwd)}`;
   } catch {
     // missing: shown as given
   }
-  return relative(dir);
+  return shownPath(dir, cwd);
 }
 
 function describeRun(dir: string): string {
