@@ -210,7 +210,7 @@ describe("installed into a new project with npm install --offline", () => {
     expect(holds.stdout).toMatch(/^modelpick check: every route in routing\.ts still holds/);
     const fails = await modelpick(["check", "routing.ts", "--results", "after"]);
     expect(fails.code).toBe(1);
-    expect(fails.stdout).toMatch(/^modelpick check: 1 of 2 route\(s\) in routing\.ts no longer hold/);
+    expect(fails.stdout).toMatch(/^modelpick check: 1 of 1 route\(s\) in routing\.ts no longer hold/);
     expect(fails.stdout).toMatch(/^✗ extraction → small: quality fell 1\.000 → 0\.600 \(−0\.400 \[−0\.\d\d, −0\.\d\d\], paired on 30 items\)$/m);
   });
 
