@@ -15,6 +15,8 @@ export interface Assumptions {
 
 export interface ApiOption {
   id: string;
+  /** Self-hosted when the config says so and the model is costed by a per-token price of its own (or a stand-in). */
+  hosting?: "cloud" | "self-hosted";
   provider?: string;
   model?: string;
   price: ResolvedPrice;
@@ -49,9 +51,11 @@ export interface SelfHostedOption {
   opsMonthlyUsd: number;
 }
 
+/** A model costed per token: a cloud API, or a self-hosted model given a per-token price instead of a fleet. */
 export interface ApiCost {
   id: string;
-  hosting: "cloud";
+  costing: "per-token";
+  hosting: "cloud" | "self-hosted";
   provider?: string;
   model?: string;
   monthlyCostUsd: number;
@@ -63,8 +67,10 @@ export interface ApiCost {
   notes: string[];
 }
 
+/** A self-hosted fleet: GPUs × hours at a measured throughput. */
 export interface SelfHostedCost {
   id: string;
+  costing: "fleet";
   hosting: "self-hosted";
   monthlyCostUsd: number;
   effectiveCostPerMTokUsd: number;
@@ -146,7 +152,8 @@ export function apiMonthlyCost(option: ApiOption, workload: Workload, assumption
   const monthlyCostUsd = breakdown.inputUsd + breakdown.cachedInputUsd + breakdown.cacheWriteUsd + breakdown.outputUsd;
   return {
     id: option.id,
-    hosting: "cloud",
+    costing: "per-token",
+    hosting: option.hosting ?? "cloud",
     ...(option.provider ? { provider: option.provider } : {}),
     ...(option.model ? { model: option.model } : {}),
     monthlyCostUsd,
@@ -268,6 +275,7 @@ export function selfHostedMonthlyCost(option: SelfHostedOption, workload: Worklo
   if (option.electricity) notes.push("electricity at board power for every hour of the month (an upper bound)");
   return {
     id: option.id,
+    costing: "fleet",
     hosting: "self-hosted",
     monthlyCostUsd,
     effectiveCostPerMTokUsd: perMTok(monthlyCostUsd, workload.tokensPerDay),

@@ -223,7 +223,7 @@ function fromConfiguredModel(
   if (model.hosting === "self-hosted" && "missing" in lookupPrice({ model }, prices)) {
     throw new InputError(`${where}: a self-hosted model needs a selfHosted: block (gpu, throughput) or --throughput-profile to be costed`);
   }
-  return { id: model.id, provider: model.provider, ...modelName(model), price: requirePrice({ model }, prices, where) };
+  return { id: model.id, hosting: model.hosting, provider: model.provider, ...modelName(model), price: requirePrice({ model }, prices, where) };
 }
 
 function modelName(model: ResolvedModel): { model?: string } {
@@ -284,6 +284,13 @@ function qualitySentence(cheapestId: string, quality: CostQuality): string {
   return `It scores ${score(cheapest.mean)} against ${score(best.mean!)} for ${best.id}${difference}, the best-scoring costed model, ${basis} in ${quality.results}.`;
 }
 
+/** Why a fleet never beats these per-token options, in words that fit them: cloud APIs, or self-hosted per-token prices. */
+function neverBeatsReason(ids: string[], models: Array<ApiCost | SelfHostedCost>): string {
+  const selfHosted = ids.filter((id) => models.some((m) => m.id === id && m.hosting === "self-hosted"));
+  if (selfHosted.length === 0) return "each replica costs more than those APIs charge for the traffic it can carry";
+  return `each replica costs more than those per-token prices come to for the traffic it can carry (${selfHosted.join(", ")}: self-hosted, costed at the per-token price in the config)`;
+}
+
 /** A few plain sentences: the cheapest option (and, with results, what it gives up), what self-hosting needs, and from which volume it pays. */
 export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCost>, breakEvens: BreakEven[], quality: CostQuality | null = null): string {
   const volume = `${formatVolume(workload.tokensPerDay)} tokens/day (${formatVolume(monthlyTokens(workload.tokensPerDay))} a month)`;
@@ -293,7 +300,7 @@ export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCo
     ...(quality ? [qualitySentence(cheapest.id, quality)] : []),
   ];
   for (const model of models) {
-    if (model.hosting !== "self-hosted") continue;
+    if (model.costing !== "fleet") continue;
     sentences.push(
       `${model.id} needs ${model.gpus}× ${model.gpu.name} (${model.replicas} replica${model.replicas === 1 ? "" : "s"}) for ${formatUsd(model.monthlyCostUsd)}/month; on average its GPUs do ${formatPercent(model.utilizationReached)} of the work they could.`,
     );
@@ -301,9 +308,9 @@ export function verdict(workload: Workload, models: Array<ApiCost | SelfHostedCo
     const pays = pairs.filter((b) => b.tokensPerDay !== null).map((b) => `${b.api} from ${formatVolume(b.tokensPerDay!)}/day`);
     const never = pairs.filter((b) => b.tokensPerDay === null).map((b) => b.api);
     if (pays.length > 0) sentences.push(`It beats ${pays.join(", ")}.`);
-    if (never.length > 0) sentences.push(`It never beats ${never.join(", ")}: each replica costs more than those APIs charge for the traffic it can carry.`);
+    if (never.length > 0) sentences.push(`It never beats ${never.join(", ")}: ${neverBeatsReason(never, models)}.`);
   }
-  if (!models.some((m) => m.hosting === "self-hosted")) {
+  if (!models.some((m) => m.costing === "fleet")) {
     sentences.push(
       "No self-hosted option was compared: describe one in modelpick.yaml (hosting: self-hosted with selfHosted:) or name a catalog throughput profile in --models.",
     );

@@ -5,6 +5,7 @@ import { datedSources, datedText } from "./cost-rows.js";
 const COLUMNS = [
   "id",
   "hosting",
+  "costing",
   "monthlyCostUsd",
   "effectiveCostPerMTokUsd",
   "gpus",
@@ -23,11 +24,12 @@ const COLUMNS = [
 /** One row per model (break-even pairs are in the JSON and table output). Numbers unrounded, sources with dates. */
 export function renderCostCsv(report: CostReport): string {
   const rows = report.models.map((model) => {
-    const selfHosted = model.hosting === "self-hosted" ? model : undefined;
-    const api = model.hosting === "cloud" ? model : undefined;
+    const selfHosted = model.costing === "fleet" ? model : undefined;
+    const api = model.costing === "per-token" ? model : undefined;
     const values: Record<(typeof COLUMNS)[number], string | number | undefined> = {
       id: model.id,
       hosting: model.hosting,
+      costing: model.costing,
       monthlyCostUsd: round(model.monthlyCostUsd),
       effectiveCostPerMTokUsd: round(model.effectiveCostPerMTokUsd),
       gpus: selfHosted?.gpus,

@@ -2,7 +2,7 @@ import type { CostReport } from "../cost/run.js";
 import { terminalSafeJson } from "../io/terminal.js";
 
 /**
- * `{ assumptions, priceSource, models: [{ id, hosting, monthlyCostUsd, effectiveCostPerMTokUsd, gpus?, … }],
+ * `{ assumptions, priceSource, models: [{ id, costing: "per-token" | "fleet", hosting, monthlyCostUsd, gpus?, … }],
  * breakEven, verdict }`. Floating-point noise is trimmed to 10 significant digits; "never" is null.
  */
 export function renderCostJson(report: CostReport): string {

@@ -27,7 +27,7 @@ export function costDisplay(report: CostReport): CostDisplay {
       .map((d) => sources.ref(d))
       .join(" ");
     for (const note of model.notes) notes.push(`${model.id}: ${note}`);
-    const row = model.hosting === "self-hosted" ? selfHostedRow(model, refs) : apiRow(model, refs);
+    const row = model.costing === "fleet" ? selfHostedRow(model, refs) : apiRow(model, refs);
     if (!report.quality) return row;
     const score = quality.get(model.id);
     return [...row.slice(0, -1), score == null ? "—" : score.toFixed(3), row.at(-1)!];
@@ -37,7 +37,7 @@ export function costDisplay(report: CostReport): CostDisplay {
     headline: headline(report).map(terminalSafe),
     modelHeader: ["Model", "Hosting", "Monthly", "$/MTok", "GPUs", "Utilisation", ...(report.quality ? [qualityHeader(report.quality)] : []), "Sources"],
     modelRows: modelRows.map(terminalSafeRow),
-    breakEvenHeader: ["Self-hosted", "vs API", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
+    breakEvenHeader: ["Self-hosted", "vs per-token", "Break-even tokens/day", ...(perRequests ? ["requests/day"] : []), "Cheaper now"],
     breakEvenRows: report.breakEven.map((b) =>
       terminalSafeRow([
         b.selfHosted,
@@ -75,7 +75,15 @@ function headline(report: CostReport): string[] {
 }
 
 function apiRow(model: ApiCost, refs: string): string[] {
-  return [model.id, "api", formatUsd(model.monthlyCostUsd), formatPerMTok(model.effectiveCostPerMTokUsd), "—", "—", refs];
+  return [
+    model.id,
+    model.hosting === "cloud" ? "api" : "self-hosted, per token",
+    formatUsd(model.monthlyCostUsd),
+    formatPerMTok(model.effectiveCostPerMTokUsd),
+    "—",
+    "—",
+    refs,
+  ];
 }
 
 function selfHostedRow(model: SelfHostedCost, refs: string): string[] {
@@ -91,7 +99,7 @@ function selfHostedRow(model: SelfHostedCost, refs: string): string[] {
 }
 
 export function datedSources(model: ApiCost | SelfHostedCost): Array<Dated & { what: string }> {
-  if (model.hosting === "cloud") return [{ what: "price", ...model.price }];
+  if (model.costing === "per-token") return [{ what: "price", ...model.price }];
   return [
     { what: `GPU ${formatUsdRate(model.gpu.hourlyUsd)}/h`, ...model.gpu },
     { what: "throughput", ...model.throughput },

@@ -95,7 +95,7 @@ describe("modelpick cost", () => {
     expect(table.stdout).toMatch(/Sources:\n\[1\] .*\(≈?\d{4}/);
     const csv = await runCli([...args, "--format", "csv"], { cwd });
     const lines = csv.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^id,hosting,monthlyCostUsd,effectiveCostPerMTokUsd,gpus/);
+    expect(lines[0]).toMatch(/^id,hosting,costing,monthlyCostUsd,effectiveCostPerMTokUsd,gpus/);
     expect(lines).toHaveLength(3);
     const md = await runCli([...args, "--format", "md"], { cwd });
     expect(md.stdout).toMatch(/^## Monthly cost projection/);

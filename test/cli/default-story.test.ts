@@ -57,6 +57,25 @@ describe("the built-in default tells the whole cost story", () => {
     }
   });
 
+  it("keeps the self-hosted models costed per token self-hosted: in the JSON, the table's kind and the verdict's words", async () => {
+    const json = await runCli(["cost", "--tokens-per-day", "100m", "--format", "json"]);
+    const report = JSON.parse(json.stdout) as { models: Array<{ id: string; hosting: string; costing: string }>; verdict: string };
+    const kinds = Object.fromEntries(report.models.map((m) => [m.id, `${m.hosting} ${m.costing}`]));
+    expect(kinds).toMatchObject({
+      "gpt-4o": "cloud per-token",
+      "mistral-7b": "self-hosted per-token",
+      "qwen1.5-72b": "self-hosted per-token",
+      "llama-3.1-70b": "self-hosted fleet",
+    });
+    expect(report.verdict).toMatch(
+      /It never beats gemini-1\.5-flash, qwen1\.5-72b, mixtral-8x7b, mistral-7b: each replica costs more than those per-token prices come to for the traffic it can carry \(qwen1\.5-72b, mixtral-8x7b, mistral-7b: self-hosted, costed at the per-token price in the config\)\./,
+    );
+    expect(report.verdict).not.toMatch(/those APIs/);
+    const table = await runCli(["cost", "--tokens-per-day", "100m"]);
+    expect(table.stdout).toMatch(/│ mistral-7b +│ self-hosted, per token +│/);
+    expect(table.stdout).toMatch(/│ gpt-4o +│ api +│/);
+  });
+
   it("names the cheapest option and what it gives up on the run's own items", async () => {
     const result = await runCli(["cost", "--tokens-per-day", "100m", "--results", out, "--format", "json"]);
     expect(result.code).toBe(0);

@@ -48,7 +48,7 @@ describe("modelpick cost (the bundle)", () => {
     const [table, json, csv, md] = await Promise.all([cost("table"), cost("json"), cost("csv"), cost("md")]);
     for (const result of [table, json, csv, md]) expectOk(result);
     expect(table.stdout).toMatch(/│ gpt-4o\s+│ api\s+│ \$13,307 │ \$4\.38\s+│/);
-    expect(table.stdout).toMatch(/│ llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8 │ gpt-4o │ 41\.5m\s+│ self-hosted │/);
+    expect(table.stdout).toMatch(/│ llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8 │ gpt-4o\s+│ 41\.5m\s+│ self-hosted │/);
     expect(table.stdout).toMatch(/^Sources:$/m);
     const report = JSON.parse(json.stdout) as { models: Array<{ id: string; hosting: string; monthlyCostUsd: number; gpus?: number }> };
     expect(report.models.map((m) => [m.id, m.hosting])).toEqual([
@@ -58,8 +58,8 @@ describe("modelpick cost (the bundle)", () => {
     expect(report.models[1]!.monthlyCostUsd).toBeCloseTo(13307.29, 1);
     expect(report.models[0]!.gpus).toBe(2);
     const [header, first] = csv.stdout.split("\n");
-    expect(header).toMatch(/^id,hosting,monthlyCostUsd,effectiveCostPerMTokUsd,gpus,/);
-    expect(first).toMatch(/^llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8,self-hosted,5518\.8,/);
+    expect(header).toMatch(/^id,hosting,costing,monthlyCostUsd,effectiveCostPerMTokUsd,gpus,/);
+    expect(first).toMatch(/^llama-3\.1-70b\/vllm-0\.5\.4\/2xh100-fp8,self-hosted,fleet,5518\.8,/);
     expect(md.stdout).toMatch(/^\| gpt-4o \| api \| \$13,307 \| \$4\.38 \|/m);
     expect(md.stdout).toMatch(/^### Break-even$/m);
   });
