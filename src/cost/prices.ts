@@ -70,21 +70,33 @@ export function knownPrice(target: PriceTarget, sources: PriceSources): Resolved
 export function requirePrice(target: PriceTarget, sources: PriceSources, where: string): ResolvedPrice {
   const found = lookupPrice(target, sources);
   if ("price" in found) return found.price;
-  const name = "name" in target ? target.name : (target.model.model ?? target.model.id);
-  if ("ambiguous" in found) {
-    const what = found.in ? `several entries in ${found.in}` : "several catalog entries";
-    throw new InputError(`${where}: "${name}" matches ${what}: ${shortList(found.ambiguous)}; name one of them`);
-  }
+  const name = targetName(target);
+  if ("ambiguous" in found) throw new InputError(`${where}: ${priceProblem(found, name)}`);
   const hints = found.why ? [] : similarNames(name);
-  const problem = found.why
-    ? `no usable price for "${name}": ${found.why.join("; ")}`
-    : `unknown model "${name}": not in ${sources.tables.length > 0 ? "your prices file or " : ""}the built-in catalog`;
+  const problem = priceProblem(found, name) ?? `unknown model "${name}": not in ${sources.tables.length > 0 ? "your prices file or " : ""}the built-in catalog`;
   const elsewhere = sources.tables.length > 0 ? "add it to your prices file" : "pass --prices FILE";
   throw new InputError(
     `${where}: ${problem}` +
       (hints.length > 0 ? ` (similar: ${hints.join(", ")})` : "") +
       `; add price: to the model in modelpick.yaml, ${elsewhere}, or see \`modelpick models\``,
   );
+}
+
+/**
+ * Why a lookup found no price, when the user's files say something about the name: several entries match it, or an
+ * entry lists it without a usable chat price. Null when there is a price, or the name is simply not listed anywhere.
+ */
+export function priceProblem(found: PriceLookup, name: string): string | null {
+  if ("ambiguous" in found) {
+    const what = found.in ? `several entries in ${found.in}` : "several catalog entries";
+    return `"${name}" matches ${what}: ${shortList(found.ambiguous)}; name one of them`;
+  }
+  if ("missing" in found && found.why) return `no usable price for "${name}": ${found.why.join("; ")}`;
+  return null;
+}
+
+export function targetName(target: PriceTarget): string {
+  return "name" in target ? target.name : (target.model.model ?? target.model.id);
 }
 
 /** The lookup order in one line, e.g. "price: in modelpick.yaml > LiteLLM prices.json (2,000 prices) > built-in catalog". */

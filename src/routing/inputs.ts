@@ -34,7 +34,7 @@ export async function loadRoutingInputs(options: RoutingInputOptions): Promise<R
   const { rows, summary } = await readResultsDir(dir);
   const notes: string[] = [];
   const config = await loadRunConfig(options.configFile, summary, cwd, notes);
-  const models = await buildProfiles(rows, summary, config, options.pricesFile ? path.resolve(cwd, options.pricesFile) : undefined);
+  const models = await buildProfiles(rows, summary, config, options.pricesFile ? path.resolve(cwd, options.pricesFile) : undefined, notes);
   await attachFleets(models, config, notes);
   const { items: sensitiveItems, note } = await datasetSensitiveItems(summary);
   if (note) notes.push(note);
@@ -81,8 +81,14 @@ async function loadRunConfig(explicit: string | undefined, summary: RunSummary |
   return null;
 }
 
-async function buildProfiles(rows: ResultRow[], summary: RunSummary | null, config: Config | null, pricesFile: string | undefined): Promise<ModelProfile[]> {
-  const { loadPriceSources, lookupPrice } = await import("../cost/prices.js");
+async function buildProfiles(
+  rows: ResultRow[],
+  summary: RunSummary | null,
+  config: Config | null,
+  pricesFile: string | undefined,
+  notes: string[],
+): Promise<ModelProfile[]> {
+  const { loadPriceSources, lookupPrice, priceProblem } = await import("../cost/prices.js");
   const prices = loadPriceSources(config, pricesFile);
   const ran = new Map((summary?.run.models ?? []).map((m) => [m.id, m]));
   const configured = new Map((config?.models ?? []).map((m) => [m.id, m]));
@@ -92,10 +98,10 @@ async function buildProfiles(rows: ResultRow[], summary: RunSummary | null, conf
     const model = configured.get(id);
     const hosting = info?.hosting ?? model?.hosting ?? "cloud";
     const name = info?.model ?? model?.model ?? id;
-    const price =
-      info?.price ??
-      (model ? priceOf(lookupPrice({ model }, prices)) : null) ??
-      priceOf(lookupPrice({ name, hosting, alsoTry: name === id ? [] : [id] }, prices));
+    const lookups = [...(model ? [lookupPrice({ model }, prices)] : []), lookupPrice({ name, hosting, alsoTry: name === id ? [] : [id] }, prices)];
+    const price = info?.price ?? lookups.map(priceOf).find((p) => p !== null) ?? null;
+    const problem = price === null ? lookups.map((l) => priceProblem(l, name)).find((p) => p !== null) : undefined;
+    if (problem) notes.push(`${id} has no price: ${problem}`);
     return profileOf(id, name, hosting, info, model, price);
   });
 }

@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
 import { secretFreeJson } from "../io/secrets.js";
 import type { ResolvedPrice } from "../cost/price.js";
-import { describePriceSource, knownPrice, loadPriceSources, type PriceSources } from "../cost/prices.js";
+import { describePriceSource, knownPrice, loadPriceSources, lookupPrice, priceProblem, targetName, type PriceSources } from "../cost/prices.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { ensureDir, isDirectory } from "../io/dirs.js";
 import { annotateFsError, isFsError, onFile, shownPath } from "../io/fs-errors.js";
@@ -92,7 +92,12 @@ export async function runEval(options: EvalOptions): Promise<EvalOutcome> {
   const judgeModel = judgeFor(config, items, scoring.needsJudge);
   const involved = judgeModel && !models.includes(judgeModel) ? [...models, judgeModel] : models;
   const keys = collectApiKeys(involved, options.env);
-  const price = pricer(options.prices ?? loadPriceSources(config));
+  const priceSources = options.prices ?? loadPriceSources(config);
+  const price = pricer(priceSources);
+  for (const model of involved) {
+    const problem = priceProblem(lookupPrice({ model }, priceSources), targetName({ model }));
+    if (problem) options.onNote?.(`${model.id} has no price, so its costs are not computed: ${problem}`);
+  }
   const lock = claimOutDir(options);
   try {
     return await evalInDir(options, models, judgeModel, keys, scoring, price);

@@ -111,3 +111,29 @@ describe("--prices with a config that has prices:", () => {
     expect(summary.run.priceSource).toContain("flag file (2026-11-01)");
   });
 });
+
+describe("a name your prices file cannot settle", () => {
+  it("eval and recommend say why the model has no price (several entries match it), never silently", async () => {
+    const models = [{ id: "m", provider: "openai-compatible", hosting: "cloud", baseURL: mock.openaiBaseURL, model: "foo-model" }];
+    const dir = makeProject({ models, prices: "litellm.json" }, numberedItems(2));
+    const entry = (provider: string, input: number) => ({
+      input_cost_per_token: input,
+      output_cost_per_token: input,
+      litellm_provider: provider,
+      mode: "chat",
+    });
+    writeFileSync(
+      path.join(dir, "litellm.json"),
+      JSON.stringify({ "mistral/foo-model": entry("mistral", 1e-6), "codestral/foo-model": entry("codestral", 3e-6) }),
+    );
+    const why = /"foo-model" matches several entries in LiteLLM litellm\.json: mistral\/foo-model, codestral\/foo-model; name one of them/;
+
+    const evaluated = await runCli(["eval", "--out", "out", "--no-cache"], { cwd: dir });
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stderr).toMatch(new RegExp(`^note: m has no price, so its costs are not computed: ${why.source}$`, "m"));
+
+    const recommended = await runCli(["recommend", "--results", "out"], { cwd: dir });
+    expect(recommended.code).toBe(0);
+    expect(recommended.stdout).toMatch(new RegExp(`^note: m has no price: ${why.source}$`, "m"));
+  });
+});
