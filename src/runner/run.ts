@@ -18,6 +18,7 @@ import type { Provider } from "../providers/types.js";
 import { SummaryBuilder } from "../results/summary.js";
 import type { ModelRunInfo, RunSummary } from "../results/summary-types.js";
 import { compactDuration } from "../report/age.js";
+import { formatPerMTok } from "../cost/units.js";
 import type { ResponseCache } from "./cache.js";
 import type { EvaluateContext } from "./evaluate.js";
 import { arrayFeed, type ItemFeed } from "./item-feed.js";
@@ -311,6 +312,8 @@ async function startRecord(options: EvalOptions, models: ResolvedModel[], judge:
     }
     const cacheChange = cachePolicyChange(previous, options.cache);
     if (cacheChange) throw new InputError(`--resume ${shownPath(options.outDir)}: ${cacheChange}`);
+    const repriced = priceChange(previous, models, price);
+    if (repriced) throw new InputError(`--resume ${shownPath(options.outDir)}: ${repriced}; resume with the --prices (and prices file) the run started with`);
     return previous;
   }
   const record: RunRecord = {
@@ -358,6 +361,22 @@ function cachePolicyChange(record: RunRecord, cache: ResponseCache | null): stri
   if (now === record.cacheMaxAgeMs) return undefined;
   const flags = (maxAgeMs: number | null) => (maxAgeMs === null ? "--no-cache" : `--max-cache-age ${compactDuration(maxAgeMs)}`);
   return `this run was started with ${flags(record.cacheMaxAgeMs)}, this command has ${flags(now)}; resume with ${flags(record.cacheMaxAgeMs)}`;
+}
+
+/** A model whose price differs from the one its run started with (its rows so far are costed at that one), or undefined. */
+function priceChange(record: RunRecord, models: ResolvedModel[], priceOf: Pricer): string | undefined {
+  const recorded = new Map(record.models.map((m) => [m.id, m.price]));
+  for (const model of models) {
+    const before = recorded.get(model.id) ?? null;
+    const now = priceOf(model);
+    const same = before === null ? now === null : now !== null && before.inputPerMTok === now.inputPerMTok && before.outputPerMTok === now.outputPerMTok;
+    if (!same) return `${model.id} was priced ${priceText(before)} when this run started, and ${priceText(now)} now`;
+  }
+  return undefined;
+}
+
+function priceText(price: { inputPerMTok: number; outputPerMTok: number; source: string } | null): string {
+  return price ? `${formatPerMTok(price.inputPerMTok)} / ${formatPerMTok(price.outputPerMTok)} per million tokens (${price.source})` : "nothing";
 }
 
 /** The items a run covers, by id (after --categories and --limit). */

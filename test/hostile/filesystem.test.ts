@@ -10,6 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { BIN, ROOT, runCli, type CliResult } from "../helpers/cli.js";
 import { startMockServer } from "../helpers/mock-server.js";
 import { allFiles, makeProject, numberedItems, readRows } from "../helpers/project.js";
@@ -599,6 +600,21 @@ describe("item 10: --resume continues the same items and models, never another s
     // The same selection continues.
     const same = await runCli(["eval", "--resume", "out", ...first], { cwd: dir });
     expect(same.code, same.stderr).toBe(0);
+  });
+
+  it("a run started with one --prices, resumed with other prices: exit 2 naming both, so one run is not costed two ways", async () => {
+    const dir = recordedProject(6);
+    const prices = (input: number, output: number) => stringify({ source: `list ${input}`, prices: { rec: { inputPerMTok: input, outputPerMTok: output } } });
+    writeFileSync(path.join(dir, "p1.yaml"), prices(1, 2));
+    writeFileSync(path.join(dir, "p2.yaml"), prices(3, 4));
+    expect((await runCli(["eval", "--out", "out", "--prices", "p1.yaml"], { cwd: dir })).code).toBe(0);
+    const result = await runCli(["eval", "--resume", "out", "--prices", "p2.yaml"], { cwd: dir });
+    expectPlainError(
+      result,
+      /rec was priced \$1\.00 \/ \$2\.00 per million tokens \(list 1\) when this run started, and \$3\.00 \/ \$4\.00 per million tokens \(list 3\) now/,
+    );
+    expectPlainError(await runCli(["eval", "--resume", "out"], { cwd: dir }), /rec was priced \$1\.00 .* and nothing now/);
+    expect((await runCli(["eval", "--resume", "out", "--prices", "p1.yaml"], { cwd: dir })).code).toBe(0);
   });
 
   it.each([
