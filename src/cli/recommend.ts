@@ -1,3 +1,4 @@
+import path from "node:path";
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
 import { unknownName } from "../suggest.js";
@@ -88,6 +89,8 @@ async function runRecommend(flags: RecommendFlags): Promise<number> {
     const text = emitRouting(toDocument(recommendation), format);
     if (flags.out) {
       const { writeFileAtomic } = await import("../io/atomic.js");
+      const { ensureDir } = await import("../io/dirs.js");
+      ensureDir(path.dirname(flags.out)); // src/routing.ts in a project without src/ yet, as compilers do
       writeFileAtomic(flags.out, text);
       process.stdout.write(`${table}\nRouting table written to ${flags.out}\n`);
     } else {

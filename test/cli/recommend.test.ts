@@ -49,6 +49,14 @@ describe("modelpick recommend (CLI)", () => {
     expect(readFileSync(path.join(dir, "again.ts"), "utf8")).toBe(text);
   });
 
+  it("creates the folder --out names when it does not exist yet (src/routing.ts in a new project)", async () => {
+    const dir = tempDir();
+    writeResultsDir(path.join(dir, "run"), results(), MODELS, { runId: "run-2026-11-20" });
+    const made = await runModelpick(["recommend", "--results", "run", "--out", "src/routing/table.ts"], { cwd: dir });
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "src", "routing", "table.ts"), "utf8")).toMatch(/export function routeRequest/);
+  });
+
   it("prints only the routing file on stdout with --format and no --out, and takes route settings from --config", async () => {
     const dir = tempDir();
     writeResultsDir(path.join(dir, "run"), results(), MODELS);
