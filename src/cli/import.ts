@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { InputError } from "../errors.js";
@@ -5,8 +6,10 @@ import { terminalSafe } from "../io/terminal.js";
 import { EXIT, setExitCode } from "./exit.js";
 import { list, positive } from "./flags.js";
 
+type ImportFormat = "promptfoo" | "long" | "wide" | "lm-eval";
+
 interface ImportFlags {
-  format: "promptfoo" | "long" | "wide" | "lm-eval";
+  format?: ImportFormat;
   out: string;
   map: string[];
   category?: string;
@@ -24,7 +27,9 @@ export function importCommand(): Command {
   return new Command("import")
     .description("turn results from elsewhere (promptfoo JSON, lm-evaluation-harness samples, a long or wide CSV/JSONL) into a modelpick results directory")
     .argument("<file>", "promptfoo `eval -o out.json` output, an lm_eval --output_path directory, or a .csv/.tsv/.jsonl table")
-    .addOption(new Option("--format <format>", "input format").choices(["promptfoo", "lm-eval", "long", "wide"]).makeOptionMandatory())
+    .addOption(
+      new Option("--format <format>", "input format (default for a directory: lm-eval; a file needs it)").choices(["promptfoo", "lm-eval", "long", "wide"]),
+    )
     .requiredOption("-o, --out <dir>", "results directory to write (results.jsonl and summary.json)")
     .addOption(
       new Option(
@@ -54,12 +59,21 @@ export function importCommand(): Command {
     .action(async (file: string, flags: ImportFlags) => setExitCode(await runImport(file, flags)));
 }
 
+/** Without --format: a directory can only be lm-evaluation-harness output; a file could be any of the others. */
+async function formatOf(file: string): Promise<ImportFormat> {
+  const { isDirectory } = await import("../io/dirs.js");
+  if (isDirectory(file)) return "lm-eval";
+  if (!existsSync(file)) throw new InputError(`${file}: no such file or directory`);
+  throw new InputError(`${file}: say what the file is with --format promptfoo, long or wide (a directory is read as lm-eval output)`);
+}
+
 function repeatable(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 async function runImport(file: string, flags: ImportFlags): Promise<number> {
-  if (flags.format !== "lm-eval" && flags.metric.length + flags.filter.length > 0) {
+  const format = flags.format ?? (await formatOf(file));
+  if (format !== "lm-eval" && flags.metric.length + flags.filter.length > 0) {
     throw new InputError(`--metric and --filter choose what to score in lm-evaluation-harness samples: use them with --format lm-eval`);
   }
   const { parseColumnMap } = await import("../import/fields.js");
@@ -67,7 +81,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<number> {
   const outcome = await importResults({
     file,
     outDir: flags.out,
-    format: flags.format,
+    format,
     columns: parseColumnMap(flags.map),
     defaultCategory: flags.category,
     models: flags.models ? list(flags.models) : undefined,

@@ -130,6 +130,15 @@ describe("import --format lm-eval (CLI)", () => {
     expect(Object.keys(routed.routes).sort()).toEqual(["arc_easy", "gsm8k", "hellaswag"]);
   });
 
+  it("reads a directory as lm_eval output without --format; a file still needs one", async () => {
+    const dir = tempDir();
+    const result = ok(await runCli(["import", LM_EVAL, "--out", "run"], { cwd: dir }));
+    expect(result.stdout).toMatch(/^Imported 56 rows \(24 items × 3 models/);
+    writeFileSync(path.join(dir, "results.csv"), "itemId,category,model,score\na,c,m,1\n");
+    refused(await runCli(["import", "results.csv", "--out", "csv"], { cwd: dir }), /results\.csv: say what the file is with --format promptfoo, long or wide/);
+    refused(await runCli(["import", "nope.json", "--out", "nope"], { cwd: dir }), /nope\.json: no such file or directory/);
+  });
+
   it("lets --metric, --filter, --cloud and --self-hosted choose", async () => {
     const dir = tempDir();
     const flags = ["--metric", "acc_norm", "--filter", "gsm8k=flexible-extract", "--cloud", "meta-llama/Llama-3.2-1B-Instruct", "--self-hosted", "gpt-4o-mini"];
