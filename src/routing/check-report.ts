@@ -310,12 +310,17 @@ export function renderCheckMarkdown(report: CheckReport, file: string): string {
       ...route.notes.map((n) => `note: ${describeReason(n, route)}`),
     ].join("; ");
     lines.push(
-      `| ${marks[route.verdict]} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)} | ${cell(details) || "holds"} |`,
+      `| ${marks[route.verdict]} | ${cell(label(route))} | ${cell(route.model ?? "no route")} | ${quality} | ${route.bar ? cell(describeBar(route.bar)) : "—"} | ${costCell(before, after)} | ${cell(details) || (route.verdict === "no-route" ? "no route in the file" : "holds")} |`,
     );
   }
   if (report.budget) lines.push("", budgetLine(report.budget));
   for (const warning of report.warnings) lines.push("", `⚠️ ${cell(describeWarning(warning))}`);
   return `${lines.join("\n")}\n`;
+}
+
+function costCell(before: number | null, after: number | null): string {
+  if (before === null && after === null) return "—";
+  return `${before === null ? "?" : formatUsdSmall(before)} → ${after === null ? "?" : formatUsdSmall(after)}`;
 }
 
 /** The hand edits as a fenced diff, its fence longer than any run of backticks in the lines. */

@@ -273,6 +273,12 @@ describe("modelpick check (core)", () => {
     expect(renderCheckText(report, "r.yaml")).toMatch(
       /^warning: category "summaries" is in the results but has no route in the file; run check --update to add it$/m,
     );
+    // In the step summary, a category without a route neither "holds" nor has a cost.
+    const row = renderCheckMarkdown(report, "r.yaml")
+      .split("\n")
+      .find((line) => line.startsWith("| ➖ | secret |"))!;
+    expect(row).toMatch(/^\| ➖ \| secret \| no route \| — \| .* \| — \| note: .*local/);
+    expect(row).not.toMatch(/holds|\?/);
   });
 
   it("warns that a response cache can hide a model change when most fresh rows came from it", () => {
