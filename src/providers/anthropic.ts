@@ -1,13 +1,14 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
+import { withDeadline } from "./deadline.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { splitSystem } from "./system-turns.js";
 import { warmUpClient } from "./warm-up.js";
-import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import type { CompletionRequest, CompletionResult, Provider } from "./types.js";
 import { apiCacheIdentity } from "./cache-identity.js";
 
 type AnthropicModel = ResolvedModel & { provider: "anthropic" };
@@ -31,15 +32,7 @@ export function createAnthropicProvider(model: AnthropicModel, apiKey: string | 
     cacheable: true,
     // No temperature: the answer does not depend on it (see streamMessage).
     cacheIdentity: apiCacheIdentity(model, { temperature: false }),
-    async complete(request) {
-      try {
-        return await streamMessage(client, model, request);
-      } catch (error) {
-        // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
-        if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-        throw toProviderError(error);
-      }
-    },
+    complete: (request) => withDeadline(request.signal, model.timeoutMs, (signal) => streamMessage(client, model, { ...request, signal }), toProviderError),
   };
 }
 

@@ -1,13 +1,14 @@
 import { ApiError, GoogleGenAI, type GenerateContentParameters } from "@google/genai";
 import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
+import { withDeadline } from "./deadline.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { PROVIDER_KINDS } from "../config/provider-kinds.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { splitSystem } from "./system-turns.js";
-import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import type { CompletionRequest, CompletionResult, Provider } from "./types.js";
 import { apiCacheIdentity } from "./cache-identity.js";
 
 type GeminiModel = ResolvedModel & { provider: "gemini" };
@@ -24,18 +25,13 @@ export function createGeminiProvider(model: GeminiModel, apiKey: string | undefi
     cacheable: true,
     cacheIdentity: apiCacheIdentity(model),
     async complete(request) {
-      const deadline = new Deadline(request.signal, model.timeoutMs);
       const sent: SentRequest = {};
-      try {
-        return await streamContent(client, model, request, deadline.signal, sent);
-      } catch (error) {
-        // An abort tears the connection down mid-stream; report it as the abort (or timeout) it is.
-        if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-        if (deadline.timedOut) throw new ProviderError("request timed out", { retryable: true });
-        throw toProviderError(error instanceof ApiError ? httpFailure(error, sent.response) : error);
-      } finally {
-        deadline.clear();
-      }
+      return withDeadline(
+        request.signal,
+        model.timeoutMs,
+        (signal) => streamContent(client, model, request, signal, sent),
+        (error) => toProviderError(error instanceof ApiError ? httpFailure(error, sent.response) : error),
+      );
     },
   };
 }
@@ -156,38 +152,6 @@ function httpFailure(error: ApiError, response: Response | undefined): { status:
     body = error.message;
   }
   return { status: error.status, error: body, headers: response?.headers };
-}
-
-/**
- * The caller's signal, and the model's timeoutMs: either aborts the request (while it is sent and while its stream is
- * read), and a timeout is told apart from an abort. Cleared when the request ends, so no timer outlives it.
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly abort = () => this.controller.abort();
-  timedOut = false;
-
-  constructor(
-    private readonly callerSignal: AbortSignal,
-    timeoutMs: number,
-  ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.abort();
-    }, timeoutMs);
-    if (callerSignal.aborted) this.abort();
-    else callerSignal.addEventListener("abort", this.abort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.callerSignal.removeEventListener("abort", this.abort);
-  }
 }
 
 /**

@@ -1,12 +1,13 @@
 import OpenAI from "openai";
 import type { ResolvedModel } from "../config/types.js";
 import { registerSecrets } from "../io/secrets.js";
+import { withDeadline } from "./deadline.js";
 import { streamError, toProviderError } from "./http-errors.js";
 import { nodeFetch } from "./node-fetch.js";
 import { parseEventJson } from "./sse.js";
 import { StreamedAnswer } from "./streamed-answer.js";
 import { warmUpClient } from "./warm-up.js";
-import { ProviderError, type CompletionRequest, type CompletionResult, type Provider } from "./types.js";
+import type { CompletionRequest, CompletionResult, Provider } from "./types.js";
 import { apiCacheIdentity } from "./cache-identity.js";
 
 type OpenAIModel = ResolvedModel & { provider: "openai" | "openai-compatible" };
@@ -30,15 +31,7 @@ export function createOpenAIProvider(model: OpenAIModel, apiKey: string | undefi
     hosting: model.hosting,
     cacheable: true,
     cacheIdentity: apiCacheIdentity(model),
-    async complete(request) {
-      try {
-        return await streamChat(client, model, request);
-      } catch (error) {
-        // An abort tears the connection down mid-stream; report it as the abort it is, not a network error.
-        if (request.signal.aborted) throw new ProviderError("request aborted", { retryable: true });
-        throw toProviderError(error);
-      }
-    },
+    complete: (request) => withDeadline(request.signal, model.timeoutMs, (signal) => streamChat(client, model, { ...request, signal }), toProviderError),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { expect } from "vitest";
 import type { ChatMessage, DatasetItem } from "../../src/dataset/types.js";
 import { ProviderError, type CompletionRequest } from "../../src/providers/types.js";
@@ -25,4 +26,14 @@ export async function failureOf(promise: Promise<unknown>): Promise<ProviderErro
     return error as ProviderError;
   }
   throw new Error("expected the request to fail");
+}
+
+/** A port nothing listens on: bind, read the port, close. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
 }

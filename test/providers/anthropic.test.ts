@@ -1,10 +1,9 @@
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { modelSchema } from "../../src/config/schema.js";
 import type { ResolvedModel } from "../../src/config/types.js";
 import type { ChatMessage } from "../../src/dataset/types.js";
 import { createAnthropicProvider } from "../../src/providers/anthropic.js";
-import { failureOf, requestFor } from "../helpers/provider-requests.js";
+import { closedPort, failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens } from "../helpers/mock-server.js";
 import { streamingTests } from "../helpers/stream-tests.js";
 import { useMockServer } from "../helpers/use-mock-server.js";
@@ -117,7 +116,7 @@ describe("anthropic provider failures", () => {
     expect(error.message).toBe("HTTP 401 unauthorized (check the API key): invalid x-api-key ***");
   });
 
-  streamingTests(mock, () => createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL }), FAKE_KEY), "overloaded_error");
+  streamingTests(mock, (overrides) => createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL, ...overrides }), FAKE_KEY), "overloaded_error");
 
   it("treats a refused connection as retryable", async () => {
     const port = await closedPort();
@@ -126,36 +125,4 @@ describe("anthropic provider failures", () => {
     expect(error.retryable).toBe(true);
     expect(error.message).toContain("ECONNREFUSED");
   });
-
-  it("stops a hanging request when the signal aborts", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error).toMatchObject({ message: "request aborted", retryable: true });
-  });
-
-  it("does not pass off a stream aborted half-way as an answer", async () => {
-    mock.setBehavior(() => ({ text: "never finished", latencyMs: 10_000 }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error.message).toBe("request aborted");
-  });
-
-  it("times out after the model's timeoutMs", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    const slow = createAnthropicProvider(anthropicModel({ baseURL: mock.anthropicBaseURL, timeoutMs: 150 }), FAKE_KEY);
-    const error = await failureOf(slow.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error).toMatchObject({ message: "request timed out", retryable: true });
-  });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}

@@ -1,10 +1,9 @@
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { modelSchema } from "../../src/config/schema.js";
 import type { ResolvedModel } from "../../src/config/types.js";
 import type { ChatMessage } from "../../src/dataset/types.js";
 import { createGeminiProvider } from "../../src/providers/gemini.js";
-import { failureOf, requestFor } from "../helpers/provider-requests.js";
+import { closedPort, failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens } from "../helpers/mock-server.js";
 import { streamingTests } from "../helpers/stream-tests.js";
 import { useMockServer } from "../helpers/use-mock-server.js";
@@ -155,7 +154,7 @@ describe("gemini provider failures", () => {
     expect(String(error.stack)).not.toContain(FAKE_KEY);
   });
 
-  streamingTests(mock, () => provider(), "INTERNAL");
+  streamingTests(mock, (overrides) => provider(overrides), "INTERNAL");
 
   it("treats a stream error of a passing kind (UNAVAILABLE) as retryable", async () => {
     mock.setBehavior(() => ({ streamFailure: "error-event", errorType: "UNAVAILABLE" }));
@@ -180,38 +179,4 @@ describe("gemini provider failures", () => {
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.message).not.toContain(FAKE_KEY);
   });
-
-  it("stops a hanging request when the signal aborts", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error).toMatchObject({ message: "request aborted", retryable: true });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
-
-  it("does not pass off a stream aborted half-way as an answer", async () => {
-    mock.setBehavior(() => ({ text: "never finished", latencyMs: 10_000 }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error.message).toBe("request aborted");
-  });
-
-  it("times out after the model's timeoutMs, while waiting for the answer and while it streams", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    expect(await failureOf(ask("hi", { timeoutMs: 150 }))).toMatchObject({ message: "request timed out", retryable: true });
-    mock.setBehavior(() => ({ text: "too slow", latencyMs: 10_000 }));
-    expect(await failureOf(ask("hi", { timeoutMs: 150 }))).toMatchObject({ message: "request timed out", retryable: true });
-  });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}

@@ -1,10 +1,9 @@
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { modelSchema } from "../../src/config/schema.js";
 import type { ResolvedModel } from "../../src/config/types.js";
 import type { ChatMessage } from "../../src/dataset/types.js";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
-import { failureOf, requestFor } from "../helpers/provider-requests.js";
+import { closedPort, failureOf, requestFor } from "../helpers/provider-requests.js";
 import { countMockTokens } from "../helpers/mock-server.js";
 import { streamingTests } from "../helpers/stream-tests.js";
 import { useMockServer } from "../helpers/use-mock-server.js";
@@ -156,7 +155,7 @@ describe("openai provider failures", () => {
     expect(String(error.stack)).not.toContain(FAKE_KEY);
   });
 
-  streamingTests(mock, () => createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL }), FAKE_KEY), "server_error");
+  streamingTests(mock, (overrides) => createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL, ...overrides }), FAKE_KEY), "server_error");
 
   it("treats a refused connection as retryable", async () => {
     const port = await closedPort();
@@ -166,41 +165,4 @@ describe("openai provider failures", () => {
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.message).not.toContain(FAKE_KEY);
   });
-
-  it("stops a hanging request when the signal aborts", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error.message).toBe("request aborted");
-    expect(error.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
-
-  it("does not pass off a stream aborted half-way as an answer", async () => {
-    mock.setBehavior(() => ({ text: "never finished", latencyMs: 10_000 }));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await failureOf(provider().complete(requestFor([{ role: "user", content: "hi" }], { signal: controller.signal })));
-    expect(error.message).toBe("request aborted");
-  });
-
-  it("times out after the model's timeoutMs", async () => {
-    mock.setBehavior(() => ({ hang: true }));
-    const slow = createOpenAIProvider(openaiModel({ baseURL: mock.openaiBaseURL, timeoutMs: 150 }), FAKE_KEY);
-    const error = await failureOf(slow.complete(requestFor([{ role: "user", content: "hi" }])));
-    expect(error.message).toBe("request timed out");
-    expect(error.retryable).toBe(true);
-  });
 });
-
-/** A port nothing listens on: bind, read the port, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
