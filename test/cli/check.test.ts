@@ -1,25 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ResultRow } from "../../src/results/row.js";
-import { rowsFor, runModel, runModelpick, tempDir, writeResultsDir } from "../routing/fixtures.js";
+import {
+  CHECK_MODELS as MODELS,
+  checkResults as results,
+  degradedCheckResults as degraded,
+  rowsFor,
+  runModelpick,
+  tempDir,
+  writeResultsDir,
+} from "../routing/fixtures.js";
 
 const ALL = "1".repeat(30);
-const MODELS = [runModel("big"), runModel("small"), runModel("local", { hosting: "self-hosted" })];
-
-function results(): ResultRow[] {
-  return [
-    ...rowsFor("big", "extraction", ALL, { costUsd: 0.01 }),
-    ...rowsFor("small", "extraction", ALL, { costUsd: 0.001 }),
-    ...rowsFor("big", "pii", "s".repeat(30)),
-    ...rowsFor("local", "pii", ALL),
-  ];
-}
-
-/** The routed model "small" loses 12 of its 30 extraction items. */
-function degraded(): ResultRow[] {
-  return results().map((r) => (r.model === "small" && Number(r.itemId.split("-")[1]) < 12 ? { ...r, score: 0, passed: false } : r));
-}
 
 async function committedTable(dir: string, file: string, rows = results(), flags: string[] = []): Promise<void> {
   writeResultsDir(path.join(dir, "before"), rows, MODELS);

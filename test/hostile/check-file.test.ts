@@ -5,27 +5,19 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ResultRow } from "../../src/results/row.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
-import { rowsFor, runModel, tempDir, writeResultsDir } from "../routing/fixtures.js";
+import {
+  CHECK_MODELS as MODELS,
+  checkResults as results,
+  degradedCheckResults as degraded,
+  rowsFor,
+  runModel,
+  tempDir,
+  writeResultsDir,
+} from "../routing/fixtures.js";
 
 const ALL = "1".repeat(30);
-const MODELS = [runModel("big"), runModel("small"), runModel("local", { hosting: "self-hosted" })];
 const ROUTE_REQUEST_GUARD = "  if (dataSensitive === false) return MODEL_ROUTING[task];";
-
-function results(): ResultRow[] {
-  return [
-    ...rowsFor("big", "extraction", ALL, { costUsd: 0.01 }),
-    ...rowsFor("small", "extraction", ALL, { costUsd: 0.001 }),
-    ...rowsFor("big", "pii", "s".repeat(30)),
-    ...rowsFor("local", "pii", ALL),
-  ];
-}
-
-/** The routed model "small" loses 12 of its 30 extraction items. */
-function degraded(): ResultRow[] {
-  return results().map((r) => (r.model === "small" && Number(r.itemId.split("-")[1]) < 12 ? { ...r, score: 0, passed: false } : r));
-}
 
 let dir: string;
 let pristine: string;

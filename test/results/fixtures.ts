@@ -1,26 +1,10 @@
 import type { RunSummary } from "../../src/results/summary-types.js";
 import type { ResultRow } from "../../src/results/row.js";
+import { row as routingRow } from "../routing/fixtures.js";
 
-/** A scored result row (score 1) with every field set; `extra` overrides. */
+/** A scored result row (score 1, passed) in category "c"; `extra` overrides. */
 export function row(model: string, itemId: string, extra: Partial<ResultRow> = {}): ResultRow {
-  return {
-    itemId,
-    model,
-    category: "c",
-    output: "x",
-    score: 1,
-    passed: true,
-    error: null,
-    skipped: null,
-    latencyMs: null,
-    ttftMs: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    cached: false,
-    attempts: 1,
-    ...extra,
-  };
+  return routingRow({ itemId, model, category: "c", output: "x", passed: true, latencyMs: null, ...extra });
 }
 
 export function runInfo(models: string[], extra: Partial<RunSummary["run"]> = {}): RunSummary["run"] {

@@ -97,3 +97,21 @@ export function runModel(id: string, overrides: Partial<ModelRunInfo> = {}): Mod
 
 /** Runs `modelpick <command> …` through the real CLI. */
 export const runModelpick = runCli;
+
+/** The check scenario: "small" (cheap) routes extraction, "local" (self-hosted) routes pii, whose items are sensitive. */
+export const CHECK_MODELS = [runModel("big"), runModel("small"), runModel("local", { hosting: "self-hosted" })];
+
+export function checkResults(): ResultRow[] {
+  const all = "1".repeat(30);
+  return [
+    ...rowsFor("big", "extraction", all, { costUsd: 0.01 }),
+    ...rowsFor("small", "extraction", all, { costUsd: 0.001 }),
+    ...rowsFor("big", "pii", "s".repeat(30)),
+    ...rowsFor("local", "pii", all),
+  ];
+}
+
+/** The check scenario after the routed model "small" lost 12 of its 30 extraction items. */
+export function degradedCheckResults(): ResultRow[] {
+  return checkResults().map((r) => (r.model === "small" && Number(r.itemId.split("-")[1]) < 12 ? { ...r, score: 0, passed: false } : r));
+}
